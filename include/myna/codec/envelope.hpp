@@ -1,0 +1,51 @@
+// Envelope codec: the commonHeader and the telegrams of docs/wire-format.md.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "myna/error.hpp"
+#include "myna/profile.hpp"
+
+namespace myna {
+
+/// commonHeader, carried by every telegram.
+struct CommonHeader {
+  std::string telegram_id;    ///< telegramId: "TL-" + provider number + "-" + YYMMDDhhmmss + "-" + 4 digits
+  std::string telegram_type;  ///< telegramType, e.g. "IFA0301-R01"
+  std::string mode;           ///< mode
+  std::string process_id;     ///< processId issued by the service ("" in a request)
+  std::string error_code;     ///< errorCode ("" = success in the default profile)
+
+  friend bool operator==(const CommonHeader& a, const CommonHeader& b) {
+    return a.telegram_id == b.telegram_id && a.telegram_type == b.telegram_type &&
+           a.mode == b.mode && a.process_id == b.process_id && a.error_code == b.error_code;
+  }
+};
+
+/// Request telegram (provider → service): the header and the 照会年月日 filter.
+struct RequestTelegram {
+  CommonHeader header;
+  std::string inquiry_condition;  ///< selfProvisionDataReqInfo.inquiryCondition
+};
+
+namespace codec {
+
+/// {"commonHeader":{...},"selfProvisionDataReqInfo":{"inquiryCondition":"..."}}
+std::string encode_request(const RequestTelegram& telegram);
+Result<RequestTelegram> decode_request(std::string_view body, const Profile& profile);
+
+/// {"commonHeader":{...}}: request response, completion notification, notification reply,
+/// result request (and a result response that carries only an error code).
+std::string encode_header(const CommonHeader& header);
+/// Decodes a header-only telegram; other top-level members are ignored.
+Result<CommonHeader> decode_header(std::string_view body, const Profile& profile);
+
+/// Maps a non-success errorCode to a typed error (Status ok when the code means success).
+Status check_service_error(const CommonHeader& header, const Profile& profile);
+
+/// Appends s as a JSON string literal (with quotes) to out.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace codec
+}  // namespace myna

@@ -1,0 +1,191 @@
+// Field catalogs: one constexpr table per record type (item number, Japanese name exactly as
+// the guideline means it, English name, group, value kind, unit, code set, member access).
+// Decoding, encoding, export, validation and tests all iterate over these tables.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "myna/records/values.hpp"
+
+namespace myna {
+
+/// The three kinds of record of table 2.4-1; the value is the table's 項番.
+enum class RecordType : std::uint8_t {
+  drug = 1,      ///< 薬剤情報
+  checkup = 2,   ///< 特定健診情報
+  expense = 3,   ///< 医療費通知情報
+};
+
+/// Japanese name of the information type, e.g. "薬剤情報".
+std::string_view japanese_name(RecordType type) noexcept;
+/// Stable English identifier: "drugs", "checkups", "expenses".
+std::string_view english_name(RecordType type) noexcept;
+
+/// The C++ value type of a field.
+enum class ValueKind : std::uint8_t {
+  text,        ///< myna::Text
+  date,        ///< myna::Date
+  year_month,  ///< myna::YearMonth
+  count,       ///< myna::Count
+  yen,         ///< myna::Yen
+  decimal,     ///< myna::Decimal (measured values: unit in the catalog)
+  code,        ///< myna::Code<F> (validated code string; format in the catalog)
+  coded,       ///< myna::Coded (answer from a code set)
+};
+
+const char* to_string(ValueKind kind) noexcept;
+
+/// A typed pointer to one member of one record.
+struct FieldRef {
+  ValueKind kind;
+  void* ptr;  ///< Text*, Date*, YearMonth*, Count*, Yen*, Decimal*, CodeString*, Coded*
+};
+struct ConstFieldRef {
+  ValueKind kind;
+  const void* ptr;
+};
+
+namespace detail {
+template <class T> struct KindOf;
+template <> struct KindOf<Text> { static constexpr ValueKind value = ValueKind::text; };
+template <> struct KindOf<Date> { static constexpr ValueKind value = ValueKind::date; };
+template <> struct KindOf<YearMonth> { static constexpr ValueKind value = ValueKind::year_month; };
+template <> struct KindOf<Count> { static constexpr ValueKind value = ValueKind::count; };
+template <> struct KindOf<Yen> { static constexpr ValueKind value = ValueKind::yen; };
+template <> struct KindOf<Decimal> { static constexpr ValueKind value = ValueKind::decimal; };
+template <> struct KindOf<Coded> { static constexpr ValueKind value = ValueKind::coded; };
+template <CodeFormat F> struct KindOf<Code<F>> { static constexpr ValueKind value = ValueKind::code; };
+
+template <class T>
+constexpr void* erase(T& member) noexcept {
+  if constexpr (KindOf<T>::value == ValueKind::code) {
+    return static_cast<CodeString*>(&member);
+  } else {
+    return &member;
+  }
+}
+template <class T> struct CodeFormatOf { static constexpr CodeFormat value = CodeFormat::institution_code; };
+template <CodeFormat F> struct CodeFormatOf<Code<F>> { static constexpr CodeFormat value = F; };
+
+template <class Member> struct MemberTraits;
+template <class R, class T> struct MemberTraits<T R::*> {
+  using Record = R;
+  using Type = T;
+};
+}  // namespace detail
+
+/// One row of a catalog.
+struct FieldInfo {
+  std::uint16_t number;          ///< 項番 (1..N, no gaps)
+  std::string_view ja;           ///< 項目名, the guideline's Japanese item name (wire key)
+  std::string_view en;           ///< English identifier (also the C++ member name)
+  std::string_view group;        ///< 項目分類 (checkups), "" for drugs and expenses
+  std::string_view description;  ///< 項目説明, "" where the table gives none
+  ValueKind kind;
+  std::string_view unit;         ///< UCUM unit of a measured value, "" if none
+  CodeSetId codes;               ///< for ValueKind::coded
+  CodeFormat format;             ///< for ValueKind::code
+  std::string_view observation_code;  ///< 特定健診項目コード (urn:oid:1.2.392.200119.6.1005), "" if none
+  FieldRef (*access)(void* record) noexcept;  ///< member of a record of the catalog's type
+
+  /// Typed access to this field of a record of the catalog's type.
+  template <class R> FieldRef of(R& record) const noexcept { return access(&record); }
+  template <class R> ConstFieldRef of(const R& record) const noexcept {
+    FieldRef r = access(const_cast<R*>(&record));  // NOLINT: read-only use below
+    return {r.kind, r.ptr};
+  }
+};
+
+/// Fluent constexpr construction of catalog rows. `Path...` is the member path
+/// (a group member then a field member for checkups).
+template <auto... Path>
+struct FieldAccessor;
+
+template <auto M>
+struct FieldAccessor<M> {
+  using Traits = detail::MemberTraits<decltype(M)>;
+  using Record = typename Traits::Record;
+  using Type = typename Traits::Type;
+  static FieldRef get(void* record) noexcept {
+    auto& member = static_cast<Record*>(record)->*M;
+    return {detail::KindOf<Type>::value, detail::erase(member)};
+  }
+};
+
+template <auto G, auto M>
+struct FieldAccessor<G, M> {
+  using Outer = detail::MemberTraits<decltype(G)>;
+  using Traits = detail::MemberTraits<decltype(M)>;
+  using Record = typename Outer::Record;
+  using Type = typename Traits::Type;
+  static FieldRef get(void* record) noexcept {
+    auto& member = (static_cast<Record*>(record)->*G).*M;
+    return {detail::KindOf<Type>::value, detail::erase(member)};
+  }
+};
+
+/// Describes one field: `field<&DrugRecord::kana_name>(1, "カナ氏名", "kana_name")...`.
+template <auto... Path>
+constexpr FieldInfo field(std::uint16_t number, std::string_view ja, std::string_view en) {
+  using A = FieldAccessor<Path...>;
+  using T = typename A::Type;
+  FieldInfo info{number, ja, en, {}, {}, detail::KindOf<T>::value, {}, CodeSetId::none,
+                 detail::CodeFormatOf<T>::value, {}, &A::get};
+  return info;
+}
+
+/// Chainable setters for the optional columns.
+constexpr FieldInfo with_group(FieldInfo f, std::string_view group) { f.group = group; return f; }
+constexpr FieldInfo with_description(FieldInfo f, std::string_view d) { f.description = d; return f; }
+constexpr FieldInfo with_unit(FieldInfo f, std::string_view unit) { f.unit = unit; return f; }
+constexpr FieldInfo with_codes(FieldInfo f, CodeSetId set) { f.codes = set; return f; }
+constexpr FieldInfo with_observation_code(FieldInfo f, std::string_view c) {
+  f.observation_code = c;
+  return f;
+}
+
+/// Catalog of a record type: `catalog<DrugRecord>()`. Specialised in the record headers.
+template <class R> struct RecordTraits;
+
+template <class R>
+constexpr const auto& catalog() noexcept { return RecordTraits<R>::catalog; }
+
+/// Finds a catalog row by item number (nullptr if none).
+template <class R>
+constexpr const FieldInfo* find_field(int number) noexcept {
+  for (const auto& f : RecordTraits<R>::catalog)
+    if (f.number == number) return &f;
+  return nullptr;
+}
+
+/// Calls fn(const FieldInfo&, FieldRef) for every field, in item-number order.
+template <class R, class Fn>
+void for_each_field(R& record, Fn&& fn) {
+  for (const auto& f : RecordTraits<std::remove_const_t<R>>::catalog) fn(f, f.of(record));
+}
+
+/// True when the field of this record holds a value (not absent).
+bool has_value(ConstFieldRef ref) noexcept;
+/// The field's value as text in wire format ("" when absent): dates YYYYMMDD, decimals exact.
+std::string to_wire_text(ConstFieldRef ref);
+/// Human-readable text: dates YYYY-MM-DD, coded answers "1 (はい)".
+std::string to_display_text(ConstFieldRef ref);
+/// Parses wire text into the field (validation per kind / format / code set).
+Status assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
+/// Resets the field to absent.
+void clear(FieldRef ref) noexcept;
+/// Field-by-field equality of two fields of the same kind.
+bool equal(ConstFieldRef a, ConstFieldRef b) noexcept;
+
+/// Field-by-field equality of two records via the catalog.
+template <class R>
+bool records_equal(const R& a, const R& b) noexcept {
+  for (const auto& f : RecordTraits<R>::catalog)
+    if (!equal(f.of(a), f.of(b))) return false;
+  return true;
+}
+
+}  // namespace myna

@@ -1,0 +1,34 @@
+// Envelope parsing shared by all telegrams (internal).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "codec/json_streams.hpp"
+
+namespace myna::codec::detail {
+
+struct Envelope {
+  CommonHeader header;
+  bool header_seen = false;
+  std::optional<std::string> inquiry_condition;
+  bool payload_seen = false;
+};
+
+/// Decodes the embedded payload string; the stream is positioned after its opening quote.
+using PayloadParser = std::function<Status(ByteCursor&, ValueBudget&)>;
+
+/// Parses one telegram from the cursor. When payload is set, the string at
+/// selfPersonalDataProvisionInfo.selfPersonalData is handed to it instead of being read whole.
+Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
+                      const PayloadParser* payload);
+
+/// A decode error for the envelope, naming the field.
+Error envelope_error(std::string field, std::string what, std::uint64_t offset = 0);
+
+/// Turns a failed payload parse into an Error (syntax, truncation, limits).
+Error payload_syntax_error(const char* rapidjson_message, std::size_t payload_offset,
+                           PayloadStream::End end, const ByteCursor& cursor);
+
+}  // namespace myna::codec::detail

@@ -1,0 +1,264 @@
+// RapidJSON input streams over a body that arrives in one buffer or in chunks.
+//  - ByteCursor: the raw bytes, refilled chunk by chunk, with an absolute offset.
+//  - OuterStream: the envelope JSON; it can re-inject a few bytes after the payload was
+//    consumed by the payload parser, so the envelope parser sees `"selfPersonalData":""`.
+//  - PayloadStream: the body of the embedded JSON string, unescaped on the fly; Peek()
+//    returns '\0' at the closing quote, which the inner parser takes as the end of input.
+// Internal header (RapidJSON types stay out of the public headers).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "myna/codec/payload.hpp"
+
+namespace myna::codec::detail {
+
+/// Raw bytes of the body, from one buffer or pulled from a ByteSource.
+class ByteCursor {
+ public:
+  explicit ByteCursor(std::string_view whole) : p_(whole.data()), end_(whole.data() + whole.size()) {}
+  explicit ByteCursor(ByteSource& source) : source_(&source) {}
+
+  /// Makes at least one byte available; false at the end of the body or on a source error.
+  bool refill() {
+    if (p_ != end_) return true;
+    consumed_before_ += static_cast<std::uint64_t>(end_ - begin_);
+    begin_ = p_ = end_ = nullptr;
+    while (source_ && !source_error_) {
+      auto chunk = source_->next();
+      if (!chunk) {
+        source_error_ = std::move(chunk).error();
+        break;
+      }
+      if (chunk->empty()) {
+        source_ = nullptr;
+        break;
+      }
+      begin_ = p_ = chunk->data();
+      end_ = p_ + chunk->size();
+      return true;
+    }
+    return false;
+  }
+
+  std::uint64_t offset() const noexcept {
+    return consumed_before_ + static_cast<std::uint64_t>(p_ - begin_);
+  }
+  const std::optional<Error>& source_error() const noexcept { return source_error_; }
+
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+
+ private:
+  ByteSource* source_ = nullptr;
+  const char* begin_ = p_;
+  std::uint64_t consumed_before_ = 0;
+  std::optional<Error> source_error_;
+};
+
+/// Counts bytes since the last parser event so that one huge value fails fast on bounded
+/// memory (the parser would otherwise buffer it whole).
+struct ValueBudget {
+  std::size_t limit;
+  std::size_t used = 0;
+  bool exceeded = false;
+  void reset() noexcept { used = 0; }
+};
+
+/// The envelope: a RapidJSON stream over the cursor, with a small injection buffer.
+class OuterStream {
+ public:
+  typedef char Ch;
+  OuterStream(ByteCursor& cursor, ValueBudget& budget) : c_(cursor), budget_(budget) {}
+
+  Ch Peek() {
+    if (inject_pos_ < inject_.size()) return inject_[inject_pos_];
+    if (c_.p_ == c_.end_ && !c_.refill()) return '\0';
+    if (budget_.used > budget_.limit) {
+      budget_.exceeded = true;
+      return '\0';
+    }
+    return *c_.p_;
+  }
+  Ch Take() {
+    Ch ch = Peek();
+    if (inject_pos_ < inject_.size()) {
+      ++inject_pos_;
+    } else if (ch != '\0') {
+      ++c_.p_;
+      ++budget_.used;
+    }
+    return ch;
+  }
+  std::size_t Tell() const { return static_cast<std::size_t>(c_.offset()); }
+
+  /// Bytes the envelope parser will read next, before the cursor resumes.
+  void inject(std::string_view bytes) {
+    inject_.assign(bytes);
+    inject_pos_ = 0;
+  }
+  ByteCursor& cursor() { return c_; }
+
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  std::size_t PutEnd(Ch*) { return 0; }
+
+ private:
+  ByteCursor& c_;
+  ValueBudget& budget_;
+  std::string inject_;
+  std::size_t inject_pos_ = 0;
+};
+
+/// The embedded payload: unescapes the JSON string body as the inner parser reads it.
+class PayloadStream {
+ public:
+  typedef char Ch;
+  enum class End : std::uint8_t { none, closed, truncated, bad_escape, control_char, too_long };
+
+  PayloadStream(ByteCursor& cursor, ValueBudget& budget) : c_(cursor), budget_(budget) {
+    p_ = c_.p_;
+    end_ = c_.end_;
+    advance();
+  }
+
+  Ch Peek() const { return cur_; }
+  Ch Take() {
+    Ch ch = cur_;
+    if (ch != '\0') {
+      ++count_;
+      if (++budget_.used > budget_.limit) return stop(End::too_long), ch;
+      advance();
+    }
+    return ch;
+  }
+  std::size_t Tell() const { return count_; }
+
+  End end() const noexcept { return end_state_; }
+  /// Hands the position back to the cursor (after the closing quote).
+  void sync() { c_.p_ = p_; }
+
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  std::size_t PutEnd(Ch*) { return 0; }
+
+ private:
+  void stop(End why) {
+    cur_ = '\0';
+    if (end_state_ == End::none) end_state_ = why;
+  }
+
+  bool more() {
+    if (p_ != end_) return true;
+    c_.p_ = p_;
+    if (!c_.refill()) return false;
+    p_ = c_.p_;
+    end_ = c_.end_;
+    return true;
+  }
+
+  void advance() {
+    if (pending_pos_ < pending_len_) {
+      cur_ = pending_[pending_pos_++];
+      return;
+    }
+    if (end_state_ != End::none) return stop(end_state_);
+    if (p_ == end_ && !more()) return stop(End::truncated);
+    const char ch = *p_++;
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x20 && ch != '\\' && ch != '"') {
+      cur_ = ch;
+      return;
+    }
+    if (ch == '"') return stop(End::closed);
+    if (ch == '\\') return unescape();
+    stop(End::control_char);
+  }
+
+  // After a backslash: one escape of the outer string, possibly spanning chunks.
+  void unescape() {
+    if (p_ == end_ && !more()) return stop(End::truncated);
+    const char e = *p_++;
+    switch (e) {
+      case '"': cur_ = '"'; return;
+      case '\\': cur_ = '\\'; return;
+      case '/': cur_ = '/'; return;
+      case 'b': cur_ = '\b'; return;
+      case 'f': cur_ = '\f'; return;
+      case 'n': cur_ = '\n'; return;
+      case 'r': cur_ = '\r'; return;
+      case 't': cur_ = '\t'; return;
+      case 'u': return unicode();
+      default: return stop(End::bad_escape);
+    }
+  }
+
+  int hex4() {
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (p_ == end_ && !more()) return -1;
+      const char h = *p_++;
+      v <<= 4;
+      if (h >= '0' && h <= '9') v |= h - '0';
+      else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
+      else return -1;
+    }
+    return v;
+  }
+
+  void unicode() {
+    int cp = hex4();
+    if (cp < 0) return stop(End::bad_escape);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      if (p_ == end_ && !more()) return stop(End::truncated);
+      if (*p_++ != '\\') return stop(End::bad_escape);
+      if (p_ == end_ && !more()) return stop(End::truncated);
+      if (*p_++ != 'u') return stop(End::bad_escape);
+      int lo = hex4();
+      if (lo < 0xDC00 || lo > 0xDFFF) return stop(End::bad_escape);
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return stop(End::bad_escape);
+    }
+    encode_utf8(static_cast<unsigned>(cp));
+  }
+
+  void encode_utf8(unsigned cp) {
+    pending_len_ = pending_pos_ = 0;
+    if (cp < 0x80) {
+      pending_[pending_len_++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      pending_[pending_len_++] = static_cast<char>(0xC0 | (cp >> 6));
+      pending_[pending_len_++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      pending_[pending_len_++] = static_cast<char>(0xE0 | (cp >> 12));
+      pending_[pending_len_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      pending_[pending_len_++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      pending_[pending_len_++] = static_cast<char>(0xF0 | (cp >> 18));
+      pending_[pending_len_++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      pending_[pending_len_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      pending_[pending_len_++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    cur_ = pending_[pending_pos_++];
+  }
+
+  ByteCursor& c_;
+  ValueBudget& budget_;
+  const char* p_;
+  const char* end_;
+  Ch cur_ = '\0';
+  End end_state_ = End::none;
+  char pending_[4] = {};
+  std::uint8_t pending_len_ = 0, pending_pos_ = 0;
+  std::size_t count_ = 0;
+};
+
+}  // namespace myna::codec::detail

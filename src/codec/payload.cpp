@@ -1,0 +1,254 @@
+#include "myna/codec/payload.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/writer.h>
+
+#include "codec/envelope_parser.hpp"
+#include "codec/payload_decoder.hpp"
+#include "codec/wire_text.hpp"
+
+namespace myna::codec {
+namespace detail {
+
+constexpr unsigned kPayloadFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+
+// Runs the inner parser over the embedded string; the cursor is just after its opening quote.
+template <class R, class Sink>
+Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, Sink& sink) {
+  PayloadStream stream(cursor, budget);
+  PayloadHandler<R, Sink> handler(profile, sink, budget);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
+  if (handler.error()) return *handler.error();
+  if (!ok || stream.end() != PayloadStream::End::closed) {
+    Error e = payload_syntax_error(ok ? "unexpected NUL character" : rapidjson::GetParseError_En(ok.Code()),
+                                   ok ? stream.Tell() : ok.Offset(), stream.end(), cursor);
+    if (e.category() == ErrorCategory::decode && handler.record_index() >= 0) {
+      DecodeLocation loc = *e.location();
+      loc.record_type = std::string(japanese_name(RecordTraits<R>::type));
+      loc.record_index = handler.record_index();
+      std::string where = loc.record_type + " record #" + std::to_string(loc.record_index);
+      if (handler.in_record() && handler.current_field() >= 0) {
+        const FieldInfo& f = RecordTraits<R>::catalog[static_cast<std::size_t>(handler.current_field())];
+        loc.item_number = f.number;
+        loc.item_name = std::string(f.ja);
+        where += ", item " + std::to_string(f.number) + " " + loc.item_name;
+      }
+      e = Error(ErrorCategory::decode, where + ": " + e.message()).with_location(std::move(loc));
+    }
+    return e;
+  }
+  stream.sync();
+  return {};
+}
+
+template <class R, class Sink>
+Status decode_body(ByteCursor& cursor, const Profile& profile, Sink& sink, CommonHeader& header) {
+  PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) { return parse_payload<R>(c, b, profile, sink); };
+  Envelope env;
+  Status st = parse_envelope(cursor, profile, env, &parser);
+  header = std::move(env.header);
+  if (!st) return st;
+  if (!env.payload_seen && header.error_code == profile.success_code)
+    return envelope_error("selfPersonalDataProvisionInfo.selfPersonalData", "is missing");
+  return {};
+}
+
+template <class R>
+struct VectorSink {
+  std::vector<R>& out;
+  Status operator()(R&& r) {
+    out.push_back(std::move(r));
+    return {};
+  }
+};
+
+template <class R>
+struct CallbackSink {
+  const RecordCallback<R>& fn;
+  Status operator()(R&& r) { return fn(std::move(r)); }
+};
+
+// Writes JSON text into a std::string, escaping it as the body of a JSON string.
+struct EscapingStream {
+  typedef char Ch;
+  std::string* out = nullptr;
+  void Put(char c) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static const char kHex[] = "0123456789abcdef";
+      const char esc[] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 1], kHex[c & 15]};
+      out->append(esc, sizeof esc);
+      return;
+    }
+    out->push_back(c);
+  }
+  void Flush() {}
+};
+
+// Writes plain JSON text into a std::string.
+struct PlainStream {
+  typedef char Ch;
+  std::string* out = nullptr;
+  void Put(char c) { out->push_back(c); }
+  void Flush() {}
+};
+
+template <class R, class Stream>
+class PayloadWriter {
+ public:
+  PayloadWriter(const Profile& profile, std::string_view org) : profile_(profile), org_(org) {}
+
+  void begin(std::string& out) {
+    stream_.out = &out;
+    writer_.StartArray();
+    writer_.StartObject();
+    writer_.Key(org_.data(), static_cast<rapidjson::SizeType>(org_.size()));
+    writer_.StartObject();
+    const std::string& key = profile_.payload_key(RecordTraits<R>::type);
+    writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    writer_.StartArray();
+  }
+
+  void add(const R& record, std::string& out) {
+    stream_.out = &out;
+    writer_.StartObject();
+    WireBuffer buf;
+    for (const FieldInfo& f : RecordTraits<R>::catalog) {
+      ConstFieldRef ref = f.of(record);
+      if (!has_value(ref)) {
+        if (!profile_.encode_absent_as_null) continue;
+        writer_.Key(f.ja.data(), static_cast<rapidjson::SizeType>(f.ja.size()));
+        writer_.Null();
+        continue;
+      }
+      std::string_view text = wire_text(ref, buf);
+      writer_.Key(f.ja.data(), static_cast<rapidjson::SizeType>(f.ja.size()));
+      writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    }
+    writer_.EndObject();
+  }
+
+  void finish(std::string& out) {
+    stream_.out = &out;
+    writer_.EndArray();
+    writer_.EndObject();
+    writer_.EndObject();
+    writer_.EndArray();
+  }
+
+ private:
+  const Profile& profile_;
+  std::string org_;
+  Stream stream_;
+  rapidjson::Writer<Stream> writer_{stream_};
+};
+
+}  // namespace detail
+
+template <class R>
+Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile) {
+  ResultTelegram<R> result;
+  detail::ByteCursor cursor(body);
+  detail::VectorSink<R> sink{result.records};
+  if (auto st = detail::decode_body<R>(cursor, profile, sink, result.header); !st) return std::move(st).error();
+  return result;
+}
+
+template <class R>
+Status decode_result(ByteSource& body, const Profile& profile, const RecordCallback<R>& on_record,
+                     CommonHeader& header) {
+  detail::ByteCursor cursor(body);
+  detail::CallbackSink<R> sink{on_record};
+  return detail::decode_body<R>(cursor, profile, sink, header);
+}
+
+template <class R>
+Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile) {
+  // Present the bare document as the body of a JSON string: quote-free, escape-free text is
+  // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
+  std::string quoted;
+  quoted.reserve(payload.size() + payload.size() / 8 + 2);
+  detail::EscapingStream esc{&quoted};
+  for (char c : payload) esc.Put(c);
+  quoted.push_back('"');
+  std::vector<R> records;
+  detail::ByteCursor cursor(quoted);
+  detail::ValueBudget budget{profile.max_value_bytes};
+  detail::VectorSink<R> sink{records};
+  if (auto st = detail::parse_payload<R>(cursor, budget, profile, sink); !st) return std::move(st).error();
+  if (cursor.p_ != cursor.end_) return detail::envelope_error("payload", "has trailing characters");
+  return records;
+}
+
+template <class R>
+std::string encode_payload(const std::vector<R>& records, const Profile& profile, std::string_view org) {
+  std::string out;
+  detail::PayloadWriter<R, detail::PlainStream> w(profile, org);
+  w.begin(out);
+  for (const R& r : records) w.add(r, out);
+  w.finish(out);
+  return out;
+}
+
+template <class R>
+struct ResultWriter<R>::Impl {
+  Impl(const Profile& p, CommonHeader h, std::string_view org) : header(std::move(h)), writer(p, org) {}
+  CommonHeader header;
+  detail::PayloadWriter<R, detail::EscapingStream> writer;
+};
+
+template <class R>
+ResultWriter<R>::ResultWriter(const Profile& profile, CommonHeader header, std::string_view org)
+    : impl_(std::make_unique<Impl>(profile, std::move(header), org)) {}
+template <class R> ResultWriter<R>::~ResultWriter() = default;
+template <class R> ResultWriter<R>::ResultWriter(ResultWriter&&) noexcept = default;
+template <class R> ResultWriter<R>& ResultWriter<R>::operator=(ResultWriter&&) noexcept = default;
+
+template <class R>
+void ResultWriter<R>::begin(std::string& out) {
+  std::string header = encode_header(impl_->header);
+  header.pop_back();  // reopen the object after commonHeader
+  out += header;
+  out += ",\"selfPersonalDataProvisionInfo\":{\"selfPersonalData\":\"";
+  impl_->writer.begin(out);
+}
+
+template <class R>
+void ResultWriter<R>::add(const R& record, std::string& out) {
+  impl_->writer.add(record, out);
+}
+
+template <class R>
+void ResultWriter<R>::finish(std::string& out) {
+  impl_->writer.finish(out);
+  out += "\"}}";
+}
+
+template <class R>
+std::string encode_result(const CommonHeader& header, const std::vector<R>& records, const Profile& profile,
+                          std::string_view org) {
+  ResultWriter<R> w(profile, header, org);
+  std::string out;
+  w.begin(out);
+  for (const R& r : records) w.add(r, out);
+  w.finish(out);
+  return out;
+}
+
+#define MYNA_INSTANTIATE_CODEC(R)                                                                   \
+  template Result<ResultTelegram<R>> decode_result<R>(std::string_view, const Profile&);          \
+  template Status decode_result<R>(ByteSource&, const Profile&, const RecordCallback<R>&, CommonHeader&); \
+  template Result<std::vector<R>> decode_payload<R>(std::string_view, const Profile&);            \
+  template std::string encode_payload<R>(const std::vector<R>&, const Profile&, std::string_view); \
+  template std::string encode_result<R>(const CommonHeader&, const std::vector<R>&, const Profile&, \
+                                        std::string_view);                                        \
+  template class ResultWriter<R>;
+
+MYNA_INSTANTIATE_CODEC(DrugRecord)
+MYNA_INSTANTIATE_CODEC(CheckupRecord)
+MYNA_INSTANTIATE_CODEC(MedicalExpenseRecord)
+
+}  // namespace myna::codec

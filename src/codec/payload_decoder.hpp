@@ -1,0 +1,301 @@
+// SAX handler that builds records of type R from the payload document
+//   [ { "<organisation>": { "<information type>": [ {record}, ... ], ... } }, ... ]
+// Strict: a value of the wrong JSON type, a malformed value or a repeated item is an error
+// naming the record index, the item number and the Japanese item name. Unknown keys and
+// other information types are skipped.
+#pragma once
+
+#include <bitset>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include <rapidjson/reader.h>
+
+#include "codec/json_streams.hpp"
+#include "codec/key_index.hpp"
+
+namespace myna::codec::detail {
+
+/// Shares the storage of identical strings within one payload (names, institutions, drugs).
+class TextInterner {
+ public:
+  Text get(const char* s, std::size_t n) {
+    if (n > 256) return Text(std::string_view(s, n));
+    std::uint64_t h = hash_bytes(s, n);
+    Entry& e = table_[h & (kSize - 1)];
+    if (e.hash == h && e.text.view() == std::string_view(s, n)) return e.text;
+    e.hash = h;
+    e.text = Text(std::string_view(s, n));
+    return e.text;
+  }
+
+ private:
+  static constexpr std::size_t kSize = 1024;  // direct-mapped: a miss just replaces
+  struct Entry {
+    std::uint64_t hash = 0;
+    Text text;
+  };
+  std::vector<Entry> table_ = std::vector<Entry>(kSize);
+};
+
+const KeyIndex& key_index(RecordType type, const Profile& profile);
+
+template <class R, class Sink>
+class PayloadHandler {
+  using rapidjson_size = rapidjson::SizeType;
+
+ public:
+  PayloadHandler(const Profile& profile, Sink& sink, ValueBudget& budget)
+      : profile_(profile),
+        sink_(sink),
+        budget_(budget),
+        keys_(key_index(RecordTraits<R>::type, profile)),
+        type_key_(profile.payload_key(RecordTraits<R>::type)) {}
+
+  // ---- RapidJSON handler interface
+  bool Null() { return scalar(Scalar::null, nullptr, 0); }
+  bool Bool(bool) { return scalar(Scalar::boolean, nullptr, 0); }
+  bool Int(int) { return number_unexpected(); }
+  bool Uint(unsigned) { return number_unexpected(); }
+  bool Int64(std::int64_t) { return number_unexpected(); }
+  bool Uint64(std::uint64_t) { return number_unexpected(); }
+  bool Double(double) { return number_unexpected(); }
+  bool RawNumber(const char* s, rapidjson_size n, bool) { return scalar(Scalar::number, s, n); }
+  bool String(const char* s, rapidjson_size n, bool) { return scalar(Scalar::string, s, n); }
+  bool Key(const char* s, rapidjson_size n, bool) {
+    budget_.reset();
+    if (skip_ > 0) return true;
+    switch (level_) {
+      case Level::org: return true;  // organisation name: any key
+      case Level::types:
+        pending_ = (n == type_key_.size() && std::memcmp(s, type_key_.data(), n) == 0)
+                       ? Pending::records
+                       : Pending::skip;
+        return true;
+      case Level::record: return record_key(s, n);
+      default: return true;
+    }
+  }
+  bool StartObject() { return open(true); }
+  bool EndObject(rapidjson_size) { return close(true); }
+  bool StartArray() { return open(false); }
+  bool EndArray(rapidjson_size) { return close(false); }
+
+  // ---- results
+  const std::optional<Error>& error() const noexcept { return error_; }
+  std::int64_t record_index() const noexcept { return record_index_; }
+  /// The item being decoded when a syntax error stopped the parser (-1 if none).
+  int current_field() const noexcept { return field_; }
+  bool in_record() const noexcept { return level_ == Level::record || level_ == Level::value; }
+
+ private:
+  enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
+  enum class Pending : std::uint8_t { none, records, skip };
+  enum class Scalar : std::uint8_t { null, boolean, number, string };
+
+  static constexpr const char* kScalarNames[] = {"null", "boolean", "number", "string"};
+
+  bool depth_ok() {
+    if (++depth_ <= profile_.max_depth) return true;
+    return fail_shape("JSON nesting is deeper than " + std::to_string(profile_.max_depth));
+  }
+
+  bool open(bool object) {
+    budget_.reset();
+    if (!depth_ok()) return false;
+    if (skip_ > 0) return ++skip_, true;
+    switch (level_) {
+      case Level::root:
+        if (object) return fail_shape("the payload must be a JSON array of organisations");
+        level_ = Level::orgs;
+        return true;
+      case Level::orgs:
+        if (!object) return fail_shape("each payload element must be a JSON object");
+        level_ = Level::org;
+        return true;
+      case Level::org:  // an organisation's information types; anything else is skipped
+        if (!object) return skip_ = 1, true;
+        level_ = Level::types;
+        return true;
+      case Level::types:
+        if (pending_ == Pending::skip) return skip_ = 1, true;
+        if (object) return fail_shape("\"" + type_key_ + "\" must be a JSON array of records");
+        level_ = Level::records;
+        return true;
+      case Level::records:
+        if (!object) return fail_record("a record must be a JSON object");
+        return begin_record();
+      case Level::record: return fail_shape("a value without a key");
+      case Level::value:
+        if (skip_unknown_) return skip_ = 1, true;
+        return fail_item(std::string("has the wrong JSON type: ") + (object ? "object" : "array") +
+                         ", expected " + expected_type());
+      case Level::done: return fail_shape("the payload has more than one root");
+    }
+    return true;
+  }
+
+  bool close(bool) {
+    --depth_;
+    if (skip_ > 0) {
+      if (--skip_ == 0) after_value();
+      return true;
+    }
+    switch (level_) {
+      case Level::orgs: level_ = Level::done; return true;
+      case Level::org: level_ = Level::orgs; return true;
+      case Level::types: level_ = Level::org; return true;
+      case Level::records: level_ = Level::types; return true;
+      case Level::record: return end_record();
+      default: return true;
+    }
+  }
+
+  void after_value() {
+    if (level_ == Level::value) level_ = Level::record;
+  }
+
+  bool begin_record() {
+    if (static_cast<std::size_t>(record_index_ + 1) >= profile_.max_records)
+      return fail_shape("more than " + std::to_string(profile_.max_records) + " records");
+    ++record_index_;
+    level_ = Level::record;
+    seen_.reset();
+    return true;
+  }
+
+  bool end_record() {
+    level_ = Level::records;
+    field_ = -1;
+    Status st = sink_(std::move(record_));
+    record_ = R{};
+    if (!st) {
+      error_ = std::move(st).error();
+      return false;
+    }
+    return true;
+  }
+
+  bool record_key(const char* s, std::size_t n) {
+    int index = keys_.find(s, n);
+    if (index < 0) index = keys_.find_folded(std::string_view(s, n));
+    if (index < 0) {  // unknown item: ignored
+      field_ = -1;
+      level_ = Level::value;
+      skip_unknown_ = true;
+      return true;
+    }
+    field_ = index;
+    skip_unknown_ = false;
+    level_ = Level::value;
+    if (seen_.test(static_cast<std::size_t>(index))) return fail_item("appears twice in the record");
+    seen_.set(static_cast<std::size_t>(index));
+    return true;
+  }
+
+  bool scalar(Scalar kind, const char* s, std::size_t n) {
+    budget_.reset();
+    if (skip_ > 0) return true;
+    switch (level_) {
+      case Level::org: return true;  // not an organisation object: ignored
+      case Level::types:
+        if (pending_ == Pending::skip) return true;
+        return fail_shape("\"" + type_key_ + "\" must be a JSON array of records, not " +
+                          kScalarNames[static_cast<int>(kind)]);
+      case Level::value:
+        level_ = Level::record;
+        if (skip_unknown_) return true;
+        return assign(kind, s, n);
+      case Level::records:
+        return fail_record(std::string("a record must be a JSON object, not ") +
+                           kScalarNames[static_cast<int>(kind)]);
+      default:
+        return fail_shape(std::string("unexpected ") + kScalarNames[static_cast<int>(kind)] +
+                          " in the payload structure");
+    }
+  }
+
+  bool assign(Scalar kind, const char* s, std::size_t n) {
+    const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+    FieldRef ref = info.access(&record_);
+    if (kind == Scalar::null) return true;  // absent: 未測定・該当なし
+    const bool numeric = ref.kind == ValueKind::decimal || ref.kind == ValueKind::count ||
+                         ref.kind == ValueKind::yen;
+    if (kind == Scalar::boolean || (kind == Scalar::number && !numeric))
+      return fail_item(std::string("has the wrong JSON type: ") + kScalarNames[static_cast<int>(kind)] +
+                       ", expected " + expected_type());
+    if (ref.kind == ValueKind::text) {
+      *static_cast<Text*>(ref.ptr) = interner_.get(s, n);
+      return true;
+    }
+    if (n == 0 && profile_.empty_is_absent) return true;
+    Status st = assign_wire_text(info, ref, std::string_view(s, n));
+    if (!st) return fail_item(st.error().message());
+    return true;
+  }
+
+  bool number_unexpected() { return fail_shape("internal: numbers must arrive as raw text"); }
+
+  std::string expected_type() const {
+    const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+    switch (info.kind) {
+      case ValueKind::decimal:
+      case ValueKind::count:
+      case ValueKind::yen: return "string or number";
+      default: return "string";
+    }
+  }
+
+  DecodeLocation location() const {
+    DecodeLocation loc;
+    loc.record_type = std::string(japanese_name(RecordTraits<R>::type));
+    loc.record_index = record_index_;
+    if (field_ >= 0) {
+      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+      loc.item_number = info.number;
+      loc.item_name = std::string(info.ja);
+    }
+    return loc;
+  }
+
+  bool fail_item(const std::string& what) {
+    const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+    error_ = Error(ErrorCategory::decode,
+                   std::string(japanese_name(RecordTraits<R>::type)) + " record #" +
+                       std::to_string(record_index_) + ", item " + std::to_string(info.number) +
+                       " " + std::string(info.ja) + ": " + what)
+                 .with_location(location());
+    return false;
+  }
+  bool fail_record(const std::string& what) {
+    error_ = Error(ErrorCategory::decode, std::string(japanese_name(RecordTraits<R>::type)) +
+                                              " record #" + std::to_string(record_index_ + 1) +
+                                              ": " + what)
+                 .with_location(location());
+    return false;
+  }
+  bool fail_shape(const std::string& what) {
+    error_ = Error(ErrorCategory::decode, "payload: " + what).with_location(location());
+    return false;
+  }
+
+  const Profile& profile_;
+  Sink& sink_;
+  ValueBudget& budget_;
+  const KeyIndex& keys_;
+  const std::string& type_key_;
+  TextInterner interner_;
+  R record_{};
+  std::bitset<256> seen_;
+  std::optional<Error> error_;
+  std::int64_t record_index_ = -1;
+  int field_ = -1;
+  std::size_t depth_ = 0;
+  std::size_t skip_ = 0;
+  Level level_ = Level::root;
+  Pending pending_ = Pending::none;
+  bool skip_unknown_ = false;
+};
+
+}  // namespace myna::codec::detail

@@ -1,0 +1,137 @@
+#include "myna/records/catalog.hpp"
+
+namespace myna {
+
+std::string_view japanese_name(RecordType type) noexcept {
+  switch (type) {
+    case RecordType::drug: return "薬剤情報";
+    case RecordType::checkup: return "特定健診情報";
+    case RecordType::expense: return "医療費通知情報";
+  }
+  return "";
+}
+
+std::string_view english_name(RecordType type) noexcept {
+  switch (type) {
+    case RecordType::drug: return "drugs";
+    case RecordType::checkup: return "checkups";
+    case RecordType::expense: return "expenses";
+  }
+  return "";
+}
+
+const char* to_string(ValueKind kind) noexcept {
+  switch (kind) {
+    case ValueKind::text: return "text";
+    case ValueKind::date: return "date";
+    case ValueKind::year_month: return "year_month";
+    case ValueKind::count: return "count";
+    case ValueKind::yen: return "yen";
+    case ValueKind::decimal: return "decimal";
+    case ValueKind::code: return "code";
+    case ValueKind::coded: return "coded";
+  }
+  return "?";
+}
+
+namespace {
+template <class T> const T& as(ConstFieldRef r) { return *static_cast<const T*>(r.ptr); }
+template <class T> T& as(FieldRef r) { return *static_cast<T*>(r.ptr); }
+
+template <class T>
+Status store(Result<T> parsed, FieldRef ref) {
+  if (!parsed) return std::move(parsed).error();
+  as<T>(ref) = *parsed;
+  return {};
+}
+}  // namespace
+
+bool has_value(ConstFieldRef r) noexcept {
+  switch (r.kind) {
+    case ValueKind::text: return as<Text>(r).has_value();
+    case ValueKind::date: return as<Date>(r).has_value();
+    case ValueKind::year_month: return as<YearMonth>(r).has_value();
+    case ValueKind::count: return as<Count>(r).has_value();
+    case ValueKind::yen: return as<Yen>(r).has_value();
+    case ValueKind::decimal: return as<Decimal>(r).has_value();
+    case ValueKind::code: return as<CodeString>(r).has_value();
+    case ValueKind::coded: return as<Coded>(r).has_value();
+  }
+  return false;
+}
+
+std::string to_wire_text(ConstFieldRef r) {
+  switch (r.kind) {
+    case ValueKind::text: return as<Text>(r).str();
+    case ValueKind::date: return as<Date>(r).to_wire();
+    case ValueKind::year_month: return as<YearMonth>(r).to_wire();
+    case ValueKind::count: return as<Count>(r).to_string();
+    case ValueKind::yen: return as<Yen>(r).to_string();
+    case ValueKind::decimal: return as<Decimal>(r).to_string();
+    case ValueKind::code: return as<CodeString>(r).str();
+    case ValueKind::coded: return std::string(as<Coded>(r).code());
+  }
+  return {};
+}
+
+std::string to_display_text(ConstFieldRef r) {
+  switch (r.kind) {
+    case ValueKind::date: return as<Date>(r).to_string();
+    case ValueKind::year_month: return as<YearMonth>(r).to_string();
+    case ValueKind::coded: {
+      const Coded& c = as<Coded>(r);
+      std::string s(c.code());
+      if (auto m = c.meaning(); !m.empty()) s.append(" (").append(m).append(")");
+      return s;
+    }
+    default: return to_wire_text(r);
+  }
+}
+
+Status assign_wire_text(const FieldInfo& info, FieldRef r, std::string_view text) {
+  switch (r.kind) {
+    case ValueKind::text: as<Text>(r) = Text(text); return {};
+    case ValueKind::date: return store(Date::parse(text), r);
+    case ValueKind::year_month: return store(YearMonth::parse(text), r);
+    case ValueKind::count: return store(Count::parse(text), r);
+    case ValueKind::yen: return store(Yen::parse(text), r);
+    case ValueKind::decimal: {
+      auto d = Decimal::parse(text);
+      if (d && d->negative()) return Error(ErrorCategory::validation, "value must not be negative");
+      return store(std::move(d), r);
+    }
+    case ValueKind::code: return as<CodeString>(r).assign(info.format, text);
+    case ValueKind::coded: return as<Coded>(r).assign(text);
+  }
+  return Error(ErrorCategory::validation, "unknown value kind");
+}
+
+void clear(FieldRef r) noexcept {
+  switch (r.kind) {
+    case ValueKind::text: as<Text>(r) = Text(); break;
+    case ValueKind::date: as<Date>(r) = Date(); break;
+    case ValueKind::year_month: as<YearMonth>(r) = YearMonth(); break;
+    case ValueKind::count: as<Count>(r) = Count(); break;
+    case ValueKind::yen: as<Yen>(r) = Yen(); break;
+    case ValueKind::decimal: as<Decimal>(r) = Decimal(); break;
+    case ValueKind::code: as<CodeString>(r) = CodeString(); break;
+    case ValueKind::coded: as<Coded>(r).clear(); break;
+  }
+}
+
+bool equal(ConstFieldRef a, ConstFieldRef b) noexcept {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case ValueKind::text: return as<Text>(a) == as<Text>(b);
+    case ValueKind::date: return as<Date>(a) == as<Date>(b);
+    case ValueKind::year_month: return as<YearMonth>(a) == as<YearMonth>(b);
+    case ValueKind::count: return as<Count>(a) == as<Count>(b);
+    case ValueKind::yen: return as<Yen>(a) == as<Yen>(b);
+    case ValueKind::decimal: return as<Decimal>(a) == as<Decimal>(b);
+    case ValueKind::code: return as<CodeString>(a) == as<CodeString>(b);
+    case ValueKind::coded: return as<Coded>(a) == as<Coded>(b);
+  }
+  return false;
+}
+
+}  // namespace myna

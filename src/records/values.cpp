@@ -1,0 +1,418 @@
+#include "myna/records/values.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+#include <ostream>
+
+namespace myna {
+namespace {
+
+Error invalid(std::string what) { return Error(ErrorCategory::validation, std::move(what)); }
+
+bool all_digits(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// Parses exactly n digits starting at pos; -1 on failure.
+int digits_at(std::string_view s, std::size_t pos, std::size_t n) noexcept {
+  if (pos + n > s.size()) return -1;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+void put_digits(std::string& out, unsigned value, int width) {
+  char buf[16];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buf, static_cast<std::size_t>(width));
+}
+
+std::string quoted(std::string_view s) {
+  // Only used for short, non-secret inputs of validation errors; truncated to stay short.
+  std::string out = "\"";
+  out.append(s.substr(0, 32));
+  if (s.size() > 32) out += "…";
+  out += "\"";
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Date
+
+bool is_valid_date(int year, int month, int day) noexcept {
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
+         day <= days_in_month(year, month);
+}
+
+int days_in_month(int year, int month) noexcept {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+Result<Date> Date::make(int year, int month, int day) {
+  if (!is_valid_date(year, month, day))
+    return invalid("no such date: " + std::to_string(year) + "-" + std::to_string(month) + "-" +
+                   std::to_string(day));
+  return Date(static_cast<std::uint32_t>(year * 10000 + month * 100 + day));
+}
+
+Result<Date> Date::parse(std::string_view text) {
+  int y, m, d;
+  if (text.size() == 8) {
+    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
+  } else if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2), d = digits_at(text, 8, 2);
+  } else {
+    return invalid("date " + quoted(text) + " is not YYYYMMDD or YYYY-MM-DD");
+  }
+  if (y < 0 || m < 0 || d < 0) return invalid("date " + quoted(text) + " has non-digit characters");
+  return make(y, m, d);
+}
+
+Date Date::today_jst() {
+  using namespace std::chrono;
+  auto secs = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() + 9 * 3600;
+  return from_days_since_epoch(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
+}
+
+std::string Date::to_string() const {
+  if (!has_value()) return {};
+  std::string s;
+  put_digits(s, static_cast<unsigned>(year()), 4);
+  s += '-';
+  put_digits(s, static_cast<unsigned>(month()), 2);
+  s += '-';
+  put_digits(s, static_cast<unsigned>(day()), 2);
+  return s;
+}
+
+std::string Date::to_wire() const {
+  if (!has_value()) return {};
+  std::string s;
+  put_digits(s, packed_, 8);
+  return s;
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+std::int64_t Date::days_since_epoch() const noexcept {
+  std::int64_t y = year(), m = month(), d = day();
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date Date::from_days_since_epoch(std::int64_t z) noexcept {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = yoe + era * 400;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp + (mp < 10 ? 3 : -9);
+  y += m <= 2;
+  if (y < 1 || y > 9999) return Date();
+  return Date(static_cast<std::uint32_t>(y * 10000 + m * 100 + d));
+}
+
+// ---------------------------------------------------------------- YearMonth
+
+Result<YearMonth> YearMonth::make(int year, int month) {
+  if (year < 1 || year > 9999 || month < 1 || month > 12)
+    return invalid("no such month: " + std::to_string(year) + "-" + std::to_string(month));
+  return YearMonth(static_cast<std::uint32_t>(year * 100 + month));
+}
+
+Result<YearMonth> YearMonth::parse(std::string_view text) {
+  int y, m;
+  if (text.size() == 6) {
+    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
+  } else if (text.size() == 7 && text[4] == '-') {
+    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2);
+  } else {
+    return invalid("year-month " + quoted(text) + " is not YYYYMM or YYYY-MM");
+  }
+  if (y < 0 || m < 0) return invalid("year-month " + quoted(text) + " has non-digit characters");
+  return make(y, m);
+}
+
+YearMonth YearMonth::of(Date date) noexcept {
+  return date.has_value() ? YearMonth(static_cast<std::uint32_t>(date.year() * 100 + date.month()))
+                          : YearMonth();
+}
+
+Date YearMonth::first_day() const noexcept {
+  auto r = Date::make(year(), month(), 1);
+  return r ? *r : Date();
+}
+
+Date YearMonth::last_day() const noexcept {
+  auto r = Date::make(year(), month(), days_in_month(year(), month()));
+  return r ? *r : Date();
+}
+
+std::string YearMonth::to_string() const {
+  if (!has_value()) return {};
+  std::string s;
+  put_digits(s, static_cast<unsigned>(year()), 4);
+  s += '-';
+  put_digits(s, static_cast<unsigned>(month()), 2);
+  return s;
+}
+
+std::string YearMonth::to_wire() const {
+  if (!has_value()) return {};
+  std::string s;
+  put_digits(s, packed_, 6);
+  return s;
+}
+
+// ---------------------------------------------------------------- Text
+
+Text::Text(std::string_view text) {
+  if (text.size() > 0xFFFFFFFFu) throw std::length_error("myna::Text too long");
+  void* mem = ::operator new(sizeof(Rep) + text.size());
+  rep_ = new (mem) Rep{{1}, static_cast<std::uint32_t>(text.size())};
+  if (!text.empty()) std::memcpy(reinterpret_cast<char*>(rep_ + 1), text.data(), text.size());
+}
+
+Text::Text(const Text& other) noexcept : rep_(other.rep_) {
+  if (rep_) rep_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+Text& Text::operator=(const Text& other) noexcept {
+  if (other.rep_) other.rep_->refs.fetch_add(1, std::memory_order_relaxed);
+  release();
+  rep_ = other.rep_;
+  return *this;
+}
+
+Text& Text::operator=(Text&& other) noexcept {
+  if (this != &other) {
+    release();
+    rep_ = other.rep_;
+    other.rep_ = nullptr;
+  }
+  return *this;
+}
+
+void Text::release() noexcept {
+  if (rep_ && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    rep_->~Rep();
+    ::operator delete(rep_);
+  }
+  rep_ = nullptr;
+}
+
+std::string_view Text::view() const noexcept {
+  if (!rep_) return {};
+  return {reinterpret_cast<const char*>(rep_ + 1), rep_->size};
+}
+
+// ---------------------------------------------------------------- Decimal
+
+Result<Decimal> Decimal::of(std::int64_t mantissa, int scale) {
+  if (scale < 0 || scale > kMaxScale) return invalid("decimal scale out of range");
+  if (mantissa > kMaxMantissa || mantissa < -kMaxMantissa)
+    return invalid("decimal has more than 17 significant digits");
+  Decimal d;
+  d.packed_ = mantissa * (std::int64_t{1} << kScaleBits) + (scale + 1);
+  return d;
+}
+
+Result<Decimal> Decimal::parse(std::string_view text) {
+  std::size_t i = 0;
+  bool neg = false;
+  if (i < text.size() && text[i] == '-') neg = true, ++i;
+  std::int64_t mantissa = 0;
+  int digits = 0, scale = 0;
+  bool seen_point = false, seen_digit = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !seen_point && seen_digit) {
+      seen_point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return invalid("decimal " + quoted(text) + " is not of the form -?digits(.digits)?");
+    seen_digit = true;
+    if (digits > 0 || c != '0') ++digits;
+    if (digits > 17) return invalid("decimal " + quoted(text) + " has more than 17 significant digits");
+    mantissa = mantissa * 10 + (c - '0');
+    if (seen_point) ++scale;
+  }
+  if (!seen_digit || text.back() == '.')
+    return invalid("decimal " + quoted(text) + " is not of the form -?digits(.digits)?");
+  if (scale > kMaxScale) return invalid("decimal " + quoted(text) + " has too many fractional digits");
+  return of(neg ? -mantissa : mantissa, scale);
+}
+
+std::string Decimal::to_string() const {
+  if (!has_value()) return {};
+  std::int64_t m = mantissa();
+  int s = scale();
+  std::string digits = std::to_string(m < 0 ? -m : m);
+  if (static_cast<int>(digits.size()) <= s) digits.insert(0, static_cast<std::size_t>(s + 1) - digits.size(), '0');
+  if (s > 0) digits.insert(digits.size() - static_cast<std::size_t>(s), 1, '.');
+  return m < 0 ? "-" + digits : digits;
+}
+
+double Decimal::to_double() const noexcept {
+  return static_cast<double>(mantissa()) / std::pow(10.0, scale());
+}
+
+bool Decimal::numerically_equal(Decimal a, Decimal b) noexcept {
+  if (!a.has_value() || !b.has_value()) return a.has_value() == b.has_value();
+  std::int64_t ma = a.mantissa(), mb = b.mantissa();
+  int sa = a.scale(), sb = b.scale();
+  while (sa < sb) {
+    if (ma > kMaxMantissa / 10 * 10 || ma < -kMaxMantissa / 10 * 10) return false;
+    ma *= 10, ++sa;
+  }
+  while (sb < sa) {
+    if (mb > kMaxMantissa / 10 * 10 || mb < -kMaxMantissa / 10 * 10) return false;
+    mb *= 10, ++sb;
+  }
+  return ma == mb;
+}
+
+// ---------------------------------------------------------------- Yen / Count
+
+Result<Yen> Yen::make(std::int64_t amount) {
+  if (amount < 0) return invalid("yen amount must not be negative");
+  Yen y;
+  y.amount_ = amount;
+  return y;
+}
+
+Result<Yen> Yen::parse(std::string_view text) {
+  if (!text.empty() && text[0] == '-') return invalid("yen amount must not be negative");
+  if (!all_digits(text) || text.size() > 15)
+    return invalid("yen amount " + quoted(text) + " is not a whole number of at most 15 digits");
+  return make(std::strtoll(std::string(text).c_str(), nullptr, 10));
+}
+
+std::string Yen::to_string() const { return has_value() ? std::to_string(amount_) : std::string(); }
+
+Result<Count> Count::make(std::int64_t value) {
+  if (value < 0 || value > 999999999) return invalid("count must be between 0 and 999999999");
+  Count c;
+  c.value_ = static_cast<std::int32_t>(value);
+  return c;
+}
+
+Result<Count> Count::parse(std::string_view text) {
+  if (!all_digits(text) || text.size() > 9)
+    return invalid("count " + quoted(text) + " is not a whole number of at most 9 digits");
+  return make(std::strtoll(std::string(text).c_str(), nullptr, 10));
+}
+
+std::string Count::to_string() const { return has_value() ? std::to_string(value_) : std::string(); }
+
+// ---------------------------------------------------------------- codes
+
+const char* describe(CodeFormat format) noexcept {
+  switch (format) {
+    case CodeFormat::institution_code: return "10 digits";
+    case CodeFormat::insurer_number: return "6 or 8 digits";
+    case CodeFormat::medicine_code: return "9 digits";
+    case CodeFormat::price_list_code: return "12 characters 0-9 A-Z";
+    case CodeFormat::branch_number: return "2 digits";
+  }
+  return "?";
+}
+
+std::string check_code(CodeFormat format, std::string_view text) {
+  auto fail = [&](const char* what) {
+    return std::string("code ") + quoted(text) + " " + what + " (expected " + describe(format) + ")";
+  };
+  switch (format) {
+    case CodeFormat::institution_code:
+      if (text.size() != 10) return fail("has the wrong length");
+      return all_digits(text) ? std::string() : fail("is not all digits");
+    case CodeFormat::insurer_number:
+      if (text.size() != 6 && text.size() != 8) return fail("has the wrong length");
+      return all_digits(text) ? std::string() : fail("is not all digits");
+    case CodeFormat::medicine_code:
+      if (text.size() != 9) return fail("has the wrong length");
+      return all_digits(text) ? std::string() : fail("is not all digits");
+    case CodeFormat::branch_number:
+      if (text.size() != 2) return fail("has the wrong length");
+      return all_digits(text) ? std::string() : fail("is not all digits");
+    case CodeFormat::price_list_code:
+      if (text.size() != 12) return fail("has the wrong length");
+      for (char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return fail("has a character outside 0-9 A-Z");
+      return {};
+  }
+  return fail("has an unknown format");
+}
+
+Status CodeString::assign(CodeFormat format, std::string_view text) {
+  if (auto problem = check_code(format, text); !problem.empty()) return invalid(std::move(problem));
+  std::memcpy(chars_.data(), text.data(), text.size());
+  size_ = static_cast<std::uint8_t>(text.size());
+  return {};
+}
+
+std::string_view Coded::code() const noexcept {
+  std::size_t n = 0;
+  while (n < code_.size() && code_[n] != '\0') ++n;
+  return {code_.data(), n};
+}
+
+std::string_view Coded::meaning() const noexcept {
+  const CodeSet& set = code_set(set_);
+  auto c = code();
+  for (std::size_t i = 0; i < set.size; ++i)
+    if (set.entries[i].code == c) return set.entries[i].meaning;
+  return {};
+}
+
+Status Coded::assign(std::string_view text) {
+  const CodeSet& set = code_set(set_);
+  if (text.empty() || text.size() > code_.size() || !all_digits(text))
+    return invalid("code " + quoted(text) + " is not 1-3 digits (" + std::string(set.name) + ")");
+  if (set.closed) {
+    bool listed = false;
+    for (std::size_t i = 0; i < set.size && !listed; ++i) listed = set.entries[i].code == text;
+    if (!listed) return invalid("code " + quoted(text) + " is not in the code set " + std::string(set.name));
+  }
+  code_ = {};
+  std::memcpy(code_.data(), text.data(), text.size());
+  return {};
+}
+
+// ---------------------------------------------------------------- streams
+
+std::ostream& operator<<(std::ostream& os, const Date& v) { return os << v.to_string(); }
+std::ostream& operator<<(std::ostream& os, const YearMonth& v) { return os << v.to_string(); }
+std::ostream& operator<<(std::ostream& os, const Text& v) { return os << v.view(); }
+std::ostream& operator<<(std::ostream& os, const Decimal& v) { return os << v.to_string(); }
+std::ostream& operator<<(std::ostream& os, const Yen& v) { return os << v.to_string(); }
+std::ostream& operator<<(std::ostream& os, const Count& v) { return os << v.to_string(); }
+std::ostream& operator<<(std::ostream& os, const CodeString& v) { return os << v.view(); }
+std::ostream& operator<<(std::ostream& os, const Coded& v) {
+  os << v.code();
+  if (auto m = v.meaning(); !m.empty()) os << " (" << m << ")";
+  return os;
+}
+
+}  // namespace myna
