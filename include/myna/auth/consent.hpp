@@ -1,0 +1,48 @@
+// Consent: the authorization URL the browser is sent to, and the redirect that comes back.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "myna/error.hpp"
+#include "myna/profile.hpp"
+#include "myna/secret.hpp"
+
+namespace myna {
+
+/// What to keep between sending the browser away and its return (e.g. in the session).
+struct ConsentRequest {
+  std::string url;             ///< authorize URL with response_type, client_id, redirect_uri, state, login_type
+  SecretString state;          ///< 32 random bytes (OpenSSL CSPRNG), base64url
+  SecretString code_verifier;  ///< PKCE verifier when profile.use_pkce, else empty
+};
+
+/// Builds the consent URL with a fresh state (and PKCE S256 challenge when the profile asks).
+Result<ConsentRequest> begin_consent(const Profile& profile);
+
+enum class ConsentOutcome { granted, denied, certificate_expired, error };
+const char* to_string(ConsentOutcome outcome) noexcept;
+
+/// The citizen's answer, read from the redirect.
+struct ConsentResponse {
+  ConsentOutcome outcome = ConsentOutcome::error;
+  SecretString code;   ///< set when granted
+  std::string detail;  ///< error / error_description (no secrets), for denied and error
+};
+
+/// Parses the redirect (a full URL or just its query string) and checks state in constant
+/// time. Understands the unusual forms seen in public integrations: error=access_denied,
+/// code=access_denied, state=Certificate expired. A state mismatch or a missing code is an
+/// auth Error (possible CSRF); a refusal is outcome denied / certificate_expired.
+Result<ConsentResponse> parse_redirect(std::string_view redirect, const SecretString& expected_state);
+
+/// The same outcome as an Error for callers that only want the code:
+/// consent_denied, certificate_expired or auth.
+Result<SecretString> consent_code(std::string_view redirect, const SecretString& expected_state);
+
+/// Percent-encodes a query value (RFC 3986 unreserved kept).
+std::string url_encode(std::string_view value);
+/// Decodes %XX and '+' in a query value; malformed escapes are kept literally.
+std::string url_decode(std::string_view value);
+
+}  // namespace myna

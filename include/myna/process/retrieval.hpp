@@ -1,0 +1,79 @@
+// The asynchronous retrieval: requested → waiting → notified → fetched (or failed / timed
+// out), kept in a RetrievalStore so that the notification handler (called by the
+// application's web server) and the waiting fetch (possibly in another instance) agree.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "myna/query/query.hpp"
+#include "myna/transport/context.hpp"
+
+namespace myna {
+
+enum class RetrievalState {
+  requested,  ///< request telegram sent, no processId yet
+  waiting,    ///< processId known, waiting for the completion notification
+  notified,   ///< the notification arrived; the result may be fetched
+  fetching,   ///< one fetcher claimed the result
+  fetched,    ///< done
+  failed,
+  timed_out,
+};
+const char* to_string(RetrievalState state) noexcept;
+bool is_final(RetrievalState state) noexcept;
+
+struct Retrieval {
+  std::string telegram_id;
+  std::string process_id;  ///< "" until the request response arrives
+  std::string citizen;     ///< the application's key for the citizen
+  RecordType type = RecordType::drug;
+  Date from, to;
+  RetrievalState state = RetrievalState::requested;
+  std::chrono::system_clock::time_point created_at;
+  std::chrono::system_clock::time_point updated_at;
+  std::string error_code;  ///< service errorCode from the notification, if any
+  std::string owner;       ///< instance that claimed the fetch
+};
+
+/// Where pending retrievals live. Implementations: in-memory, file (below), PostgreSQL
+/// (MynaPortal::postgres). All operations are atomic with respect to each other.
+class RetrievalStore {
+ public:
+  virtual ~RetrievalStore() = default;
+  /// Registers a new retrieval (state requested). Fails if the telegram id exists.
+  virtual Status create(const Retrieval& retrieval) = 0;
+  virtual Result<std::optional<Retrieval>> find(const std::string& telegram_id) = 0;
+  /// Records the processId from the request response: requested → waiting. A notification
+  /// that arrived first (state notified) keeps its state; a different processId is refused.
+  virtual Status set_process_id(const std::string& telegram_id, const std::string& process_id) = 0;
+  /// A notification for (telegram id, process id): requested/waiting → notified.
+  /// Returns the state after the call; duplicates return notified/fetching/fetched unchanged.
+  /// Unknown ids, a mismatching processId or a final state other than fetched → nullopt.
+  virtual Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id,
+                                                              const std::string& process_id,
+                                                              const std::string& error_code) = 0;
+  /// Claims the result fetch: notified → fetching, true for exactly one caller. A claim older
+  /// than stale_after (its owner died) may be taken over.
+  virtual Result<bool> claim_fetch(const std::string& telegram_id, const std::string& owner,
+                                   std::chrono::seconds stale_after) = 0;
+  /// Final state (fetched, failed, timed_out).
+  virtual Status finish(const std::string& telegram_id, RetrievalState state) = 0;
+  /// Blocks until the retrieval leaves requested/waiting or the context ends; returns the
+  /// state then. Stores without notifications poll.
+  virtual Result<RetrievalState> wait(const std::string& telegram_id, const Context& context) = 0;
+  /// Retrievals not yet final (for resuming after a restart).
+  virtual Result<std::vector<Retrieval>> unfinished() = 0;
+  /// Drops final retrievals older than the given age.
+  virtual Status purge(std::chrono::seconds older_than) = 0;
+};
+
+std::shared_ptr<RetrievalStore> make_memory_retrieval_store();
+/// One JSON file per retrieval in dir (0600, atomic replace); works across processes on one
+/// machine (file locks), not across machines — use the PostgreSQL store for that.
+Result<std::shared_ptr<RetrievalStore>> make_file_retrieval_store(std::string dir);
+
+}  // namespace myna

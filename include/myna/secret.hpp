@@ -1,0 +1,39 @@
+// SecretString: tokens, codes, verifiers, passphrases. Never printed; wiped when destroyed.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace myna {
+
+class SecretString {
+ public:
+  SecretString() = default;
+  explicit SecretString(std::string value) : value_(std::move(value)) {}
+  SecretString(const SecretString& other) : value_(other.value_) {}
+  SecretString(SecretString&& other) noexcept;
+  SecretString& operator=(const SecretString& other);
+  SecretString& operator=(SecretString&& other) noexcept;
+  ~SecretString();  ///< overwrites the bytes (OPENSSL_cleanse)
+
+  /// The secret itself: only for putting it on the wire or into a store.
+  std::string_view reveal() const noexcept { return value_; }
+  bool empty() const noexcept { return value_.empty(); }
+  std::size_t size() const noexcept { return value_.size(); }
+  void clear() noexcept;
+
+  /// Constant-time comparison (CRYPTO_memcmp); different lengths compare unequal.
+  bool equals(std::string_view other) const noexcept;
+
+ private:
+  std::string value_;
+};
+
+/// Prints "[redacted]" whatever the value.
+std::ostream& operator<<(std::ostream& os, const SecretString& secret);
+
+/// Overwrites a buffer (OPENSSL_cleanse).
+void wipe(std::string& buffer) noexcept;
+
+}  // namespace myna

@@ -1,0 +1,37 @@
+// Cancellation and deadlines for one operation. Copies share one cancellation state, so a
+// Context handed to a worker can be cancelled from another thread; waits wake at once.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace myna {
+
+class Context {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  Context();
+  /// A context whose deadline is now + timeout (and no later than this one's).
+  Context with_timeout(Clock::duration timeout) const;
+  Context with_deadline(Clock::time_point deadline) const;
+
+  void cancel() const;
+  bool cancelled() const noexcept;
+  std::optional<Clock::time_point> deadline() const noexcept { return deadline_; }
+  bool expired() const noexcept;
+  /// Time left before the deadline (nullopt: no deadline).
+  std::optional<Clock::duration> remaining() const noexcept;
+
+  /// Sleeps up to d; returns false (early) when cancelled or when the deadline passes first.
+  bool sleep_for(Clock::duration d) const;
+
+  struct State;  // shared cancellation state (implementation detail)
+
+ private:
+  std::shared_ptr<State> state_;
+  std::optional<Clock::time_point> deadline_;
+};
+
+}  // namespace myna

@@ -1,0 +1,53 @@
+// The transport seam: one small interface injected at run time (ClientOptions::transport).
+// The default is the libcurl + OpenSSL transport (curl_transport.hpp); tests inject a fake
+// (myna/testing/fake_transport.hpp); applications may inject their own.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "myna/error.hpp"
+#include "myna/secret.hpp"
+#include "myna/transport/context.hpp"
+
+namespace myna {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+  bool secret = false;  ///< e.g. Authorization: never logged, wiped after use
+};
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  std::vector<HttpHeader> headers;
+  std::string body;
+  bool body_secret = false;  ///< the body holds secrets (token form): wiped after sending
+  /// Safe to send again (a result fetch is; a token exchange is not). Retries only these.
+  bool idempotent = false;
+  /// When set, the response body is handed over in chunks as it arrives instead of being
+  /// collected; an error stops the transfer. HttpResponse::body stays empty.
+  std::function<Status(std::string_view chunk)> on_body_chunk;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<HttpHeader> headers;
+  std::string body;
+  /// Value of the first header with this name (case-insensitive), or "".
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  /// Sends one request. Returns a response for any HTTP status; an Error only when no
+  /// complete response was received (network, tls, timeout, cancelled, size cap).
+  /// Must be safe to call from many threads at once.
+  virtual Result<HttpResponse> send(const HttpRequest& request, const Context& context) = 0;
+};
+
+}  // namespace myna

@@ -1,0 +1,103 @@
+// The sandbox: a local emulator of the service speaking the SDK's wire profile over real
+// HTTP(S) on loopback, with deterministic citizens, outbound completion notifications and
+// switchable faults. Tests, examples and benchmarks run against it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "myna/profile.hpp"
+#include "myna/sandbox/generator.hpp"
+
+namespace myna::sandbox {
+
+/// Faults the sandbox can inject. Rates are probabilities per eligible call (0..1).
+struct Faults {
+  double http_500 = 0;            ///< 500 on request/result
+  double rate_limit_429 = 0;      ///< 429 with Retry-After (seconds form, or HTTP-date form every other time)
+  double maintenance_503 = 0;     ///< 503 + Retry-After + errorCode E0005
+  double drop_connection = 0;     ///< close the connection without a response
+  double truncated_body = 0;      ///< result body cut short
+  double malformed_json = 0;      ///< result body that is not JSON
+  double expired_token = 0;       ///< 401 invalid_token (as if the access token had expired)
+  double duplicate_notification = 0;  ///< send the notification twice
+  double late_notification = 0;   ///< send it after late_delay
+  double missing_notification = 0;    ///< never send it (the result is still fetchable)
+  double forged_notification = 0; ///< also send a notification with unknown ids
+  std::chrono::milliseconds latency{0};        ///< added to every response
+  std::chrono::milliseconds late_delay{std::chrono::seconds(3)};
+  std::uint64_t seed = 1;         ///< fault decisions are deterministic per seed
+};
+
+struct SandboxOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                     ///< 0: a free port
+  bool tls = true;                  ///< HTTPS with a generated CA; client certificate required
+  std::string state_dir;            ///< where CA/certs are written ("" = a fresh temp dir)
+  Profile profile = default_profile();  ///< provider id, paths, telegram types it accepts
+  std::uint64_t data_seed = 20261127;
+  /// Where completion notifications go; several URLs are used round-robin (load balancer).
+  std::vector<std::string> notification_urls;
+  std::chrono::milliseconds notification_delay{100};
+  std::chrono::seconds token_lifetime{std::chrono::hours(1)};
+  bool issue_refresh_tokens = true;
+  /// Citizens whose consent is refused, or whose card certificate has expired.
+  std::vector<std::string> denying_citizens;
+  std::vector<std::string> expired_certificate_citizens;
+  /// Citizen id whose result is huge: bulk_bytes of drug records generated on the fly.
+  std::string bulk_citizen = "BULK";
+  std::uint64_t bulk_bytes = 0;
+  Faults faults;
+
+  /// The profile the sandbox speaks by default: the SDK's default with refresh enabled.
+  static Profile default_profile();
+};
+
+/// Paths of the PEM files the sandbox generated at start-up.
+struct SandboxCredentials {
+  std::string ca_file;           ///< CA that signed the server and client certificates
+  std::string client_cert_file;  ///< the provider's client certificate (mutual TLS)
+  std::string client_key_file;
+  std::string server_cert_file, server_key_file;
+};
+
+/// What the sandbox saw (for tests).
+struct SandboxStats {
+  std::uint64_t requests = 0, results = 0, tokens_issued = 0;
+  std::uint64_t notifications_sent = 0, notifications_acked = 0, notifications_rejected = 0;
+  std::uint64_t forged_sent = 0, forged_accepted = 0;  ///< forged notifications the provider acknowledged
+  std::uint64_t faults_injected = 0;
+  std::uint64_t result_fetches_for_unknown_process = 0;
+};
+
+class Sandbox {
+ public:
+  /// Generates CA, server and client certificates (OpenSSL), binds and starts serving.
+  static std::unique_ptr<Sandbox> start(SandboxOptions options);
+  virtual ~Sandbox() = default;
+
+  virtual std::string base_url() const = 0;  ///< e.g. "https://127.0.0.1:40123"
+  virtual int port() const = 0;
+  virtual const SandboxCredentials& credentials() const = 0;
+  /// A profile pointing at this sandbox (base URLs filled in).
+  virtual Profile client_profile() const = 0;
+
+  /// Plays the citizen's browser: GETs the authorize URL as citizen_id and returns the
+  /// redirect Location (redirect_uri?code=...&state=...), following no further.
+  virtual std::string authorize_as(const std::string& citizen_id, const std::string& authorize_url) = 0;
+
+  virtual void set_faults(const Faults& faults) = 0;
+  virtual void set_notification_urls(std::vector<std::string> urls) = 0;
+  virtual void set_notification_delay(std::chrono::milliseconds delay) = 0;
+  /// Revokes every token of a citizen (their next request gets 401).
+  virtual void revoke_tokens(const std::string& citizen_id) = 0;
+  virtual SandboxStats stats() const = 0;
+  virtual const Generator& generator() const = 0;
+  virtual void stop() = 0;
+};
+
+}  // namespace myna::sandbox
