@@ -64,6 +64,8 @@ struct Profile {
   std::string filter_template = "InfoType={type}&Date={from}-{to}";
   /// Success value of commonHeader.errorCode.
   std::string success_code = "";
+  /// errorCode of a result request answered before the result is ready.
+  std::string not_ready_code = "E0006";
   std::vector<ServiceErrorCode> error_codes = default_error_codes();
 
   // ---- payload

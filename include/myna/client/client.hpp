@@ -41,17 +41,28 @@ struct ClientOptions {
   unsigned instance_count = 1;
   /// Name of this instance in fetch claims (default: hostname:pid).
   std::string instance_name;
+  /// Re-send a request telegram (same telegramId) after a transient failure. The default
+  /// profile assumes the service answers a repeated telegramId with the same processId
+  /// (docs/wire-format.md §6); set false if your specification says otherwise.
+  bool resend_requests = true;
+  /// A fetch claim older than this may be taken over (its instance died).
+  std::chrono::seconds stale_claim_after{std::chrono::minutes(2)};
 };
 
-/// Per-citizen outcome of a batch.
-template <class R>
-struct BatchItem {
+/// Per-citizen outcome of a batch (records go to the batch callback, not into the report).
+struct BatchOutcome {
   std::string citizen;
-  Result<std::vector<R>> records = Error(ErrorCategory::cancelled, "not run");
+  Status status;            ///< ok, or the typed error that ended this citizen's retrieval
+  std::size_t records = 0;  ///< records handed to the callback
+};
+
+struct BatchReport {
+  std::vector<BatchOutcome> outcomes;  ///< one per citizen, in input order
+  std::size_t succeeded = 0, failed = 0;
 };
 
 struct BatchOptions {
-  std::size_t concurrency = 16;  ///< retrievals in flight at once
+  std::size_t concurrency = 16;  ///< retrievals in flight at once (worker threads)
 };
 
 class Client {
@@ -91,14 +102,15 @@ class Client {
   Status fetch_stream(const std::string& citizen, const Query& query, const RecordCallback<R>& on_record,
                       const Context& context = Context());
 
-  /// Many citizens, at most options.concurrency retrievals in flight; every citizen gets a
-  /// result or a typed error, and one failure does not stop the others. on_done (optional)
-  /// is called as each citizen finishes, from worker threads.
+  /// Many citizens, at most options.concurrency retrievals in flight; memory stays bounded
+  /// by the concurrency, not by the number of citizens. on_records receives each citizen's
+  /// records (from worker threads, possibly concurrently) as soon as they are fetched; an
+  /// error it returns fails that citizen. Every citizen ends with a status; one failure does
+  /// not stop the others. Cancelling the context stops starting new citizens.
   template <class R>
-  std::vector<BatchItem<R>> batch(const std::vector<std::string>& citizens, const Query& query,
-                                  const BatchOptions& options = {},
-                                  const std::function<void(const BatchItem<R>&)>& on_done = {},
-                                  const Context& context = Context());
+  BatchReport batch(const std::vector<std::string>& citizens, const Query& query,
+                    const std::function<Status(const std::string& citizen, std::vector<R>&& records)>& on_records,
+                    const BatchOptions& options = {}, const Context& context = Context());
 
   // ---- notifications -------------------------------------------------------------------
   /// The handler for your notification endpoint (shares this client's retrieval store).

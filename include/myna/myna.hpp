@@ -1,0 +1,21 @@
+// Umbrella header: the whole public API of the core library (not the optional listener).
+#pragma once
+
+#include "myna/auth/consent.hpp"
+#include "myna/auth/token.hpp"
+#include "myna/client/client.hpp"
+#include "myna/codec/envelope.hpp"
+#include "myna/codec/payload.hpp"
+#include "myna/error.hpp"
+#include "myna/log.hpp"
+#include "myna/process/notification_handler.hpp"
+#include "myna/process/retrieval.hpp"
+#include "myna/process/telegram_id.hpp"
+#include "myna/profile.hpp"
+#include "myna/query/query.hpp"
+#include "myna/records.hpp"
+#include "myna/secret.hpp"
+#include "myna/transport/curl_transport.hpp"
+#include "myna/transport/maintenance.hpp"
+#include "myna/transport/retry.hpp"
+#include "myna/version.hpp"
