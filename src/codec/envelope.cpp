@@ -9,7 +9,9 @@ namespace myna::codec {
 namespace detail {
 namespace {
 
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+// Recursive parsing is safe: the handler refuses nesting beyond profile.max_depth before the
+// parser descends (StartObject/StartArray come first).
+constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag;
 
 const char* const kHeaderFields[] = {"telegramId", "telegramType", "mode", "processId", "errorCode"};
 
@@ -39,10 +41,14 @@ class EnvelopeHandler {
   bool Uint64(std::uint64_t) { return scalar("number", nullptr, 0); }
   bool Double(double) { return scalar("number", nullptr, 0); }
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return scalar("number", nullptr, 0); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return scalar("string", s, n); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (n > profile_.max_value_bytes) return fail("", value_too_long_message(profile_.max_value_bytes));
+    return scalar("string", s, n);
+  }
 
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     budget_.reset();
+    if (n > profile_.max_value_bytes) return fail("", value_too_long_message(profile_.max_value_bytes));
     std::string_view key(s, n);
     if (depth_ == 1) k1_.assign(key);
     if (depth_ == 2) k2_.assign(key);
@@ -171,8 +177,8 @@ Error envelope_error(std::string field, std::string what, std::uint64_t offset) 
   return Error(ErrorCategory::decode, std::move(msg)).with_location(std::move(loc));
 }
 
-Error payload_syntax_error(const char* message, std::size_t payload_offset, PayloadStream::End end,
-                           const ByteCursor& cursor) {
+Error payload_syntax_error(const char* message, std::size_t offset, PayloadStream::End end,
+                           const ByteCursor& cursor, std::size_t value_limit) {
   using End = PayloadStream::End;
   if (cursor.source_error()) return *cursor.source_error();
   std::string what;
@@ -180,10 +186,9 @@ Error payload_syntax_error(const char* message, std::size_t payload_offset, Payl
     case End::truncated: what = "the body ends inside the payload (truncated)"; break;
     case End::bad_escape: what = "selfPersonalData is not a valid JSON string (bad escape)"; break;
     case End::control_char: what = "selfPersonalData contains an unescaped control character"; break;
-    case End::too_long: what = "a value in the payload is longer than the limit (max_value_bytes)"; break;
+    case End::too_long: what = value_too_long_message(value_limit); break;
     default:
-      what = std::string("the payload is not valid JSON: ") + message + " at payload offset " +
-             std::to_string(payload_offset);
+      what = std::string("the payload is not valid JSON: ") + message + " at body offset " + std::to_string(offset);
   }
   DecodeLocation loc;
   loc.envelope_field = "selfPersonalDataProvisionInfo.selfPersonalData";
@@ -206,7 +211,7 @@ Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
   if (handler.error()) return *handler.error();
   if (!ok) {
     if (cursor.source_error()) return *cursor.source_error();
-    if (budget.exceeded) return envelope_error("", "a value is longer than the limit (max_value_bytes)", ok.Offset());
+    if (budget.exceeded) return envelope_error("", value_too_long_message(profile.max_value_bytes), ok.Offset());
     return envelope_error("", std::string("not valid JSON: ") + rapidjson::GetParseError_En(ok.Code()) +
                                   " at offset " + std::to_string(ok.Offset()),
                           ok.Offset());

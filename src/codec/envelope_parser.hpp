@@ -28,7 +28,7 @@ Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
 Error envelope_error(std::string field, std::string what, std::uint64_t offset = 0);
 
 /// Turns a failed payload parse into an Error (syntax, truncation, limits).
-Error payload_syntax_error(const char* rapidjson_message, std::size_t payload_offset,
-                           PayloadStream::End end, const ByteCursor& cursor);
+Error payload_syntax_error(const char* rapidjson_message, std::size_t offset, PayloadStream::End end,
+                           const ByteCursor& cursor, std::size_t value_limit);
 
 }  // namespace myna::codec::detail

@@ -7,6 +7,7 @@
 // Internal header (RapidJSON types stay out of the public headers).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -45,8 +46,10 @@ class ByteCursor {
     return false;
   }
 
-  std::uint64_t offset() const noexcept {
-    return consumed_before_ + static_cast<std::uint64_t>(p_ - begin_);
+  std::uint64_t offset() const noexcept { return offset_of(p_); }
+  /// Absolute offset of a position inside the current chunk.
+  std::uint64_t offset_of(const char* position) const noexcept {
+    return consumed_before_ + static_cast<std::uint64_t>(position - begin_);
   }
   const std::optional<Error>& source_error() const noexcept { return source_error_; }
 
@@ -60,14 +63,29 @@ class ByteCursor {
   std::optional<Error> source_error_;
 };
 
-/// Counts bytes since the last parser event so that one huge value fails fast on bounded
-/// memory (the parser would otherwise buffer it whole).
+/// Bounds one value (string, number, key) on bounded memory: the parser would otherwise
+/// buffer a huge value whole. Streams charge whole chunks read since the last parser event
+/// (reset by the handlers); handlers also check each value's length, which is exact for a
+/// body held in one buffer.
 struct ValueBudget {
   std::size_t limit;
   std::size_t used = 0;
+  bool reset_pending = false;
   bool exceeded = false;
-  void reset() noexcept { used = 0; }
+  void reset() noexcept { reset_pending = true; }
+  /// Charges a chunk; false when the current value is over the limit.
+  bool charge(std::size_t bytes) noexcept {
+    used = reset_pending ? bytes : used + bytes;
+    reset_pending = false;
+    if (used > limit) exceeded = true;
+    return !exceeded;
+  }
 };
+
+/// The message of a value over the limit, the same from every path.
+inline std::string value_too_long_message(std::size_t limit) {
+  return "a value is longer than the limit (max_value_bytes = " + std::to_string(limit) + ")";
+}
 
 /// The envelope: a RapidJSON stream over the cursor, with a small injection buffer.
 class OuterStream {
@@ -77,21 +95,13 @@ class OuterStream {
 
   Ch Peek() {
     if (inject_pos_ < inject_.size()) return inject_[inject_pos_];
-    if (c_.p_ == c_.end_ && !c_.refill()) return '\0';
-    if (budget_.used > budget_.limit) {
-      budget_.exceeded = true;
-      return '\0';
-    }
+    if (c_.p_ == c_.end_ && !refill()) return '\0';
     return *c_.p_;
   }
   Ch Take() {
     Ch ch = Peek();
-    if (inject_pos_ < inject_.size()) {
-      ++inject_pos_;
-    } else if (ch != '\0') {
-      ++c_.p_;
-      ++budget_.used;
-    }
+    if (inject_pos_ < inject_.size()) ++inject_pos_;
+    else if (ch != '\0') ++c_.p_;
     return ch;
   }
   std::size_t Tell() const { return static_cast<std::size_t>(c_.offset()); }
@@ -109,6 +119,13 @@ class OuterStream {
   std::size_t PutEnd(Ch*) { return 0; }
 
  private:
+  bool refill() {
+    if (!c_.refill()) return false;
+    if (budget_.charge(static_cast<std::size_t>(c_.end_ - c_.p_))) return true;
+    c_.p_ = c_.end_;  // stop here: the value is too long
+    return false;
+  }
+
   ByteCursor& c_;
   ValueBudget& budget_;
   std::string inject_;
@@ -129,15 +146,17 @@ class PayloadStream {
 
   Ch Peek() const { return cur_; }
   Ch Take() {
-    Ch ch = cur_;
-    if (ch != '\0') {
-      ++count_;
-      if (++budget_.used > budget_.limit) return stop(End::too_long), ch;
-      advance();
+    const Ch ch = cur_;
+    if (ch == '\0') return ch;
+    // Fast path: a plain byte of the string body (no escape, no quote, no control character).
+    if (p_ != end_ && pending_pos_ == pending_len_ && kPlain[static_cast<unsigned char>(*p_)]) {
+      cur_ = *p_++;
+      return ch;
     }
+    advance();
     return ch;
   }
-  std::size_t Tell() const { return count_; }
+  std::size_t Tell() const { return static_cast<std::size_t>(c_.offset_of(p_)); }
 
   End end() const noexcept { return end_state_; }
   /// Hands the position back to the cursor (after the closing quote).
@@ -160,7 +179,10 @@ class PayloadStream {
     if (!c_.refill()) return false;
     p_ = c_.p_;
     end_ = c_.end_;
-    return true;
+    if (budget_.charge(static_cast<std::size_t>(end_ - p_))) return true;
+    p_ = end_;
+    stop(End::too_long);
+    return false;
   }
 
   void advance() {
@@ -169,7 +191,7 @@ class PayloadStream {
       return;
     }
     if (end_state_ != End::none) return stop(end_state_);
-    if (p_ == end_ && !more()) return stop(End::truncated);
+    if (p_ == end_ && !more()) return stop(End::truncated);  // keeps too_long when set
     const char ch = *p_++;
     const auto u = static_cast<unsigned char>(ch);
     if (u >= 0x20 && ch != '\\' && ch != '"') {
@@ -258,7 +280,12 @@ class PayloadStream {
   End end_state_ = End::none;
   char pending_[4] = {};
   std::uint8_t pending_len_ = 0, pending_pos_ = 0;
-  std::size_t count_ = 0;
+
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 256; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+  }();
 };
 
 }  // namespace myna::codec::detail

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,10 +11,21 @@
 
 namespace myna::codec::detail {
 
+/// A fast hash of short strings (keys, names): the length and three 8-byte windows. Callers
+/// always confirm a match by comparing the bytes.
 inline std::uint64_t hash_bytes(const char* s, std::size_t n) noexcept {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 1099511628211ull;
-  return h;
+  std::uint64_t a = 0, b = 0, c = 0;
+  if (n >= 8) {
+    std::memcpy(&a, s, 8);
+    std::memcpy(&b, s + n - 8, 8);
+    std::memcpy(&c, s + n / 2 - 4, 8);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) a = (a << 8) | static_cast<unsigned char>(s[i]);
+  }
+  std::uint64_t h = (a ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+  h ^= (b + (h >> 31)) * 0x94D049BB133111EBull;
+  h ^= (c + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
+  return h ^ (h >> 32);
 }
 
 /// Folds full-width ASCII (！..～, U+FF01..FF5E) and the ideographic space to ASCII and drops

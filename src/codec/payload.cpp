@@ -11,7 +11,8 @@
 namespace myna::codec {
 namespace detail {
 
-constexpr unsigned kPayloadFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+// Recursive parsing is safe: PayloadHandler refuses nesting beyond profile.max_depth first.
+constexpr unsigned kPayloadFlags = rapidjson::kParseNumbersAsStringsFlag;
 
 // Runs the inner parser over the embedded string; the cursor is just after its opening quote.
 template <class R, class Sink>
@@ -23,7 +24,7 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
   if (handler.error()) return *handler.error();
   if (!ok || stream.end() != PayloadStream::End::closed) {
     Error e = payload_syntax_error(ok ? "unexpected NUL character" : rapidjson::GetParseError_En(ok.Code()),
-                                   ok ? stream.Tell() : ok.Offset(), stream.end(), cursor);
+                                   ok ? stream.Tell() : ok.Offset(), stream.end(), cursor, profile.max_value_bytes);
     if (e.category() == ErrorCategory::decode && handler.record_index() >= 0) {
       DecodeLocation loc = *e.location();
       loc.record_type = std::string(japanese_name(RecordTraits<R>::type));

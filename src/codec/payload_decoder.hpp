@@ -24,7 +24,7 @@ class TextInterner {
     if (n > 256) return Text(std::string_view(s, n));
     std::uint64_t h = hash_bytes(s, n);
     Entry& e = table_[h & (kSize - 1)];
-    if (e.hash == h && e.text.view() == std::string_view(s, n)) return e.text;
+    if (e.hash == h && e.text.has_value() && e.text.view() == std::string_view(s, n)) return e.text;
     e.hash = h;
     e.text = Text(std::string_view(s, n));
     return e.text;
@@ -65,6 +65,7 @@ class PayloadHandler {
   bool String(const char* s, rapidjson_size n, bool) { return scalar(Scalar::string, s, n); }
   bool Key(const char* s, rapidjson_size n, bool) {
     budget_.reset();
+    if (n > profile_.max_value_bytes) return fail_too_long();
     if (skip_ > 0) return true;
     switch (level_) {
       case Level::org: return true;  // organisation name: any key
@@ -196,6 +197,7 @@ class PayloadHandler {
 
   bool scalar(Scalar kind, const char* s, std::size_t n) {
     budget_.reset();
+    if (n > profile_.max_value_bytes) return fail_too_long();
     if (skip_ > 0) return true;
     switch (level_) {
       case Level::org: return true;  // not an organisation object: ignored
@@ -275,6 +277,19 @@ class PayloadHandler {
                  .with_location(location());
     return false;
   }
+  // Same text as the streaming path reports (payload.cpp, parse_payload).
+  bool fail_too_long() {
+    std::string msg = value_too_long_message(profile_.max_value_bytes);
+    if (record_index_ < 0) return fail_shape(msg);
+    std::string where = std::string(japanese_name(RecordTraits<R>::type)) + " record #" + std::to_string(record_index_);
+    if (in_record() && field_ >= 0) {
+      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+      where += ", item " + std::to_string(info.number) + " " + std::string(info.ja);
+    }
+    error_ = Error(ErrorCategory::decode, where + ": " + msg).with_location(location());
+    return false;
+  }
+
   bool fail_shape(const std::string& what) {
     error_ = Error(ErrorCategory::decode, "payload: " + what).with_location(location());
     return false;
