@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
-#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,13 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "transport/curl_errors.hpp"
+#include "transport/curl_pool.hpp"
 #include "transport/tls_files.hpp"
 #include "transport/url_redaction.hpp"
 
 namespace myna {
 namespace {
 
-using transport_detail::describe_request;
+using namespace transport_detail;
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -28,12 +29,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-bool icontains(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         }) != haystack.end();
 }
 
 // ------------------------------------------------------------------ libcurl global state
@@ -66,96 +61,6 @@ Status check_options(const CurlTransportOptions& o) {
   if (o.max_response_bytes == 0) return invalid("max_response_bytes must be positive");
   return transport_detail::check_tls_files(o.tls);
 }
-
-// ------------------------------------------------------------------ TLS evidence
-
-// What the TLS layer saw during one transfer. With TLS 1.3 the server checks the client
-// certificate only after the client has finished its handshake, so a rejected certificate
-// shows up later as a dropped connection; these facts tell that apart from a network drop.
-struct TlsEvidence {
-  bool tls13 = false;                  // the handshake negotiated TLS 1.3
-  bool certificate_requested = false;  // the server sent a CertificateRequest
-  bool session_ticket = false;         // a NewSessionTicket: the server accepted the handshake
-  bool fatal_alert = false;            // the server sent an alert other than close_notify
-};
-
-// OpenSSL's protocol-message callback (plaintext messages, TLS 1.3 included).
-void on_tls_message(int write_p, int version, int content_type, const void* buf, std::size_t len,
-                    SSL* /*ssl*/, void* arg) {
-  if (write_p || !arg || len == 0) return;
-  auto& evidence = *static_cast<TlsEvidence*>(arg);
-  const auto* bytes = static_cast<const unsigned char*>(buf);
-  if (content_type == SSL3_RT_HANDSHAKE) {
-    evidence.tls13 = evidence.tls13 || version == TLS1_3_VERSION;
-    if (bytes[0] == SSL3_MT_CERTIFICATE_REQUEST) evidence.certificate_requested = true;
-    if (bytes[0] == SSL3_MT_NEWSESSION_TICKET) evidence.session_ticket = true;
-  }
-  if (content_type == SSL3_RT_ALERT && len >= 2 && bytes[1] != SSL_AD_CLOSE_NOTIFY) evidence.fatal_alert = true;
-}
-
-// Called by libcurl for each new TLS connection's SSL_CTX.
-CURLcode on_ssl_context(CURL* /*easy*/, void* ssl_ctx, void* evidence) {
-  SSL_CTX_set_msg_callback(static_cast<SSL_CTX*>(ssl_ctx), on_tls_message);
-  SSL_CTX_set_msg_callback_arg(static_cast<SSL_CTX*>(ssl_ctx), evidence);
-  return CURLE_OK;
-}
-
-// ------------------------------------------------------------------ connection pool
-
-// One pooled connection slot: an easy handle and the multi handle that drives it. The multi
-// handle owns the connection cache, so a slot taken again reuses its keep-alive connection.
-class Slot {
- public:
-  Slot() : easy_(curl_easy_init()), multi_(curl_multi_init()) {}
-  ~Slot() {
-    if (multi_) curl_multi_cleanup(multi_);
-    if (easy_) curl_easy_cleanup(easy_);
-  }
-  Slot(const Slot&) = delete;
-  Slot& operator=(const Slot&) = delete;
-
-  bool valid() const { return easy_ && multi_; }
-  CURL* easy() const { return easy_; }
-  CURLM* multi() const { return multi_; }
-  /// Outlives the slot's connections (their SSL_CTX callbacks point here).
-  TlsEvidence& evidence() { return evidence_; }
-
- private:
-  CURL* easy_;
-  CURLM* multi_;
-  TlsEvidence evidence_;
-};
-
-// A mutex-guarded stack of idle slots, owned by one transport object.
-class SlotPool {
- public:
-  explicit SlotPool(std::size_t max_idle) : max_idle_(max_idle) {}
-
-  std::unique_ptr<Slot> acquire() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!idle_.empty()) {
-        std::unique_ptr<Slot> slot = std::move(idle_.back());
-        idle_.pop_back();
-        return slot;
-      }
-    }
-    auto slot = std::make_unique<Slot>();
-    return slot->valid() ? std::move(slot) : nullptr;
-  }
-
-  /// Keeps a slot whose transfer succeeded, up to max_idle; anything else is closed.
-  void release(std::unique_ptr<Slot> slot, bool transfer_ok) {
-    if (!transfer_ok) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (idle_.size() < max_idle_) idle_.push_back(std::move(slot));
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Slot>> idle_;
-  std::size_t max_idle_;
-};
 
 // ------------------------------------------------------------------ request preparation
 
@@ -270,37 +175,26 @@ Status check_method(const HttpRequest& request, const std::string& what) {
 
 std::optional<Error> interruption(const Context& context, const std::string& what) {
   if (context.cancelled()) return Error(ErrorCategory::cancelled, what + ": cancelled");
-  if (context.expired()) {
-    return Error(ErrorCategory::timeout,
-                 what + ": the operation's deadline passed; allow more time (Context::with_timeout) or retry later");
-  }
+  if (context.expired()) return deadline_error(what);
   return std::nullopt;
 }
 
 // What the libcurl callbacks share with send(); lives on send()'s stack.
 struct Transfer {
   Transfer(const HttpRequest& req, const Context& ctx, const CurlTransportOptions& opts, const std::string& name,
-           Slot& slot)
-      : request(req), context(ctx), options(opts), what(name), easy(slot.easy()), evidence(slot.evidence()) {
-    evidence = TlsEvidence();
-  }
+           CURL* handle)
+      : request(req), context(ctx), options(opts), what(name), easy(handle) {}
 
   const HttpRequest& request;
   const Context& context;
   const CurlTransportOptions& options;
   const std::string& what;
   CURL* easy;
-  TlsEvidence& evidence;
+  TlsEvidence tls;  // what the TLS layer saw (copied from the slot after the transfer)
   HttpResponse response;
   std::optional<Error> abort;     // why a callback stopped the transfer
   std::optional<bool> streaming;  // decided at the first body byte, from the status code
 };
-
-Error size_cap_error(const Transfer& t) {
-  return Error(ErrorCategory::protocol,
-               t.what + ": the response body exceeds max_response_bytes (" + std::to_string(t.options.max_response_bytes) +
-                   " bytes); raise CurlTransportOptions::max_response_bytes or stream it with HttpRequest::on_body_chunk");
-}
 
 // Only 2xx bodies are streamed: an error body is collected so it can be mapped (http_error).
 bool streams_body(Transfer& t) {
@@ -322,7 +216,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       return st ? n : 0;
     }
     if (n > t.options.max_response_bytes - t.response.body.size()) {
-      t.abort = size_cap_error(t);
+      t.abort = size_cap_error(t.what, t.options.max_response_bytes);
       return 0;
     }
     t.response.body.append(data, n);
@@ -428,30 +322,17 @@ void set_protocols(CURL* easy, bool plain_http) {
 #endif
 }
 
-void configure(Transfer& t, CURLU* url, const HeaderList& headers, char* error_buffer) {
-  CURL* easy = t.easy;
-  const CurlTransportOptions& o = t.options;
-  curl_easy_reset(easy);  // keeps the live connections
-  curl_easy_setopt(easy, CURLOPT_CURLU, url);
-  set_protocols(easy, url_part(url, CURLUPART_SCHEME) == "http");
-  set_method_and_body(easy, t.request);
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
-  set_tls(easy, o.tls);
-  curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, on_ssl_context);
-  curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &t.evidence);
-  curl_easy_setopt(easy, CURLOPT_PROXY, o.proxy.c_str());  // "" = none, never from the environment
-  curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // size cap applies to decoded bytes
+void set_limits(CURL* easy, const CurlTransportOptions& o, const Transfer& t) {
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, to_curl_ms(o.connect_timeout));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, to_curl_ms(total_limit(o, t.context)));
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, o.low_speed_bytes);
   curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.low_speed_time.count()));
-  if (!t.request.on_body_chunk) {
+  if (!t.request.on_body_chunk) {  // a streamed body is not collected, so not capped
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(o.max_response_bytes));
   }
+}
+
+void set_callbacks(CURL* easy, Transfer& t, TlsEvidence* evidence, char* error_buffer) {
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &t);
@@ -460,6 +341,27 @@ void configure(Transfer& t, CURLU* url, const HeaderList& headers, char* error_b
   curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &t);
+  curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, on_ssl_context);
+  curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, evidence);
+}
+
+void configure(Transfer& t, CURLU* url, const HeaderList& headers, TlsEvidence* evidence, char* error_buffer) {
+  CURL* easy = t.easy;
+  curl_easy_reset(easy);  // keeps the live connections
+  curl_easy_setopt(easy, CURLOPT_CURLU, url);
+  set_protocols(easy, url_part(url, CURLUPART_SCHEME) == "http");
+  set_method_and_body(easy, t.request);
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+  set_tls(easy, t.options.tls);
+  curl_easy_setopt(easy, CURLOPT_PROXY, t.options.proxy.c_str());  // "" = none, never from the environment
+  curl_easy_setopt(easy, CURLOPT_NOPROXY, "");                     // nor a no_proxy list from it
+  curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // the size cap applies to decoded bytes
+  set_limits(easy, t.options, t);
+  set_callbacks(easy, t, evidence, error_buffer);
 }
 
 CURLcode finished_result(CURLM* multi, CURL* easy) {
@@ -467,7 +369,7 @@ CURLcode finished_result(CURLM* multi, CURL* easy) {
   while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
     if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy) return msg->data.result;
   }
-  return CURLE_RECV_ERROR;
+  return CURLE_FAILED_INIT;  // not reached: a finished transfer always leaves a message
 }
 
 // Drives the transfer, looking at the Context every kPollIntervalMs so that a cancel() from
@@ -493,135 +395,10 @@ CURLcode perform(const Slot& slot, Transfer& t) {
   return result;
 }
 
-// ------------------------------------------------------------------ error mapping
-
-bool is_tls_code(CURLcode code) {
-  switch (code) {
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ENGINE_INITFAILED:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-    case CURLE_USE_SSL_FAILED:
-#if LIBCURL_VERSION_NUM >= 0x074d00
-    case CURLE_SSL_CLIENTCERT:
-#endif
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The connection broke after it was set up (or while curl was finishing its set-up).
-bool is_dropped_connection(CURLcode code) {
-  return code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_GOT_NOTHING ||
-         code == CURLE_COULDNT_CONNECT;
-}
-
-// A dropped connection caused by the service rejecting our client certificate. TLS 1.3
-// servers check it after the client's Finished, then send an alert and hang up; the alert
-// is often never read (the reset comes first). So: an alert arrived, or a TLS 1.3 server
-// asked for a certificate and hung up without accepting the handshake (no session ticket)
-// and without any response.
-bool rejected_client_certificate(CURLcode code, const Transfer& t, std::string_view detail) {
-  if (!is_dropped_connection(code)) return false;
-  const TlsEvidence& e = t.evidence;
-  if (e.fatal_alert || icontains(detail, "alert")) return true;
-  return e.tls13 && e.certificate_requested && !e.session_ticket && t.response.headers.empty();
-}
-
-bool is_network_code(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-#if LIBCURL_VERSION_NUM >= 0x074b00
-    case CURLE_HTTP3:
-    case CURLE_QUIC_CONNECT_ERROR:
-#endif
-#if LIBCURL_VERSION_NUM >= 0x074e00
-    case CURLE_PROXY:
-#endif
-      return true;
-    default:
-      return false;
-  }
-}
-
-Error tls_error(CURLcode code, const std::string& what, const std::string& detail) {
-  if (code == CURLE_PEER_FAILED_VERIFICATION) {
-    return Error(ErrorCategory::tls, what + ": the service's TLS certificate could not be verified (" + detail +
-                                         "); check TlsOptions::ca_file and that the URL's host name is in the certificate");
-  }
-  if (code == CURLE_SSL_CERTPROBLEM) {
-    return Error(ErrorCategory::tls, what + ": the client certificate or key could not be used (" + detail +
-                                         "); check client_cert_file, client_key_file and client_key_passphrase");
-  }
-  if (is_dropped_connection(code)) {
-    return Error(ErrorCategory::tls, what + ": the service closed the TLS connection after asking for a client "
-                                         "certificate, so it most likely rejected it (" + detail +
-                                         "); check that TlsOptions::client_cert_file is set and is the certificate "
-                                         "registered with the service");
-  }
-  return Error(ErrorCategory::tls, what + ": the TLS handshake failed (" + detail +
-                                       "); check ca_file, the client certificate and the service URL");
-}
-
-Error timeout_error(const Transfer& t, const std::string& detail) {
-  if (icontains(detail, "too slow")) {
-    return Error(ErrorCategory::timeout, t.what + ": the transfer stalled (fewer than " +
-                                             std::to_string(t.options.low_speed_bytes) + " bytes/s for " +
-                                             std::to_string(t.options.low_speed_time.count()) + " s); retry later");
-  }
-  if (icontains(detail, "connect") || icontains(detail, "resolv")) {
-    return Error(ErrorCategory::timeout, t.what + ": connecting took longer than connect_timeout (" +
-                                             std::to_string(t.options.connect_timeout.count()) +
-                                             " ms); check the network and proxy, then retry");
-  }
-  if (t.context.expired()) return *interruption(t.context, t.what);
-  return Error(ErrorCategory::timeout, t.what + ": no complete response within total_timeout (" +
-                                           std::to_string(t.options.total_timeout.count()) + " ms); retry later");
-}
-
-Error transfer_error(CURLcode code, const Transfer& t, const char* error_buffer) {
-  if (t.abort) return *t.abort;
-  const std::string detail = "libcurl error " + std::to_string(static_cast<int>(code)) + ": " +
-                             (*error_buffer ? error_buffer : curl_easy_strerror(code));
-  const std::string& what = t.what;
-  if (is_tls_code(code) || rejected_client_certificate(code, t, detail)) {
-    return tls_error(code, what, detail);
-  }
-  if (code == CURLE_OPERATION_TIMEDOUT) return timeout_error(t, detail);
-  if (code == CURLE_FILESIZE_EXCEEDED) return size_cap_error(t);
-  if (code == CURLE_GOT_NOTHING) {
-    return Error(ErrorCategory::network, what + ": the service closed the connection without answering (" + detail +
-                                             "); retry later");
-  }
-  if (is_network_code(code)) {
-    return Error(ErrorCategory::network, what + ": the connection failed (" + detail +
-                                             "); check the network, the proxy and the URL, then retry");
-  }
-  if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
-    return Error(ErrorCategory::validation, what + ": the URL cannot be used (" + detail + ")");
-  }
-  if (code == CURLE_WEIRD_SERVER_REPLY || code == CURLE_BAD_CONTENT_ENCODING) {
-    return Error(ErrorCategory::protocol, what + ": the service sent a malformed HTTP response (" + detail + ")");
-  }
-  return Error(ErrorCategory::network, what + ": the request failed (" + detail + "); retry later");
+Error failure(CURLcode code, const Transfer& t, const char* error_buffer) {
+  if (t.abort) return *t.abort;  // a callback or the Context stopped it: that is the reason
+  return curl_error(Failure{code, t.what, curl_detail(code, error_buffer), t.tls, !t.response.headers.empty(),
+                            t.context.expired(), t.options});
 }
 
 // ------------------------------------------------------------------ the transport
@@ -647,21 +424,27 @@ class CurlTransport final : public HttpTransport {
     if (!url) return std::move(url).error();
     HeaderList headers;
     if (Status st = build_headers(request, headers, what); !st) return std::move(st).error();
-
     std::unique_ptr<Slot> slot = pool_.acquire();
     if (!slot) return Error(ErrorCategory::network, what + ": libcurl could not allocate a handle (out of memory)");
-    Transfer transfer(request, context, options_, what, *slot);
+    CURL* easy = slot->easy();
+    return transfer(std::move(slot), Transfer(request, context, options_, what, easy), url->get(), headers);
+  }
+
+  // Runs one transfer on a slot, then returns the slot to the pool (or drops it on failure).
+  Result<HttpResponse> transfer(std::unique_ptr<Slot> slot, Transfer t, CURLU* url, const HeaderList& headers) {
     char error_buffer[CURL_ERROR_SIZE] = {};
-    configure(transfer, url->get(), headers, error_buffer);
-    const CURLcode code = perform(*slot, transfer);
-    curl_easy_setopt(slot->easy(), CURLOPT_ERRORBUFFER, nullptr);  // the buffer dies with this frame
-    const bool ok = code == CURLE_OK && !transfer.abort;
-    pool_.release(std::move(slot), ok);
-    if (!ok) return transfer_error(code, transfer, error_buffer);
+    slot->evidence() = TlsEvidence();
+    configure(t, url, headers, &slot->evidence(), error_buffer);
+    const CURLcode code = perform(*slot, t);
+    t.tls = slot->evidence();
+    const bool ok = code == CURLE_OK && !t.abort;
     long status = 0;
-    curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
-    transfer.response.status = static_cast<int>(status);
-    return std::move(transfer.response);
+    curl_easy_getinfo(slot->easy(), CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_reset(slot->easy());  // forget pointers into this frame; keeps the connection
+    pool_.release(std::move(slot), ok);
+    if (!ok) return failure(code, t, error_buffer);
+    t.response.status = static_cast<int>(status);
+    return std::move(t.response);
   }
 
   void log_outcome(const std::string& what, const Result<HttpResponse>& result, SteadyClock::time_point started) const {

@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -94,6 +95,44 @@ TEST_CASE("keep-alive reuses one connection; a failed transfer's connection is d
   REQUIRE_FALSE(transport->send(get(server.url("/big")), Context()).ok());
   const std::string after_failure = transport->send(get(server.url("/port")), Context()).value().body;
   CHECK(ports.count(after_failure) == 0);  // a new connection
+}
+
+TEST_CASE("max_idle_connections = 0 keeps no connection", "[transport]") {
+  TestServer server;
+  server.http().Get("/port", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(std::to_string(req.remote_port), "text/plain");
+  });
+  server.start();
+  CurlTransportOptions options = mtls_options();
+  options.max_idle_connections = 0;
+  auto transport = make_transport(options);
+  const std::string first = transport->send(get(server.url("/port")), Context()).value().body;
+  const std::string second = transport->send(get(server.url("/port")), Context()).value().body;
+  CHECK(first != second);
+}
+
+TEST_CASE("proxies come from the options only, never from the environment", "[transport]") {
+  TestServer server;
+  server.http().Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("direct", "text/plain"); });
+  server.start();
+  int closed_port = 0;
+  {
+    TestServer closed(Mode::plain);
+    closed.start();
+    closed_port = closed.port();
+  }
+  const std::string dead_proxy = "http://127.0.0.1:" + std::to_string(closed_port);
+  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) ::setenv(name, dead_proxy.c_str(), 1);
+  auto direct = make_transport()->send(get(server.url("/")), Context());
+  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) ::unsetenv(name);
+  REQUIRE(direct.ok());
+  CHECK(direct->body == "direct");
+
+  CurlTransportOptions options = mtls_options();
+  options.proxy = dead_proxy;
+  auto proxied = make_transport(options)->send(get(server.url("/")), Context());
+  REQUIRE_FALSE(proxied.ok());
+  CHECK(proxied.error().category() == ErrorCategory::network);
 }
 
 TEST_CASE("TLS verification failures are tls errors", "[transport][tls]") {
