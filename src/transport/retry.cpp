@@ -239,6 +239,7 @@ std::optional<SysClock::time_point> parse_retry_after(std::string_view value, Sy
   return parse_asctime(value);
 }
 
+// HttpResponse's header lookup lives beside the status mapping that relies on it.
 std::string_view HttpResponse::header(std::string_view name) const noexcept {
   auto same = [name](const HttpHeader& h) {
     return h.name.size() == name.size() &&

@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -590,7 +591,7 @@ TEST_CASE("one transport serves 16 threads × 20 requests", "[transport][threads
         request.body = std::to_string(t) + "/" + std::to_string(i);
         auto r = transport->send(request, Context());
         if (r && r->status == 200 && r->body == request.body) ++ok;
-        else if (!r) fprintf(stderr, "%s\n", r.error().to_string().c_str());
+        else if (!r) std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
       }
     });
   }
