@@ -1,1 +1,288 @@
-// Placeholder: implemented in a later commit.
+#include "myna/transport/retry.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "transport/civil_time.hpp"
+#include "transport/url_redaction.hpp"
+
+namespace myna {
+namespace {
+
+using namespace transport_detail;
+using SysClock = std::chrono::system_clock;
+using std::chrono::milliseconds;
+
+// ------------------------------------------------------------------ Retry-After parsing
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The number written by `len` digits at `pos`, or -1.
+int number_at(std::string_view s, std::size_t pos, std::size_t len) {
+  if (pos + len > s.size() || !all_digits(s.substr(pos, len))) return -1;
+  int value = 0;
+  for (char c : s.substr(pos, len)) value = value * 10 + (c - '0');
+  return value;
+}
+
+// 1..12 for "Jan".."Dec", 0 otherwise.
+unsigned month_at(std::string_view s, std::size_t pos) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (pos + 3 > s.size()) return 0;
+  for (unsigned i = 0; i < 12; ++i) {
+    if (s.substr(pos, 3) == kMonths[i]) return i + 1;
+  }
+  return 0;
+}
+
+bool is_day_name(std::string_view s) {
+  static constexpr std::string_view kNames[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+                                                "Monday", "Tuesday", "Wednesday", "Thursday",
+                                                "Friday", "Saturday", "Sunday"};
+  return std::find(std::begin(kNames), std::end(kNames), s) != std::end(kNames);
+}
+
+struct DateTime {
+  std::int64_t year = -1;
+  unsigned month = 0;
+  int day = -1, hour = -1, minute = -1, second = -1;
+};
+
+// "08:49:37" at pos.
+bool read_time(std::string_view s, std::size_t pos, DateTime& dt) {
+  if (pos + 8 > s.size() || s[pos + 2] != ':' || s[pos + 5] != ':') return false;
+  dt.hour = number_at(s, pos, 2);
+  dt.minute = number_at(s, pos + 3, 2);
+  dt.second = number_at(s, pos + 6, 2);
+  return true;
+}
+
+std::optional<SysClock::time_point> to_time_point(const DateTime& dt) {
+  if (dt.year < 1970 || dt.month == 0 || dt.day < 1 ||
+      static_cast<unsigned>(dt.day) > days_in_month(dt.year, dt.month) || dt.hour < 0 ||
+      dt.hour > 23 || dt.minute < 0 || dt.minute > 59 || dt.second < 0 || dt.second > 60) {
+    return std::nullopt;
+  }
+  const std::int64_t days = days_from_civil({dt.year, dt.month, static_cast<unsigned>(dt.day)});
+  const std::int64_t seconds = days * 86400 + dt.hour * 3600 + dt.minute * 60 + dt.second;
+  return SysClock::time_point(std::chrono::duration_cast<SysClock::duration>(std::chrono::seconds(seconds)));
+}
+
+// IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+std::optional<SysClock::time_point> parse_imf_fixdate(std::string_view s) {
+  if (s.size() != 29 || !is_day_name(s.substr(0, 3)) || s.substr(3, 2) != ", " || s[7] != ' ' ||
+      s[11] != ' ' || s[16] != ' ' || s.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  DateTime dt;
+  dt.day = number_at(s, 5, 2);
+  dt.month = month_at(s, 8);
+  dt.year = number_at(s, 12, 4);
+  if (!read_time(s, 17, dt)) return std::nullopt;
+  return to_time_point(dt);
+}
+
+// RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year more than 50 years ahead of
+// `now` is taken as the past century (RFC 9110 §5.6.7).
+std::optional<SysClock::time_point> parse_rfc850(std::string_view s, SysClock::time_point now) {
+  const std::size_t comma = s.find(", ");
+  if (comma == std::string_view::npos || !is_day_name(s.substr(0, comma))) return std::nullopt;
+  std::string_view rest = s.substr(comma + 2);  // "06-Nov-94 08:49:37 GMT"
+  if (rest.size() != 22 || rest[2] != '-' || rest[6] != '-' || rest[9] != ' ' ||
+      rest.substr(18) != " GMT") {
+    return std::nullopt;
+  }
+  DateTime dt;
+  dt.day = number_at(rest, 0, 2);
+  dt.month = month_at(rest, 3);
+  const int yy = number_at(rest, 7, 2);
+  if (yy < 0 || !read_time(rest, 10, dt)) return std::nullopt;
+  const std::int64_t this_year =
+      civil_from_days(std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24).year;
+  dt.year = (this_year / 100) * 100 + yy;
+  if (dt.year > this_year + 50) dt.year -= 100;
+  return to_time_point(dt);
+}
+
+// asctime: "Sun Nov  6 08:49:37 1994".
+std::optional<SysClock::time_point> parse_asctime(std::string_view s) {
+  if (s.size() != 24 || !is_day_name(s.substr(0, 3)) || s[3] != ' ' || s[7] != ' ' ||
+      s[10] != ' ' || s[19] != ' ') {
+    return std::nullopt;
+  }
+  DateTime dt;
+  dt.month = month_at(s, 4);
+  dt.day = s[8] == ' ' ? number_at(s, 9, 1) : number_at(s, 8, 2);
+  dt.year = number_at(s, 20, 4);
+  if (!read_time(s, 11, dt)) return std::nullopt;
+  return to_time_point(dt);
+}
+
+std::optional<SysClock::time_point> parse_delta_seconds(std::string_view s, SysClock::time_point now) {
+  constexpr std::uint64_t kLongest = 10ull * 366 * 86400;  // clamp absurd values to ~10 years
+  std::uint64_t seconds = 0;
+  for (char c : s) {
+    seconds = std::min<std::uint64_t>(seconds * 10 + static_cast<std::uint64_t>(c - '0'), kLongest);
+  }
+  return now + std::chrono::seconds(static_cast<std::int64_t>(seconds));
+}
+
+// ------------------------------------------------------------------ HTTP status mapping
+
+struct StatusMeaning {
+  ErrorCategory category;
+  const char* advice;
+};
+
+StatusMeaning meaning_of(int status) {
+  switch (status) {
+    case 401:
+      return {ErrorCategory::auth, "the access token was rejected; refresh it or ask the citizen to sign in again"};
+    case 403:
+      return {ErrorCategory::auth, "access forbidden; check the client certificate and the provider's registration"};
+    case 408:
+      return {ErrorCategory::timeout, "the service timed out waiting for the request; retry"};
+    case 429:
+      return {ErrorCategory::rate_limited, "rate limited; send fewer requests and retry after retry_after"};
+    case 503:
+      return {ErrorCategory::maintenance, "the service is in a maintenance stop (計画停止); retry after retry_after"};
+    default:
+      break;
+  }
+  if (status >= 500) return {ErrorCategory::http, "server error; retry later"};
+  if (status >= 400) return {ErrorCategory::http, "the service rejected the request; check it against the wire profile"};
+  if (status >= 300) return {ErrorCategory::http, "unexpected redirect (redirects are never followed); check the base URL"};
+  return {ErrorCategory::http, "unexpected HTTP status"};
+}
+
+bool is_success(int status) { return status >= 200 && status < 300; }
+
+// ------------------------------------------------------------------ backoff
+
+std::mt19937_64& thread_rng() {
+  thread_local std::mt19937_64 rng([] {
+    std::random_device device;
+    const auto thread_salt = std::hash<std::thread::id>{}(std::this_thread::get_id());
+    return (static_cast<std::uint64_t>(device()) << 32) ^ device() ^ thread_salt;
+  }());
+  return rng;
+}
+
+// The wait before retry number `retry` (1-based): exponential, capped, jittered downwards.
+milliseconds jittered_backoff(const RetryPolicy& policy, int retry) {
+  const double initial = static_cast<double>(policy.initial_backoff.count());
+  const double cap = static_cast<double>(policy.max_backoff.count());
+  const double full = std::min(cap, initial * std::pow(std::max(1.0, policy.multiplier), retry - 1));
+  const double low = full * (1.0 - std::clamp(policy.jitter, 0.0, 1.0));
+  std::uniform_real_distribution<double> draw(low, std::max(low, full));
+  return milliseconds(static_cast<milliseconds::rep>(draw(thread_rng())));
+}
+
+// How long to wait before the next attempt, or nullopt when the policy, the Retry-After
+// limit or the context's deadline says to stop now.
+std::optional<milliseconds> next_wait(const Error& error, const RetryPolicy& policy, int retry,
+                                      Context::Clock::time_point started, const Context& context) {
+  milliseconds wait = jittered_backoff(policy, retry);
+  if (error.retry_after()) {
+    const auto until = std::chrono::ceil<milliseconds>(*error.retry_after() - SysClock::now());
+    if (until > policy.max_retry_after) return std::nullopt;
+    wait = std::max(wait, until);
+  }
+  if (Context::Clock::now() - started + wait > policy.max_elapsed) return std::nullopt;
+  if (std::optional<Context::Clock::duration> left = context.remaining(); left && wait >= *left) {
+    return std::nullopt;
+  }
+  return wait;
+}
+
+Result<HttpResponse> attempt_once(HttpTransport& transport, const HttpRequest& request,
+                                  const Context& context, const std::string& what) {
+  if (context.cancelled()) return Error(ErrorCategory::cancelled, what + ": cancelled before sending");
+  Result<HttpResponse> response = transport.send(request, context);
+  if (response && !is_success(response->status)) return http_error(*response, what);
+  return response;
+}
+
+void log_retry(const Logger& logger, const std::string& what, const Error& error, int next_attempt,
+               int max_attempts, milliseconds wait) {
+  if (!logger.enabled(LogLevel::info)) return;
+  std::string line = "retrying " + what + " after " + to_string(error.category());
+  if (error.http_status()) line += " (HTTP " + std::to_string(*error.http_status()) + ")";
+  line += ": attempt " + std::to_string(next_attempt) + " of " + std::to_string(max_attempts) +
+          " in " + std::to_string(wait.count()) + " ms";
+  logger.log(LogLevel::info, line);
+}
+
+}  // namespace
+
+std::optional<SysClock::time_point> parse_retry_after(std::string_view value, SysClock::time_point now) {
+  value = trim(value);
+  if (value.empty()) return std::nullopt;
+  if (all_digits(value)) return parse_delta_seconds(value, now);
+  if (auto t = parse_imf_fixdate(value)) return t;
+  if (auto t = parse_rfc850(value, now)) return t;
+  return parse_asctime(value);
+}
+
+// HttpResponse's header lookup lives beside the status mapping that relies on it.
+std::string_view HttpResponse::header(std::string_view name) const noexcept {
+  auto same = [name](const HttpHeader& h) {
+    return h.name.size() == name.size() &&
+           std::equal(name.begin(), name.end(), h.name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  auto it = std::find_if(headers.begin(), headers.end(), same);
+  return it == headers.end() ? std::string_view() : std::string_view(it->value);
+}
+
+Error http_error(const HttpResponse& response, std::string_view what) {
+  const StatusMeaning meaning = meaning_of(response.status);
+  Error error(meaning.category,
+              std::string(what) + ": HTTP " + std::to_string(response.status) + ": " + meaning.advice);
+  error.with_http_status(response.status);
+  if (auto when = parse_retry_after(response.header("Retry-After"), SysClock::now())) {
+    error.with_retry_after(*when);
+  }
+  return error;
+}
+
+bool is_retryable(const Error& error) noexcept { return error.transient(); }
+
+Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request,
+                                     const Context& context, const RetryPolicy& policy,
+                                     const Logger& logger) {
+  const std::string what = describe_request(request.method, request.url);
+  const int max_attempts = std::max(1, policy.max_attempts);
+  const Context::Clock::time_point started = Context::Clock::now();
+  for (int attempt = 1;; ++attempt) {
+    Result<HttpResponse> outcome = attempt_once(transport, request, context, what);
+    if (outcome) return outcome;
+    Error error = std::move(outcome).error();
+    if (!request.idempotent || !is_retryable(error) || attempt >= max_attempts) return error;
+    std::optional<milliseconds> wait = next_wait(error, policy, attempt, started, context);
+    if (!wait) return error;
+    log_retry(logger, what, error, attempt + 1, max_attempts, *wait);
+    if (!context.sleep_for(*wait)) {
+      if (context.cancelled()) return Error(ErrorCategory::cancelled, what + ": cancelled while waiting to retry");
+      return error;
+    }
+  }
+}
+
+}  // namespace myna

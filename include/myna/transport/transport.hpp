@@ -29,7 +29,9 @@ struct HttpRequest {
   /// Safe to send again (a result fetch is; a token exchange is not). Retries only these.
   bool idempotent = false;
   /// When set, the response body is handed over in chunks as it arrives instead of being
-  /// collected; an error stops the transfer. HttpResponse::body stays empty.
+  /// collected; an error stops the transfer. HttpResponse::body stays empty. Only a 2xx
+  /// body is streamed: the body of any other status is collected as usual (size-capped), so
+  /// that an error answer never reaches a decoder and can still be mapped (http_error).
   std::function<Status(std::string_view chunk)> on_body_chunk;
 };
 
