@@ -1,0 +1,5 @@
+# Auth (consent, tokens, token stores, provider) and process (telegram ids, retrieval stores,
+# notification handler) unit tests. Tests include internal headers from src/ for known-answer checks.
+myna_test(unit_auth LABEL unit SOURCES
+  unit/test_consent.cpp
+  LIBS OpenSSL::Crypto)
