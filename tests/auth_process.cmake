@@ -2,4 +2,5 @@
 # notification handler) unit tests. Tests include internal headers from src/ for known-answer checks.
 myna_test(unit_auth LABEL unit SOURCES
   unit/test_consent.cpp
+  unit/test_token.cpp
   LIBS OpenSSL::Crypto)
