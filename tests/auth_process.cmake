@@ -3,4 +3,5 @@
 myna_test(unit_auth LABEL unit SOURCES
   unit/test_consent.cpp
   unit/test_token.cpp
+  unit/test_token_store.cpp
   LIBS OpenSSL::Crypto)
