@@ -4,4 +4,6 @@ myna_test(unit_auth LABEL unit SOURCES
   unit/test_consent.cpp
   unit/test_token.cpp
   unit/test_token_store.cpp
+  unit/test_token_provider.cpp
+  unit/test_redaction.cpp
   LIBS OpenSSL::Crypto)
