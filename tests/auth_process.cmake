@@ -7,3 +7,6 @@ myna_test(unit_auth LABEL unit SOURCES
   unit/test_token_provider.cpp
   unit/test_redaction.cpp
   LIBS OpenSSL::Crypto)
+myna_test(unit_process LABEL unit SOURCES
+  unit/test_telegram_id.cpp
+  LIBS OpenSSL::Crypto)
