@@ -9,4 +9,5 @@ myna_test(unit_auth LABEL unit SOURCES
   LIBS OpenSSL::Crypto)
 myna_test(unit_process LABEL unit SOURCES
   unit/test_telegram_id.cpp
+  unit/test_retrieval_store.cpp
   LIBS OpenSSL::Crypto)
