@@ -10,4 +10,5 @@ myna_test(unit_auth LABEL unit SOURCES
 myna_test(unit_process LABEL unit SOURCES
   unit/test_telegram_id.cpp
   unit/test_retrieval_store.cpp
+  unit/test_notification_handler.cpp
   LIBS OpenSSL::Crypto)
