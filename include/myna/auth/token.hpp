@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
@@ -44,11 +45,16 @@ class TokenClient {
                               const Context& context) const;
   /// Uses the refresh token (profile.supports_refresh); keeps the grant period.
   Result<Token> refresh(const Token& token, const Context& context) const;
+  /// Test seam: the clock that stamps granted_at and expires_at (set before first use).
+  void set_clock(std::function<std::chrono::system_clock::time_point()> now);
 
  private:
+  Result<Token> post_form(std::string& form, const char* what, const Context& context) const;
+
   Profile profile_;
   std::shared_ptr<HttpTransport> transport_;
   Logger logger_;
+  std::function<std::chrono::system_clock::time_point()> now_;
 };
 
 /// Stores tokens per citizen key (the application's own id for the citizen).

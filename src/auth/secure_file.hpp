@@ -1,0 +1,135 @@
+// Private files for secrets and state: directories 0700, files 0600, replaced atomically
+// (temp file in the same directory, fsync, rename, fsync of the directory). Internal header.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <openssl/crypto.h>
+
+#include "auth/crypto.hpp"
+#include "myna/error.hpp"
+#include "myna/secret.hpp"
+
+namespace myna::detail {
+
+inline Error storage_error(std::string what, int err) {
+  return Error(ErrorCategory::storage, std::move(what) + ": " + std::strerror(err));
+}
+
+/// Creates dir and missing parents with mode 0700; an existing dir loses group/other access.
+inline Status ensure_private_dir(const std::string& dir) {
+  if (dir.empty()) return Error(ErrorCategory::validation, "the store directory is empty");
+  for (std::size_t pos = dir.find('/', 1);; pos = dir.find('/', pos + 1)) {
+    const std::string part = dir.substr(0, pos);
+    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST)
+      return storage_error("cannot create the store directory " + part, errno);
+    if (pos == std::string::npos) break;
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return storage_error("cannot open the store directory " + dir, errno);
+  if (!S_ISDIR(st.st_mode)) return Error(ErrorCategory::storage, "the store path is not a directory: " + dir);
+  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
+    return storage_error("cannot restrict the store directory to its owner " + dir, errno);
+  return {};
+}
+
+inline bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+inline Status fsync_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return storage_error("cannot open the store directory " + dir, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return storage_error("cannot sync the store directory " + dir, err);
+  return {};
+}
+
+/// Replaces dir/name with content atomically: readers see the old or the new file, never a
+/// partial one, also after a crash. The file is created 0600.
+inline Status atomic_write(const std::string& dir, const std::string& name, std::string_view content) {
+  const auto nonce = random_bytes(8);
+  if (!nonce) return Error(ErrorCategory::storage, "the random generator failed");
+  const std::string temp = dir + "/." + name + ".tmp-" + hex(*nonce);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return storage_error("cannot create a file in " + dir, errno);
+  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
+  int err = errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    err = errno;
+  }
+  if (ok && ::rename(temp.c_str(), (dir + "/" + name).c_str()) != 0) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    return storage_error("cannot write " + name + " in " + dir, err);
+  }
+  return fsync_dir(dir);
+}
+
+/// Reads dir/name; nullopt when it does not exist. Larger than max_bytes → storage error.
+inline Result<std::optional<std::string>> read_private_file(const std::string& dir, const std::string& name,
+                                                            std::size_t max_bytes) {
+  const std::string path = dir + "/" + name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return storage_error("cannot open " + name + " in " + dir, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size < 0 || static_cast<std::size_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return Error(ErrorCategory::storage, name + " in " + dir + " is unreadable or too large: the file is corrupt");
+  }
+  std::string content;
+  content.reserve(static_cast<std::size_t>(st.st_size) + 1);  // no reallocation leaves copies behind
+  char chunk[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      wipe(content);
+      return storage_error("cannot read " + name + " in " + dir, err);
+    }
+    if (n == 0) break;
+    content.append(chunk, static_cast<std::size_t>(n));
+    if (content.size() > max_bytes) break;
+  }
+  OPENSSL_cleanse(chunk, sizeof chunk);
+  ::close(fd);
+  if (content.size() > max_bytes) {
+    wipe(content);
+    return Error(ErrorCategory::storage, name + " in " + dir + " is too large: the file is corrupt");
+  }
+  return std::optional<std::string>(std::move(content));
+}
+
+/// Removes dir/name (absent is fine) and syncs the directory.
+inline Status remove_file(const std::string& dir, const std::string& name) {
+  if (::unlink((dir + "/" + name).c_str()) != 0 && errno != ENOENT)
+    return storage_error("cannot remove " + name + " in " + dir, errno);
+  return fsync_dir(dir);
+}
+
+}  // namespace myna::detail
