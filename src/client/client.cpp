@@ -239,10 +239,13 @@ struct Client::Impl {
     if (!notified) return std::move(notified).error();
     if (*notified) {
       if (Status st = notified_error(r); !st) return fail(r, std::move(st).error());
-      if (Status st = claim(r); !st) return fail(r, std::move(st).error());
     } else {
+      // Fallback: no notification in time; mark it ourselves and fetch once.
       log().log(LogLevel::info, "no notification for " + r.telegram_id + " within the timeout; fetching once");
+      auto marked = store->mark_notified(r.telegram_id, r.process_id, "");
+      if (!marked) return fail(r, std::move(marked).error());
     }
+    if (Status st = claim(r); !st) return fail(r, std::move(st).error());
     auto result = fetch(r, !*notified);
     if (!result) {
       bool timed_out = result.error().category() == ErrorCategory::timeout;

@@ -24,7 +24,8 @@ class FakeTransport : public HttpTransport {
       sent_.push_back(std::move(r));
     }
     Result<HttpResponse> response = handler_(request);
-    if (response && request.on_body_chunk && !response->body.empty()) {
+    // Like the curl transport: only a 2xx body is streamed; others are collected.
+    if (response && request.on_body_chunk && !response->body.empty() && response->status / 100 == 2) {
       std::string body = std::move(response->body);
       response->body.clear();
       if (Status st = request.on_body_chunk(body); !st) return std::move(st).error();
