@@ -63,11 +63,19 @@ struct SandboxCredentials {
   std::string client_cert_file;  ///< the provider's client certificate (mutual TLS)
   std::string client_key_file;
   std::string server_cert_file, server_key_file;
+  /// A loopback server certificate (127.0.0.1, ::1, localhost) from the same CA, for the
+  /// provider's notification listener in tests and examples: the sandbox trusts it.
+  std::string listener_cert_file, listener_key_file;
 };
 
 /// What the sandbox saw (for tests).
 struct SandboxStats {
-  std::uint64_t requests = 0, results = 0, tokens_issued = 0;
+  std::uint64_t requests = 0;  ///< request telegrams answered with a processId (repeats included)
+  std::uint64_t processes_created = 0;  ///< distinct processes (a repeated telegramId creates none)
+  std::uint64_t results = 0;   ///< result telegrams served with data
+  std::uint64_t tokens_issued = 0;  ///< access tokens issued (code exchange and refresh)
+  /// Genuine notifications POSTed (duplicates included); acked = 200 with the exact echo;
+  /// rejected = anything else (other status, wrong echo, connection failure).
   std::uint64_t notifications_sent = 0, notifications_acked = 0, notifications_rejected = 0;
   std::uint64_t forged_sent = 0, forged_accepted = 0;  ///< forged notifications the provider acknowledged
   std::uint64_t faults_injected = 0;
