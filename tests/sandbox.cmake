@@ -1,0 +1,7 @@
+# The sandbox's end-to-end tests (real loopback HTTPS with mutual TLS through raw libcurl) and
+# the callback listener's tests.
+if(TARGET myna_sandbox)
+  myna_test(e2e_sandbox LABEL e2e
+    SOURCES e2e/test_sandbox.cpp
+    LIBS myna_sandbox CURL::libcurl PkgConfig::HTTPLIB)
+endif()
