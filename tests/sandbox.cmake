@@ -2,6 +2,6 @@
 # the callback listener's tests.
 if(TARGET myna_sandbox)
   myna_test(e2e_sandbox LABEL e2e
-    SOURCES e2e/test_sandbox.cpp
+    SOURCES e2e/test_sandbox.cpp e2e/test_sandbox_faults.cpp
     LIBS myna_sandbox CURL::libcurl PkgConfig::HTTPLIB)
 endif()
