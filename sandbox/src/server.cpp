@@ -1,11 +1,13 @@
 // The sandbox's HTTP(S) front: cpp-httplib on loopback, mapping the profile's paths onto the
 // Service and applying the transport-level faults (see faults.cpp for which call gets which).
 #include <curl/curl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -109,6 +111,7 @@ class SandboxImpl final : public Sandbox {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int listen_fd_ = -1;
+  std::optional<SocketAddress> listen_address_;
   int port_ = 0;
   std::string base_url_;
   std::mutex stop_mutex_;
@@ -118,15 +121,21 @@ class SandboxImpl final : public Sandbox {
 SandboxImpl::SandboxImpl(SandboxOptions options) : options_(std::move(options)), faults_(options_.faults) {
   ignore_sigpipe();
   init_curl_once();
-  CertificateAuthority ca;
-  Pems pems = write_credentials(ca);
-  notifier_ = std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_);
-  notifier_->set_urls(options_.notification_urls);
-  service_ = std::make_unique<Service>(options_, counters_, faults_, *notifier_);
-  make_server(ca, pems.server);
-  configure_server();
-  add_routes();
-  listen();
+  try {
+    CertificateAuthority ca;
+    Pems pems = write_credentials(ca);
+    notifier_ = std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_);
+    notifier_->set_urls(options_.notification_urls);
+    service_ = std::make_unique<Service>(options_, counters_, faults_, *notifier_);
+    make_server(ca, pems.server);
+    configure_server();
+    add_routes();
+    listen();
+  } catch (...) {
+    stop();
+    remove_state_dir();
+    throw;
+  }
 }
 
 SandboxImpl::~SandboxImpl() {
@@ -192,7 +201,8 @@ void SandboxImpl::configure_server() {
   server_->set_payload_max_length(kMaxRequestBody);
   server_->set_tcp_nodelay(true);
   server_->set_socket_options([this](socket_t sock) {
-    httplib::default_socket_options(sock);
+    int yes = 1;  // not httplib's default, which adds SO_REUSEPORT (two sandboxes on one port)
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd_ = sock;
   });
   server_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -218,13 +228,11 @@ void SandboxImpl::listen() {
     throw std::runtime_error("sandbox: cannot listen on " + options_.host + ":" + std::to_string(options_.port));
   // cpp-httplib listens with a backlog of 5; a batch client opens dozens of connections at once.
   if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
+  listen_address_ = bound_address(listen_fd_);
   base_url_ = std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" + std::to_string(port_);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (!server_->is_running()) {
-    stop();
-    throw std::runtime_error("sandbox: the server did not start");
-  }
+  if (!server_->is_running()) throw std::runtime_error("sandbox: the server did not start");
 }
 
 void SandboxImpl::stop() {
@@ -234,7 +242,7 @@ void SandboxImpl::stop() {
   if (server_) {
     server_->stop();
     // Idle keep-alive connections would otherwise hold the pool for kKeepAliveSeconds.
-    if (port_ > 0) shutdown_connections(port_);
+    if (listen_address_) shutdown_connections(*listen_address_);
     if (thread_.joinable()) thread_.join();
   }
   if (notifier_) notifier_->stop();
@@ -365,7 +373,8 @@ bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, co
 
 void SandboxImpl::drop(const httplib::Request& req) {
   ++counters_.faults_injected;
-  shutdown_socket(req.ssl ? SSL_get_fd(req.ssl) : find_connection(req.local_port, req.remote_port));
+  if (req.ssl) shutdown_socket(SSL_get_fd(req.ssl));
+  else if (listen_address_) shutdown_socket(find_connection(*listen_address_, req.remote_port));
 }
 
 void SandboxImpl::truncate(const Reply& reply, httplib::Response& res) {

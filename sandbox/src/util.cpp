@@ -51,15 +51,33 @@ int port_of(const sockaddr_storage& addr) noexcept {
   return -1;
 }
 
-/// Local and peer ports of a connected socket; false for anything else.
-bool connection_ports(int fd, int& local, int& peer) noexcept {
-  sockaddr_storage a{}, b{};
-  socklen_t la = sizeof a, lb = sizeof b;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &la) != 0) return false;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&b), &lb) != 0) return false;
-  local = port_of(a);
-  peer = port_of(b);
-  return local >= 0 && peer >= 0;
+bool is_wildcard(const sockaddr_storage& addr) noexcept {
+  if (addr.ss_family == AF_INET) return reinterpret_cast<const sockaddr_in&>(addr).sin_addr.s_addr == INADDR_ANY;
+  const auto& a6 = reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr;
+  return addr.ss_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&a6);
+}
+
+/// Whether a connection's local address belongs to the listener bound at `listener`.
+bool same_listener(const sockaddr_storage& listener, const sockaddr_storage& local) noexcept {
+  if (port_of(listener) != port_of(local)) return false;
+  if (is_wildcard(listener)) return true;
+  if (listener.ss_family != local.ss_family) return false;
+  if (local.ss_family == AF_INET)
+    return reinterpret_cast<const sockaddr_in&>(listener).sin_addr.s_addr ==
+           reinterpret_cast<const sockaddr_in&>(local).sin_addr.s_addr;
+  const auto& a = reinterpret_cast<const sockaddr_in6&>(listener).sin6_addr;
+  const auto& b = reinterpret_cast<const sockaddr_in6&>(local).sin6_addr;
+  return IN6_ARE_ADDR_EQUAL(&a, &b);
+}
+
+/// Local address and peer port of a connected socket; false for anything else.
+bool connection(int fd, sockaddr_storage& local, int& peer_port) noexcept {
+  sockaddr_storage peer{};
+  socklen_t local_len = sizeof local, peer_len = sizeof peer;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) return false;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) return false;
+  peer_port = port_of(peer);
+  return peer_port >= 0;
 }
 
 /// Calls fn(fd) for every open descriptor of this process.
@@ -236,19 +254,29 @@ void shutdown_socket(int fd) noexcept {
   if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
 }
 
-int find_connection(int local_port, int remote_port) noexcept {
+std::optional<SocketAddress> bound_address(int fd) noexcept {
+  SocketAddress address;
+  socklen_t len = sizeof address.storage;
+  if (fd < 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address.storage), &len) != 0) return std::nullopt;
+  return address;
+}
+
+int find_connection(const SocketAddress& listener, int remote_port) noexcept {
   int found = -1;
   for_each_fd([&](int fd) {
-    int local = -1, peer = -1;
-    if (found < 0 && connection_ports(fd, local, peer) && local == local_port && peer == remote_port) found = fd;
+    sockaddr_storage local{};
+    int peer = -1;
+    if (found < 0 && connection(fd, local, peer) && peer == remote_port && same_listener(listener.storage, local))
+      found = fd;
   });
   return found;
 }
 
-void shutdown_connections(int local_port) noexcept {
+void shutdown_connections(const SocketAddress& listener) noexcept {
   for_each_fd([&](int fd) {
-    int local = -1, peer = -1;
-    if (connection_ports(fd, local, peer) && local == local_port) ::shutdown(fd, SHUT_RDWR);
+    sockaddr_storage local{};
+    int peer = -1;
+    if (connection(fd, local, peer) && same_listener(listener.storage, local)) ::shutdown(fd, SHUT_RDWR);
   });
 }
 

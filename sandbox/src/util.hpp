@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <sys/socket.h>
+
 namespace myna::sandbox::internal {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -52,13 +54,21 @@ struct UrlParts {
 };
 std::optional<UrlParts> split_url(std::string_view url);
 
-/// Closes a connection under the HTTP server without touching its file descriptor's
-/// ownership: shutdown(2) makes the peer see an end of stream (no response).
+/// The address a listening socket is bound to.
+struct SocketAddress {
+  sockaddr_storage storage{};
+};
+std::optional<SocketAddress> bound_address(int fd) noexcept;
+
+/// Ends a connection under the HTTP server without taking its descriptor away: shutdown(2)
+/// makes the peer see the end of the stream (no response).
 void shutdown_socket(int fd) noexcept;
-/// The accepted connection with this local and remote port, or -1 (scans /proc/self/fd).
-int find_connection(int local_port, int remote_port) noexcept;
-/// Shuts down every accepted connection whose local port is `port` (server stop).
-void shutdown_connections(int local_port) noexcept;
+/// The accepted connection of the listener at `local` whose peer uses `remote_port`, or -1
+/// (scans /proc/self/fd).
+int find_connection(const SocketAddress& local, int remote_port) noexcept;
+/// Shuts down every accepted connection of the listener at `local` (server stop: idle
+/// keep-alive connections would otherwise hold the server's threads until they time out).
+void shutdown_connections(const SocketAddress& local) noexcept;
 
 /// Ignores SIGPIPE process-wide unless the application installed its own handler (a peer
 /// closing its end must not kill the process while the server writes).

@@ -3,18 +3,23 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
+#include <dirent.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <csignal>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace myna {
 namespace {
 
 constexpr std::size_t kThreads = 8;
-constexpr time_t kKeepAliveSeconds = 2;  // bounds how long stop() waits for an idle peer
+constexpr time_t kKeepAliveSeconds = 5;
 constexpr std::size_t kMaxBody = 64 * 1024;  // a notification is a header-only telegram
 
 constexpr const char* kRedirectPage =
@@ -44,6 +49,48 @@ std::string regex_escape(const std::string& path) {
     out += c;
   }
   return out;
+}
+
+// ---- fast stop: end idle keep-alive connections (Linux; elsewhere stop() waits for them)
+
+int port_of(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+/// Whether a connection's local address belongs to the listener bound at `bound`.
+bool accepted_by(const sockaddr_storage& bound, const sockaddr_storage& local) {
+  if (port_of(bound) != port_of(local)) return false;
+  bool wildcard = bound.ss_family == AF_INET
+                      ? reinterpret_cast<const sockaddr_in&>(bound).sin_addr.s_addr == INADDR_ANY
+                      : IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6&>(bound).sin6_addr);
+  if (wildcard) return true;
+  if (bound.ss_family != local.ss_family) return false;
+  if (local.ss_family == AF_INET)
+    return reinterpret_cast<const sockaddr_in&>(bound).sin_addr.s_addr ==
+           reinterpret_cast<const sockaddr_in&>(local).sin_addr.s_addr;
+  return std::memcmp(&reinterpret_cast<const sockaddr_in6&>(bound).sin6_addr,
+                     &reinterpret_cast<const sockaddr_in6&>(local).sin6_addr, sizeof(in6_addr)) == 0;
+}
+
+void shutdown_connections(const sockaddr_storage& bound) {
+#ifdef __linux__
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return;
+  std::vector<int> fds;
+  while (dirent* entry = ::readdir(dir)) fds.push_back(std::atoi(entry->d_name));
+  ::closedir(dir);
+  for (int fd : fds) {
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof local, peer_len = sizeof peer;
+    if (fd > 2 && ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0 &&
+        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 && accepted_by(bound, local))
+      ::shutdown(fd, SHUT_RDWR);
+  }
+#else
+  (void)bound;
+#endif
 }
 
 Error invalid(const std::string& message) { return Error(ErrorCategory::validation, message); }
@@ -88,6 +135,9 @@ class HttplibListener final : public CallbackListener {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_fd_ = -1;
+  sockaddr_storage bound_{};
+  bool has_bound_ = false;
   std::mutex stop_mutex_;
   bool stopped_ = false;
 };
@@ -106,6 +156,13 @@ Status HttplibListener::make_server() {
 }
 
 void HttplibListener::configure() {
+  // cpp-httplib's default also sets SO_REUSEPORT, which would let another process bind the
+  // same port and receive the notifications: SO_REUSEADDR only.
+  server_->set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = sock;
+  });
   server_->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   server_->set_keep_alive_timeout(kKeepAliveSeconds);
   server_->set_payload_max_length(kMaxBody);
@@ -142,6 +199,8 @@ Status HttplibListener::start() {
     return Error(ErrorCategory::network,
                  "listener: cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                      " (address in use or not local?)");
+  socklen_t len = sizeof bound_;
+  has_bound_ = ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound_), &len) == 0;
   ignore_sigpipe();
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -157,6 +216,7 @@ void HttplibListener::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (server_) server_->stop();
+  if (has_bound_) shutdown_connections(bound_);
   if (thread_.joinable()) thread_.join();
 }
 

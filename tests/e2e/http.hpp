@@ -17,6 +17,7 @@ namespace myna::test {
 struct HttpResponse {
   CURLcode code = CURLE_OK;
   long status = 0;
+  long new_connections = 0;  ///< CURLINFO_NUM_CONNECTS: 0 when a kept-alive connection was reused
   std::string body;
   std::map<std::string, std::string> headers;  ///< lower-case names
 
@@ -99,6 +100,7 @@ class Http {
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
     response.code = curl_easy_perform(curl_);
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
+    curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &response.new_connections);
     curl_slist_free_all(list);
     return response;
   }

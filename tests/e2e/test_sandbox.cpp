@@ -2,7 +2,10 @@
 // request, notification, result, against the generator's ground truth.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include "e2e/harness.hpp"
+#include "myna/sandbox/pki.hpp"
 #include "myna/records.hpp"
 
 using namespace myna;
@@ -348,4 +351,16 @@ TEST_CASE("a wrong notification reply is counted as rejected", "[e2e][sandbox]")
   REQUIRE(h.send_request(s.access_token, next_telegram_id(h.profile), q).status == 200);
   CHECK(Harness::eventually([&] { return h.sandbox->stats().notifications_rejected == 1; }));
   CHECK(h.sandbox->stats().notifications_acked == 0);
+}
+
+TEST_CASE("a port that is taken is reported", "[e2e][sandbox]") {
+  auto first = sandbox::Sandbox::start({});
+  sandbox::SandboxOptions options;
+  options.port = first->port();
+  options.state_dir = sandbox::make_temp_dir("myna-sandbox-test");
+  CHECK_THROWS_AS(sandbox::Sandbox::start(options), std::runtime_error);
+  for (const char* f : {"ca.pem", "client.pem", "client-key.pem", "server.pem", "server-key.pem", "listener.pem",
+                        "listener-key.pem"})
+    std::remove((options.state_dir + "/" + f).c_str());
+  CHECK(std::remove(options.state_dir.c_str()) == 0);  // the given directory stays, with our files
 }

@@ -31,8 +31,8 @@ using RedirectCallback = std::function<void(std::string target)>;
 /// Serves POST notification_path and GET redirect_path with cpp-httplib in background threads.
 /// Plain HTTP is refused on a non-loopback host. SIGPIPE is ignored process-wide unless the
 /// application installed its own handler (a peer closing mid-reply must not kill the process).
-/// stop() (also run by the destructor) joins the threads; it may wait up to 2 s for an idle
-/// keep-alive connection of a peer to time out.
+/// stop() (also run by the destructor) ends open connections and joins the threads (outside
+/// Linux it may wait up to 5 s for a peer's idle keep-alive connection to time out).
 class CallbackListener {
  public:
   /// Starts serving in background threads; the handler answers notification POSTs; on_redirect
