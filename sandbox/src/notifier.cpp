@@ -66,8 +66,8 @@ bool Notifier::next_job(Job& job) {
     if (stopping_) return false;
     if (jobs_.empty()) {
       wake_.wait(lock);
-    } else if (jobs_.top().when > SteadyClock::now()) {
-      wake_.wait_until(lock, jobs_.top().when);
+    } else if (auto due = jobs_.top().when; due > SteadyClock::now()) {
+      wake_.wait_until(lock, due);  // a copy: the queue may change while waiting
     } else {
       job = jobs_.top();
       jobs_.pop();
