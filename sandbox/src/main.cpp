@@ -9,6 +9,7 @@
 #include <string>
 
 #include "myna/sandbox/sandbox.hpp"
+#include "util.hpp"
 
 namespace {
 
@@ -116,6 +117,8 @@ SandboxOptions parse(int argc, char** argv) {
     else if (arg == "--fault") set_fault(options.faults, value());
     else usage_error("unknown option " + arg);
   }
+  if (!options.tls && !myna::sandbox::internal::is_loopback_host(options.host))
+    usage_error("--no-tls is allowed only on a loopback host");
   return options;
 }
 

@@ -12,18 +12,18 @@
 using namespace myna;
 using namespace myna::test;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define MYNA_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MYNA_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MYNA_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define MYNA_SANITIZED 1
 #endif
 #endif
 
 namespace {
 
-// AddressSanitizer keeps freed memory in quarantine: resident memory says nothing there.
-#ifdef MYNA_ASAN
+// Sanitizers keep freed memory in quarantine or shadow it: resident memory says nothing there.
+#ifdef MYNA_SANITIZED
 constexpr bool kMeasureMemory = false;
 #else
 constexpr bool kMeasureMemory = true;
