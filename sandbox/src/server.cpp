@@ -229,7 +229,8 @@ void SandboxImpl::listen() {
   // cpp-httplib listens with a backlog of 5; a batch client opens dozens of connections at once.
   if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   listen_address_ = bound_address(listen_fd_);
-  base_url_ = std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" + std::to_string(port_);
+  base_url_ = std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" +
+              std::to_string(port_);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (!server_->is_running()) throw std::runtime_error("sandbox: the server did not start");
@@ -303,9 +304,7 @@ void SandboxImpl::on_request(const httplib::Request& req, httplib::Response& res
   apply_latency();
   CallFault fault = faults_.decide(Endpoint::request);
   if (apply_early_fault(fault, options_.profile.request_response_type, req, res)) return;
-  bool created = false;
-  Reply reply = service_->request(req.get_header_value("Authorization"), req.body,
-                                  fault == CallFault::expired_token, created);
+  Reply reply = service_->request(req.get_header_value("Authorization"), req.body, fault == CallFault::expired_token);
   if (fault == CallFault::drop_connection) {
     drop(req);  // the process exists, its response is lost: a re-send must get the same processId
     return;
@@ -393,9 +392,10 @@ void SandboxImpl::truncate(const Reply& reply, httplib::Response& res) {
   auto body = std::make_shared<std::string>(drain(*reply.stream));
   std::size_t cut = body->size() / 2;
   if (faults_.next_truncation_uses_length()) {  // Content-Length larger than the bytes sent
-    res.set_content_provider(body->size(), kJsonType, [body, cut](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-      return offset < cut && sink.write(body->data() + offset, cut - offset);
-    });
+    res.set_content_provider(body->size(), kJsonType,
+                             [body, cut](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                               return offset < cut && sink.write(body->data() + offset, cut - offset);
+                             });
   } else {  // well-formed chunks, then the connection ends without the last chunk
     res.set_chunked_content_provider(kJsonType, [body, cut](std::size_t offset, httplib::DataSink& sink) {
       return offset < cut && sink.write(body->data() + offset, cut - offset);

@@ -194,9 +194,7 @@ Reply Service::telegram_error(int status, const std::string& type, const std::st
   return reply;
 }
 
-Reply Service::request(const std::string& authorization, const std::string& body, bool expire_token,
-                       bool& created) {
-  created = false;
+Reply Service::request(const std::string& authorization, const std::string& body, bool expire_token) {
   std::string citizen;
   if (auto refused = authenticate(authorization, expire_token, citizen)) return *refused;
   const std::string& type = profile_.request_response_type;
@@ -216,7 +214,6 @@ Reply Service::request(const std::string& authorization, const std::string& body
   if (admission == Admission::conflict)
     return telegram_error(400, type, header.telegram_id, "", "E0001", "telegramId already used for another request");
   if (admission == Admission::created) {
-    created = true;
     ++counters_.processes_created;
     schedule_notifications(*process);
   }

@@ -47,7 +47,7 @@ class Service {
   /// client_certified: the TLS client presented a certificate from the sandbox CA.
   Reply token(const std::string& body, bool client_certified);
   /// expire_token: the expired-token fault (a valid token expires now).
-  Reply request(const std::string& authorization, const std::string& body, bool expire_token, bool& created);
+  Reply request(const std::string& authorization, const std::string& body, bool expire_token);
   Reply result(const std::string& authorization, const std::string& body, bool expire_token);
 
   /// Error telegram: a commonHeader with the errorCode, plus an informal "errorMessage".

@@ -160,7 +160,7 @@ TEST_CASE("64 concurrent keep-alive connections are served", "[e2e][sandbox][loa
   constexpr int kClients = 64;
   Harness h;
   std::vector<Session> sessions;
-  for (int i = 0; i < kClients; ++i) sessions.push_back(h.sign_in(sandbox::citizen_id(100 + static_cast<std::size_t>(i))));
+  for (std::size_t i = 0; i < kClients; ++i) sessions.push_back(h.sign_in(sandbox::citizen_id(100 + i)));
   auto q = make_query(RecordType::expense, "20240101", "20241231").value();
   std::atomic<int> ok{0}, reused{0}, arrived{0};
   auto post_request = [&](Http& http, const Session& session) {
