@@ -15,40 +15,53 @@
 
 namespace myna::sandbox {
 
-/// Faults the sandbox can inject. Rates are probabilities per eligible call (0..1).
+/// Faults the sandbox can inject. Rates are probabilities per eligible call (0..1); at most
+/// one call fault per HTTP call. Token calls only ever get `latency` (a code is single-use).
 struct Faults {
-  double http_500 = 0;            ///< 500 on request/result
-  double rate_limit_429 = 0;      ///< 429 with Retry-After (seconds form, or HTTP-date form every other time)
-  double maintenance_503 = 0;     ///< 503 + Retry-After + errorCode E0005
-  double drop_connection = 0;     ///< close the connection without a response
-  double truncated_body = 0;      ///< result body cut short
-  double malformed_json = 0;      ///< result body that is not JSON
-  double expired_token = 0;       ///< 401 invalid_token (as if the access token had expired)
-  double duplicate_notification = 0;  ///< send the notification twice
-  double late_notification = 0;   ///< send it after late_delay
+  double http_500 = 0;            ///< 500 (HTML body) on request/result, before any processing
+  double rate_limit_429 = 0;      ///< 429 with Retry-After: "1", or an HTTP-date ~2 s ahead every other time
+  double maintenance_503 = 0;     ///< 503 + Retry-After: 1 + error telegram with errorCode E0005
+  /// The connection is shut down without a response (libcurl: "Empty reply from server",
+  /// CURLE_GOT_NOTHING, also over TLS). request: AFTER the process was created (a lost
+  /// response: re-send the same telegramId); result: before any processing.
+  double drop_connection = 0;
+  /// Result with data cut at half its size: alternately a Content-Length larger than the
+  /// bytes sent, or well-formed chunks without the last chunk (libcurl: CURLE_PARTIAL_FILE).
+  double truncated_body = 0;
+  double malformed_json = 0;      ///< result with data: 200 with a body that is not JSON
+  /// request/result: 401 invalid_token and the (otherwise valid) access token really expires;
+  /// refresh it. Counted only when the token was valid.
+  double expired_token = 0;
+  double duplicate_notification = 0;  ///< send the notification twice (50 ms apart)
+  double late_notification = 0;   ///< send it late_delay after the result became ready
   double missing_notification = 0;    ///< never send it (the result is still fetchable)
-  double forged_notification = 0; ///< also send a notification with unknown ids
-  std::chrono::milliseconds latency{0};        ///< added to every response
+  double forged_notification = 0; ///< also send a notification with unknown telegramId/processId
+  std::chrono::milliseconds latency{0};        ///< added to every response (all endpoints)
   std::chrono::milliseconds late_delay{std::chrono::seconds(3)};
-  std::uint64_t seed = 1;         ///< fault decisions are deterministic per seed
+  std::uint64_t seed = 1;         ///< fault decisions are deterministic per seed (set_faults restarts it)
 };
 
 struct SandboxOptions {
   std::string host = "127.0.0.1";
   int port = 0;                     ///< 0: a free port
-  bool tls = true;                  ///< HTTPS with a generated CA; client certificate required
+  /// HTTPS with a generated CA. The client certificate is requested from every client but
+  /// required only by the token endpoint (403 invalid_client without it); false: plain HTTP.
+  bool tls = true;
   std::string state_dir;            ///< where CA/certs are written ("" = a fresh temp dir)
   Profile profile = default_profile();  ///< provider id, paths, telegram types it accepts
   std::uint64_t data_seed = 20261127;
   /// Where completion notifications go; several URLs are used round-robin (load balancer).
   std::vector<std::string> notification_urls;
+  /// After this the result is ready and the completion notification is POSTed (IFA0302-R01;
+  /// the reply must be 200 with the exact echo, IFA0302-S01, to count as acked).
   std::chrono::milliseconds notification_delay{100};
   std::chrono::seconds token_lifetime{std::chrono::hours(1)};
   bool issue_refresh_tokens = true;
   /// Citizens whose consent is refused, or whose card certificate has expired.
   std::vector<std::string> denying_citizens;
   std::vector<std::string> expired_certificate_citizens;
-  /// Citizen id whose result is huge: bulk_bytes of drug records generated on the fly.
+  /// Citizen id whose drug result is huge: about bulk_bytes of drug records (cycling through
+  /// generated citizens' records, the query's range ignored), streamed on bounded memory.
   std::string bulk_citizen = "BULK";
   std::uint64_t bulk_bytes = 0;
   Faults faults;
@@ -63,11 +76,19 @@ struct SandboxCredentials {
   std::string client_cert_file;  ///< the provider's client certificate (mutual TLS)
   std::string client_key_file;
   std::string server_cert_file, server_key_file;
+  /// A loopback server certificate (127.0.0.1, ::1, localhost) from the same CA, for the
+  /// provider's notification listener in tests and examples: the sandbox trusts it.
+  std::string listener_cert_file, listener_key_file;
 };
 
 /// What the sandbox saw (for tests).
 struct SandboxStats {
-  std::uint64_t requests = 0, results = 0, tokens_issued = 0;
+  std::uint64_t requests = 0;  ///< request telegrams answered with a processId (repeats included)
+  std::uint64_t processes_created = 0;  ///< distinct processes (a repeated telegramId creates none)
+  std::uint64_t results = 0;   ///< result telegrams served with data
+  std::uint64_t tokens_issued = 0;  ///< access tokens issued (code exchange and refresh)
+  /// Genuine notifications POSTed (duplicates included); acked = 200 with the exact echo;
+  /// rejected = anything else (other status, wrong echo, connection failure).
   std::uint64_t notifications_sent = 0, notifications_acked = 0, notifications_rejected = 0;
   std::uint64_t forged_sent = 0, forged_accepted = 0;  ///< forged notifications the provider acknowledged
   std::uint64_t faults_injected = 0;
@@ -86,8 +107,11 @@ class Sandbox {
   /// A profile pointing at this sandbox (base URLs filled in).
   virtual Profile client_profile() const = 0;
 
-  /// Plays the citizen's browser: GETs the authorize URL as citizen_id and returns the
-  /// redirect Location (redirect_uri?code=...&state=...), following no further.
+  /// Plays the citizen's browser: GETs the authorize URL as citizen_id (header
+  /// X-Sandbox-Citizen; the query parameter `citizen` does the same) and returns the redirect
+  /// Location (redirect_uri?code=...&state=...), following no further; "" when the sandbox
+  /// answered without a redirect (unknown client_id or redirect_uri). Throws
+  /// std::runtime_error when the sandbox cannot be reached.
   virtual std::string authorize_as(const std::string& citizen_id, const std::string& authorize_url) = 0;
 
   virtual void set_faults(const Faults& faults) = 0;

@@ -1,0 +1,303 @@
+#include "service.hpp"
+
+#include <cstdio>
+
+#include "myna/records.hpp"
+
+namespace myna::sandbox::internal {
+namespace {
+
+constexpr const char* kDefaultCitizen = "C0000001";
+constexpr std::size_t kBulkPoolCitizens = 64;  // drug records cycled through for bulk bodies
+constexpr std::chrono::milliseconds kDuplicateGap{50};
+
+std::string html_page(const std::string& message) {
+  return "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>myna-sandbox</title></head>"
+         "<body><p>" + message + "</p></body></html>";
+}
+
+Reply page(int status, const std::string& message) {
+  Reply reply;
+  reply.status = status;
+  reply.content_type = "text/html; charset=utf-8";
+  reply.body = html_page(message);
+  return reply;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  for (const auto& item : list)
+    if (item == value) return true;
+  return false;
+}
+
+/// The token of "Bearer <token>" (scheme case-insensitive), or "".
+std::string bearer_token(const std::string& authorization) {
+  static constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (static_cast<char>(std::tolower(static_cast<unsigned char>(authorization[i]))) != kScheme[i]) return {};
+  std::size_t start = authorization.find_first_not_of(' ', kScheme.size());
+  std::size_t end = authorization.find_last_not_of(' ');
+  return start == std::string::npos ? std::string() : authorization.substr(start, end - start + 1);
+}
+
+const char* bearer_problem(BearerCheck check) {
+  switch (check) {
+    case BearerCheck::missing: return "an access token (Authorization: Bearer) is required";
+    case BearerCheck::expired:
+    case BearerCheck::expired_by_fault: return "the access token expired; refresh it";
+    case BearerCheck::revoked: return "the access token was revoked";
+    case BearerCheck::unknown:
+    case BearerCheck::ok: break;
+  }
+  return "unknown access token";
+}
+
+std::string forged_telegram_id(const Profile& profile, std::uint64_t n) {
+  char seq[8];
+  std::snprintf(seq, sizeof seq, "%04u", static_cast<unsigned>(9000 + n % 1000));
+  return "TL-" + profile.provider_number + "-" + jst_stamp(SystemClock::now()) + "-" + seq;
+}
+
+std::string forged_process_id(std::uint64_t n) {
+  char id[16];
+  std::snprintf(id, sizeof id, "P9%011llu", static_cast<unsigned long long>(n % 100'000'000'000ull));
+  return id;
+}
+
+}  // namespace
+
+Service::Service(const SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier)
+    : options_(options),
+      profile_(options_.profile),
+      generator_(options.data_seed),
+      counters_(counters),
+      faults_(faults),
+      notifier_(notifier),
+      auth_(options.token_lifetime, options.profile.grant_period, options.issue_refresh_tokens),
+      delay_ms_(options.notification_delay.count()) {}
+
+// ---------------------------------------------------------------- consent
+
+Reply Service::authorize(const AuthorizeQuery& query) {
+  auto get = [&](const char* name) {
+    auto it = query.params.find(name);
+    return it == query.params.end() ? std::string() : it->second;
+  };
+  // Without a registered client and redirect_uri nothing may be redirected (open redirector).
+  if (get("client_id") != profile_.client_id) return page(400, "client_id is not registered.");
+  if (get("redirect_uri") != profile_.redirect_uri) return page(400, "redirect_uri does not match the registered one.");
+  std::string state = get("state");
+  std::string state_param = query.params.count("state") ? "&state=" + url_encode(state) : "";
+  auto error = [&](const char* code, const char* description) {
+    return redirect(std::string("error=") + code + "&error_description=" + url_encode(description) + state_param);
+  };
+  std::string challenge = get("code_challenge");
+  if (query.repeated_parameter) return error("invalid_request", "a parameter is repeated");
+  if (get("response_type") != "code") return error("unsupported_response_type", "response_type must be code");
+  if (state.empty()) return error("invalid_request", "state is missing");
+  if (get("login_type") != profile_.login_type) return error("invalid_request", "login_type is not supported");
+  if (challenge.empty() && profile_.use_pkce) return error("invalid_request", "code_challenge is required");
+  if (!challenge.empty() && (get("code_challenge_method") != "S256" || challenge.size() != 43))
+    return error("invalid_request", "code_challenge must be an S256 challenge");
+  std::string citizen = query.citizen.empty() ? kDefaultCitizen : query.citizen;
+  if (!citizen_exists(citizen)) return error("invalid_request", "unknown sandbox citizen");
+  if (contains(options_.denying_citizens, citizen))  // both refusal forms seen in the wild
+    return redirect((refusals_++ % 2 == 0 ? "error=access_denied" : "code=access_denied") + state_param);
+  if (contains(options_.expired_certificate_citizens, citizen)) return redirect("state=Certificate%20expired");
+  std::string code = auth_.issue_code({citizen, profile_.client_id, profile_.redirect_uri, challenge});
+  return redirect("code=" + code + state_param);
+}
+
+Reply Service::redirect(const std::string& params) const {
+  Reply reply = page(302, "Redirecting to the provider.");
+  const std::string& uri = profile_.redirect_uri;
+  reply.headers.emplace_back("Location", uri + (uri.find('?') == std::string::npos ? '?' : '&') + params);
+  return reply;
+}
+
+bool Service::citizen_exists(const std::string& id) const {
+  return citizen_index(id) >= 0 || id == options_.bulk_citizen;
+}
+
+// ---------------------------------------------------------------- token
+
+Reply Service::token(const std::string& body, bool client_certified) {
+  if (!client_certified)
+    return token_failure({403, "invalid_client", "a TLS client certificate is required (mutual TLS)"});
+  auto form = parse_form(body);
+  if (!form) return token_failure({400, "invalid_request", "malformed form body or repeated field"});
+  auto field = [&](const char* name) {
+    auto it = form->find(name);
+    return it == form->end() ? std::string() : it->second;
+  };
+  if (field("client_id") != profile_.client_id) return token_failure({401, "invalid_client", "unknown client_id"});
+  std::string grant_type = field("grant_type");
+  TokenOutcome outcome = OAuthFailure{400, "unsupported_grant_type", "grant_type is not supported"};
+  if (grant_type == "authorization_code") outcome = auth_.exchange_code(*form);
+  else if (grant_type == "refresh_token") outcome = auth_.refresh(*form);
+  if (auto* failure = std::get_if<OAuthFailure>(&outcome)) return token_failure(*failure);
+  return token_success(std::get<IssuedTokens>(outcome));
+}
+
+Reply Service::token_failure(const OAuthFailure& failure) const {
+  Reply reply;
+  reply.status = failure.status;
+  reply.body = oauth_error(failure.error, failure.description);
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+Reply Service::token_success(const IssuedTokens& tokens) {
+  ++counters_.tokens_issued;
+  Reply reply;
+  reply.body = "{\"access_token\":";
+  codec::append_json_string(reply.body, tokens.access_token);
+  reply.body += ",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(tokens.expires_in.count());
+  if (!tokens.refresh_token.empty()) {
+    reply.body += ",\"refresh_token\":";
+    codec::append_json_string(reply.body, tokens.refresh_token);
+  }
+  reply.body += ",\"grant_expires_in\":" + std::to_string(tokens.grant_expires_in.count()) + "}";
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  reply.headers.emplace_back("Pragma", "no-cache");
+  return reply;
+}
+
+// ---------------------------------------------------------------- telegrams
+
+std::optional<Reply> Service::authenticate(const std::string& authorization, bool expire_token,
+                                           std::string& citizen) {
+  BearerCheck check = auth_.check_bearer(bearer_token(authorization), citizen, expire_token);
+  if (check == BearerCheck::ok) return std::nullopt;
+  if (check == BearerCheck::expired_by_fault) ++counters_.faults_injected;
+  return unauthorized(check);
+}
+
+Reply Service::unauthorized(BearerCheck check) {
+  Reply reply;
+  reply.status = 401;
+  reply.body = oauth_error("invalid_token", bearer_problem(check));
+  reply.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  return reply;
+}
+
+Reply Service::telegram_error(int status, const std::string& type, const std::string& telegram_id,
+                              const std::string& process_id, const char* code, const char* message) const {
+  Reply reply;
+  reply.status = status;
+  reply.body = codec::encode_header({telegram_id, type, profile_.mode, process_id, code});
+  reply.body.pop_back();
+  reply.body += ",\"errorMessage\":";
+  codec::append_json_string(reply.body, message);
+  reply.body += '}';
+  return reply;
+}
+
+Reply Service::request(const std::string& authorization, const std::string& body, bool expire_token) {
+  std::string citizen;
+  if (auto refused = authenticate(authorization, expire_token, citizen)) return *refused;
+  const std::string& type = profile_.request_response_type;
+  auto telegram = codec::decode_request(body, profile_);
+  if (!telegram) return telegram_error(400, type, "", "", "E0001", "malformed request telegram");
+  const CommonHeader& header = telegram->header;
+  if (header.telegram_type != profile_.request_type)
+    return telegram_error(400, type, header.telegram_id, "", "E0001", "unexpected telegramType");
+  if (!valid_telegram_id(header.telegram_id, profile_.provider_number))
+    return telegram_error(400, type, header.telegram_id, "", "E0001", "malformed telegramId");
+  auto query = Query::from_filter(profile_, telegram->inquiry_condition);
+  if (!query) return telegram_error(400, type, header.telegram_id, "", "E0001", "malformed inquiryCondition");
+  std::optional<Process> process;
+  auto ready_at = SteadyClock::now() + std::chrono::milliseconds(delay_ms_.load());
+  Admission admission =
+      processes_.admit(header.telegram_id, citizen, telegram->inquiry_condition, *query, ready_at, process);
+  if (admission == Admission::conflict)
+    return telegram_error(400, type, header.telegram_id, "", "E0001", "telegramId already used for another request");
+  if (admission == Admission::created) {
+    ++counters_.processes_created;
+    schedule_notifications(*process);
+  }
+  ++counters_.requests;
+  Reply reply;
+  reply.body = codec::encode_header({header.telegram_id, type, profile_.mode, process->id, profile_.success_code});
+  return reply;
+}
+
+void Service::schedule_notifications(const Process& process) {
+  NotificationPlan plan = faults_.plan_notification();
+  Notification genuine{{process.telegram_id, profile_.notification_type, profile_.mode, process.id,
+                        profile_.success_code},
+                       false};
+  if (plan.missing) {
+    ++counters_.faults_injected;
+  } else {
+    auto when = process.ready_at;
+    if (plan.late) when += faults_.current().late_delay, ++counters_.faults_injected;
+    notifier_.schedule(genuine, when);
+    if (plan.duplicate) notifier_.schedule(genuine, when + kDuplicateGap), ++counters_.faults_injected;
+  }
+  if (plan.forged) {
+    ++counters_.faults_injected;
+    std::uint64_t n = forged_++;
+    Notification forged{{forged_telegram_id(profile_, n), profile_.notification_type, profile_.mode,
+                         forged_process_id(n), profile_.success_code},
+                        true};
+    notifier_.schedule(forged, process.ready_at);
+  }
+}
+
+Reply Service::result(const std::string& authorization, const std::string& body, bool expire_token) {
+  std::string citizen;
+  if (auto refused = authenticate(authorization, expire_token, citizen)) return *refused;
+  const std::string& type = profile_.result_response_type;
+  auto header = codec::decode_header(body, profile_);
+  if (!header) return telegram_error(400, type, "", "", "E0001", "malformed result request telegram");
+  if (header->telegram_type != profile_.result_request_type)
+    return telegram_error(400, type, header->telegram_id, header->process_id, "E0001", "unexpected telegramType");
+  auto process = processes_.find(header->process_id);
+  if (!process || process->citizen != citizen) {
+    ++counters_.result_fetches_for_unknown_process;
+    return telegram_error(404, type, header->telegram_id, header->process_id, "E0002", "unknown processId");
+  }
+  if (header->telegram_id != process->telegram_id)
+    return telegram_error(400, type, header->telegram_id, process->id, "E0001",
+                          "telegramId differs from the request's");
+  if (SteadyClock::now() < process->ready_at)
+    return telegram_error(200, type, process->telegram_id, process->id, "E0006", "not ready yet");
+  ++counters_.results;
+  return result_body(*process);
+}
+
+Reply Service::result_body(const Process& process) {
+  Reply reply;
+  reply.header = {process.telegram_id, profile_.result_response_type, profile_.mode, process.id,
+                  profile_.success_code};
+  bool bulk = process.citizen == options_.bulk_citizen;
+  if (bulk && options_.bulk_bytes > 0 && process.query.type() == RecordType::drug) {
+    reply.stream = bulk_body(profile_, reply.header, bulk_pool(), options_.bulk_bytes);
+    reply.bulk = true;
+    return reply;
+  }
+  long long index = bulk ? -1 : citizen_index(process.citizen);
+  visit_record_type(process.query.type(), [&](auto tag) {
+    using R = decltype(tag);
+    std::vector<R> records;
+    if (index >= 0) records = generator_.records<R>(static_cast<std::size_t>(index), process.query);
+    reply.stream = records_body(profile_, reply.header, std::move(records));
+  });
+  return reply;
+}
+
+std::shared_ptr<const std::vector<DrugRecord>> Service::bulk_pool() {
+  std::call_once(bulk_once_, [this] {
+    auto pool = std::make_shared<std::vector<DrugRecord>>();
+    for (std::size_t i = 0; i < kBulkPoolCitizens; ++i) {
+      auto records = generator_.all_records<DrugRecord>(i);
+      pool->insert(pool->end(), records.begin(), records.end());
+    }
+    bulk_pool_ = std::move(pool);
+  });
+  return bulk_pool_;
+}
+
+}  // namespace myna::sandbox::internal

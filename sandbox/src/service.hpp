@@ -1,0 +1,88 @@
+// The emulated service behind the HTTP endpoints (docs/wire-format.md): consent, token,
+// request and result, independent of the HTTP library. server.cpp maps HTTP onto it.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth_store.hpp"
+#include "faults.hpp"
+#include "myna/sandbox/sandbox.hpp"
+#include "notifier.hpp"
+#include "process_store.hpp"
+#include "result_body.hpp"
+#include "stats.hpp"
+
+namespace myna::sandbox::internal {
+
+/// An HTTP answer. A result with data carries `stream` instead of `body`.
+struct Reply {
+  int status = 200;
+  std::string content_type = kJsonType;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<BodySource> stream;
+  CommonHeader header;  ///< the telegram header of a result with data (for faults)
+  bool bulk = false;    ///< a bulk body: never drained into memory
+};
+
+/// The authorize query: parameters (the first value of each) and whether any repeated.
+struct AuthorizeQuery {
+  std::map<std::string, std::string> params;
+  bool repeated_parameter = false;
+  std::string citizen;  ///< sandbox-only: who signs in ("" = the default citizen)
+};
+
+class Service {
+ public:
+  Service(const SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier);
+
+  Reply authorize(const AuthorizeQuery& query);
+  /// client_certified: the TLS client presented a certificate from the sandbox CA.
+  Reply token(const std::string& body, bool client_certified);
+  /// expire_token: the expired-token fault (a valid token expires now).
+  Reply request(const std::string& authorization, const std::string& body, bool expire_token);
+  Reply result(const std::string& authorization, const std::string& body, bool expire_token);
+
+  /// Error telegram: a commonHeader with the errorCode, plus an informal "errorMessage".
+  Reply telegram_error(int status, const std::string& type, const std::string& telegram_id,
+                       const std::string& process_id, const char* code, const char* message) const;
+
+  void revoke_tokens(const std::string& citizen) { auth_.revoke_citizen(citizen); }
+  void set_notification_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
+  const Generator& generator() const noexcept { return generator_; }
+  const Profile& profile() const noexcept { return profile_; }
+
+ private:
+  Reply redirect(const std::string& params) const;
+  Reply unauthorized(BearerCheck check);
+  /// Checks the bearer token; ok → citizen set and nullopt, else the 401 reply.
+  std::optional<Reply> authenticate(const std::string& authorization, bool expire_token, std::string& citizen);
+  Reply token_failure(const OAuthFailure& failure) const;
+  Reply token_success(const IssuedTokens& tokens);
+  bool citizen_exists(const std::string& id) const;
+  void schedule_notifications(const Process& process);
+  Reply result_body(const Process& process);
+  std::shared_ptr<const std::vector<DrugRecord>> bulk_pool();
+
+  SandboxOptions options_;
+  const Profile& profile_;  // options_.profile
+  Generator generator_;
+  Counters& counters_;
+  FaultInjector& faults_;
+  Notifier& notifier_;
+  AuthStore auth_;
+  ProcessStore processes_;
+  std::atomic<long long> delay_ms_;
+  std::atomic<std::uint64_t> refusals_{0}, forged_{0};
+  std::once_flag bulk_once_;
+  std::shared_ptr<const std::vector<DrugRecord>> bulk_pool_;
+};
+
+}  // namespace myna::sandbox::internal

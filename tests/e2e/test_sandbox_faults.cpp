@@ -1,0 +1,264 @@
+// Every switchable fault of the sandbox, observed from the wire as a client sees it.
+#include <catch2/catch.hpp>
+
+#include "e2e/harness.hpp"
+#include "myna/records.hpp"
+
+using namespace myna;
+using namespace myna::test;
+
+namespace {
+
+Query drugs_2024() { return make_query(RecordType::drug, "20240101", "20241231").value(); }
+
+/// A signed-in citizen with one process whose notification has arrived.
+struct Ready {
+  Session session;
+  std::string telegram_id, process_id;
+};
+
+Ready ready_process(Harness& h, const std::string& citizen) {
+  Ready r{h.sign_in(citizen), next_telegram_id(h.profile), ""};
+  HttpResponse res = h.send_request(r.session.access_token, r.telegram_id, drugs_2024());
+  REQUIRE(res.status == 200);
+  r.process_id = h.header_of(res).process_id;
+  REQUIRE(h.endpoint.wait_for_process(r.process_id));
+  return r;
+}
+
+sandbox::Faults only(double sandbox::Faults::*fault) {
+  sandbox::Faults faults;
+  faults.*fault = 1.0;
+  return faults;
+}
+
+bool is_dropped(CURLcode code) {
+  // Plain HTTP: an empty reply. TLS: the peer closed without close_notify.
+  return code == CURLE_GOT_NOTHING || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR;
+}
+
+}  // namespace
+
+TEST_CASE("fault http_500", "[e2e][sandbox][faults]") {
+  Harness h;
+  Session s = h.sign_in("C0000020");
+  h.sandbox->set_faults(only(&sandbox::Faults::http_500));
+  HttpResponse res = h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024());
+  CHECK(res.status == 500);
+  CHECK(res.header("content-type").rfind("text/html", 0) == 0);
+  CHECK(h.sandbox->stats().processes_created == 0);
+  CHECK(h.sandbox->stats().faults_injected == 1);
+}
+
+TEST_CASE("fault rate_limit_429 alternates Retry-After seconds and HTTP-date", "[e2e][sandbox][faults]") {
+  Harness h;
+  Session s = h.sign_in("C0000021");
+  h.sandbox->set_faults(only(&sandbox::Faults::rate_limit_429));
+  HttpResponse first = h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024());
+  HttpResponse second = h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024());
+  CHECK(first.status == 429);
+  CHECK(first.header("retry-after") == "1");
+  CHECK(second.status == 429);
+  std::string date = second.header("retry-after");
+  CHECK(date.size() == 29);
+  CHECK(date.substr(date.size() - 4) == " GMT");
+  CHECK(h.sandbox->stats().faults_injected == 2);
+}
+
+TEST_CASE("fault maintenance_503 answers E0005 with Retry-After", "[e2e][sandbox][faults]") {
+  Harness h;
+  Ready r = ready_process(h, "C0000022");
+  h.sandbox->set_faults(only(&sandbox::Faults::maintenance_503));
+  HttpResponse res = h.fetch_result(r.session.access_token, r.telegram_id, r.process_id);
+  CHECK(res.status == 503);
+  CHECK(res.header("retry-after") == "1");
+  CommonHeader header = h.header_of(res);
+  CHECK(header.error_code == "E0005");
+  CHECK(header.telegram_id == r.telegram_id);
+  CHECK(header.telegram_type == h.profile.result_response_type);
+}
+
+TEST_CASE("fault latency delays every response", "[e2e][sandbox][faults]") {
+  Harness h;
+  Session s = h.sign_in("C0000023");
+  sandbox::Faults faults;
+  faults.latency = 200ms;
+  h.sandbox->set_faults(faults);
+  auto start = SteadyClock::now();
+  CHECK(h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 200);
+  CHECK(SteadyClock::now() - start >= 200ms);
+}
+
+TEST_CASE("fault drop_connection: no response; a re-sent request gets the same process", "[e2e][sandbox][faults]") {
+  bool tls = GENERATE(true, false);
+  sandbox::SandboxOptions options;
+  options.tls = tls;
+  Harness h(options, tls);
+  Session s = h.sign_in("C0000024");
+  std::string tid = next_telegram_id(h.profile);
+  h.sandbox->set_faults(only(&sandbox::Faults::drop_connection));
+  HttpResponse lost = h.send_request(s.access_token, tid, drugs_2024());
+  INFO("libcurl: " << curl_easy_strerror(lost.code));
+  CHECK(is_dropped(lost.code));
+  CHECK(lost.status == 0);
+  CHECK(h.sandbox->stats().processes_created == 1);  // created, only the response was lost
+
+  h.sandbox->set_faults({});
+  HttpResponse resent = h.send_request(s.access_token, tid, drugs_2024());
+  REQUIRE(resent.status == 200);
+  std::string pid = h.header_of(resent).process_id;
+  CHECK(h.sandbox->stats().processes_created == 1);
+  REQUIRE(h.endpoint.wait_for_process(pid));
+
+  h.sandbox->set_faults(only(&sandbox::Faults::drop_connection));
+  CHECK(is_dropped(h.fetch_result(s.access_token, tid, pid).code));
+  h.sandbox->set_faults({});
+  CHECK(h.fetch_result(s.access_token, tid, pid).status == 200);
+  // libcurl silently re-sends a request once when a reused connection dies before any
+  // response byte: each dropped call above may have been dropped twice.
+  CHECK(h.sandbox->stats().faults_injected >= 2);
+  CHECK(h.sandbox->stats().faults_injected <= 4);
+}
+
+TEST_CASE("fault truncated_body: both forms end the transfer early", "[e2e][sandbox][faults]") {
+  Harness h;
+  Ready r = ready_process(h, "C0000025");
+  HttpResponse full = h.fetch_result(r.session.access_token, r.telegram_id, r.process_id);
+  REQUIRE(full.status == 200);
+  h.sandbox->set_faults(only(&sandbox::Faults::truncated_body));
+  HttpResponse by_length = h.fetch_result(r.session.access_token, r.telegram_id, r.process_id);
+  HttpResponse by_chunks = h.fetch_result(r.session.access_token, r.telegram_id, r.process_id);
+  CHECK(by_length.code == CURLE_PARTIAL_FILE);
+  CHECK(by_length.header("content-length") == std::to_string(full.body.size()));
+  CHECK(by_chunks.code == CURLE_PARTIAL_FILE);
+  CHECK(by_chunks.header("transfer-encoding") == "chunked");
+  for (const HttpResponse* cut : {&by_length, &by_chunks}) {
+    CHECK(cut->status == 200);
+    CHECK(cut->body.size() < full.body.size());
+    CHECK(full.body.compare(0, cut->body.size(), cut->body) == 0);
+  }
+  CHECK(h.sandbox->stats().faults_injected == 2);
+}
+
+TEST_CASE("fault malformed_json: a 200 whose body is not JSON", "[e2e][sandbox][faults]") {
+  Harness h;
+  Ready r = ready_process(h, "C0000026");
+  h.sandbox->set_faults(only(&sandbox::Faults::malformed_json));
+  HttpResponse res = h.fetch_result(r.session.access_token, r.telegram_id, r.process_id);
+  CHECK(res.code == CURLE_OK);
+  CHECK(res.status == 200);
+  CHECK_FALSE(codec::decode_result<DrugRecord>(res.body, h.profile).ok());
+}
+
+TEST_CASE("fault expired_token: the token expires; a refreshed one works", "[e2e][sandbox][faults]") {
+  Harness h;
+  Session s = h.sign_in("C0000027");
+  h.sandbox->set_faults(only(&sandbox::Faults::expired_token));
+  HttpResponse res = h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024());
+  CHECK(res.status == 401);
+  CHECK(Harness::json_string(res.body, "error") == "invalid_token");
+  h.sandbox->set_faults({});
+  CHECK(h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 401);
+  HttpResponse refreshed = h.api.post(h.url(h.profile.token_path),
+                                      "grant_type=refresh_token&refresh_token=" + url_encode(s.refresh_token) +
+                                          "&client_id=" + url_encode(h.profile.client_id));
+  REQUIRE(refreshed.status == 200);
+  std::string token = Harness::json_string(refreshed.body, "access_token");
+  CHECK(h.send_request(token, next_telegram_id(h.profile), drugs_2024()).status == 200);
+  CHECK(h.sandbox->stats().faults_injected == 1);
+}
+
+TEST_CASE("fault duplicate_notification sends it twice", "[e2e][sandbox][faults]") {
+  Harness h;
+  h.sandbox->set_faults(only(&sandbox::Faults::duplicate_notification));
+  Session s = h.sign_in("C0000028");
+  REQUIRE(h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 200);
+  auto got = h.endpoint.wait_for(2);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].header == got[1].header);
+  CHECK(Harness::eventually([&] { return h.sandbox->stats().notifications_acked == 2; }));
+}
+
+TEST_CASE("fault late_notification: the result is ready before the notification", "[e2e][sandbox][faults]") {
+  sandbox::SandboxOptions options;
+  options.notification_delay = 50ms;
+  Harness h(options);
+  sandbox::Faults faults = only(&sandbox::Faults::late_notification);
+  faults.late_delay = 400ms;
+  h.sandbox->set_faults(faults);
+  Session s = h.sign_in("C0000029");
+  std::string tid = next_telegram_id(h.profile);
+  auto sent = SteadyClock::now();
+  HttpResponse res = h.send_request(s.access_token, tid, drugs_2024());
+  std::string pid = h.header_of(res).process_id;
+  std::this_thread::sleep_for(100ms);
+  CHECK(h.endpoint.received().empty());
+  HttpResponse result = h.fetch_result(s.access_token, tid, pid);
+  CHECK(result.status == 200);
+  CHECK(h.header_of(result).error_code.empty());
+  auto late = h.endpoint.wait_for_process(pid);
+  REQUIRE(late);
+  CHECK(late->at - sent >= 450ms);
+}
+
+TEST_CASE("fault missing_notification: none arrives, the result is fetchable", "[e2e][sandbox][faults]") {
+  sandbox::SandboxOptions options;
+  options.notification_delay = 50ms;
+  Harness h(options);
+  h.sandbox->set_faults(only(&sandbox::Faults::missing_notification));
+  Session s = h.sign_in("C0000030");
+  std::string tid = next_telegram_id(h.profile);
+  std::string pid = h.header_of(h.send_request(s.access_token, tid, drugs_2024())).process_id;
+  CHECK(h.endpoint.wait_for(1, 400ms).empty());
+  CHECK(h.fetch_result(s.access_token, tid, pid).status == 200);
+  CHECK(h.sandbox->stats().notifications_sent == 0);
+  CHECK(h.sandbox->stats().faults_injected == 1);
+}
+
+TEST_CASE("fault forged_notification: unknown ids, acceptance counted", "[e2e][sandbox][faults]") {
+  Harness h;
+  h.sandbox->set_faults(only(&sandbox::Faults::forged_notification));
+  Session s = h.sign_in("C0000031");
+
+  SECTION("a provider that checks ids rejects it") {
+    h.endpoint.set_policy(ProviderEndpoint::Policy::echo_known);
+    std::string tid = next_telegram_id(h.profile);
+    // The sandbox sends at notification_delay; the endpoint learns the processId first.
+    h.sandbox->set_notification_delay(300ms);
+    std::string pid = h.header_of(h.send_request(s.access_token, tid, drugs_2024())).process_id;
+    h.endpoint.expect(pid);
+    auto got = h.endpoint.wait_for(2);
+    REQUIRE(got.size() == 2);
+    bool saw_forged = false;
+    for (const auto& r : got) saw_forged |= r.header.process_id != pid && r.header.telegram_id != tid;
+    CHECK(saw_forged);
+    CHECK(Harness::eventually([&] {
+      auto stats = h.sandbox->stats();
+      return stats.forged_sent == 1 && stats.notifications_acked == 1;
+    }));
+    CHECK(h.sandbox->stats().forged_accepted == 0);
+  }
+  SECTION("a provider that acknowledges anything is caught") {
+    REQUIRE(h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 200);
+    CHECK(Harness::eventually([&] { return h.sandbox->stats().forged_accepted == 1; }));
+  }
+}
+
+TEST_CASE("fault decisions are deterministic per seed", "[e2e][sandbox][faults]") {
+  Harness h;
+  Session s = h.sign_in("C0000032");
+  sandbox::Faults faults;
+  faults.http_500 = 0.5;
+  faults.seed = 42;
+  auto run = [&] {
+    h.sandbox->set_faults(faults);
+    std::string statuses;
+    for (int i = 0; i < 16; ++i)
+      statuses += h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 500 ? 'x' : '.';
+    return statuses;
+  };
+  std::string first = run(), second = run();
+  CHECK(first == second);
+  CHECK(first.find('x') != std::string::npos);
+  CHECK(first.find('.') != std::string::npos);
+}
