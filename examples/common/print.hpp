@@ -39,7 +39,7 @@ template <class R>
 void print_records(const std::vector<R>& records, std::size_t max_lines = 8, std::ostream& os = std::cout) {
   os << "== " << myna::japanese_name(myna::RecordTraits<R>::type) << ": " << records.size() << " records\n";
   if (records.empty()) return;
-  os << "-- record #0, every item present:\n";
+  os << "-- record #0, all items it carries:\n";
   print_record(records.front(), os);
   os << "-- all records:\n";
   for (std::size_t i = 0; i < records.size() && i < max_lines; ++i) os << "  #" << i << "  " << summary(records[i]) << "\n";

@@ -47,7 +47,7 @@ struct Profile {
   /// Used when the token response carries no expires_in.
   std::chrono::seconds default_token_lifetime{std::chrono::minutes(60)};
   /// 期間連携: how long one consent allows repeated retrieval (90 days today).
-  std::chrono::hours grant_period{24 * 90};
+  std::chrono::seconds grant_period{std::chrono::hours(24 * 90)};
   /// Request the access token again this long before it expires.
   std::chrono::seconds token_refresh_margin{60};
 

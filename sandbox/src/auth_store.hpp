@@ -46,7 +46,7 @@ enum class BearerCheck { ok, missing, unknown, expired, revoked, expired_by_faul
 
 class AuthStore {
  public:
-  AuthStore(std::chrono::seconds token_lifetime, std::chrono::hours grant_period, bool issue_refresh_tokens)
+  AuthStore(std::chrono::seconds token_lifetime, std::chrono::seconds grant_period, bool issue_refresh_tokens)
       : token_lifetime_(token_lifetime), grant_period_(grant_period), refresh_(issue_refresh_tokens) {}
 
   std::string issue_code(CodeRequest request);
@@ -83,7 +83,7 @@ class AuthStore {
   void prune();
 
   std::chrono::seconds token_lifetime_;
-  std::chrono::hours grant_period_;
+  std::chrono::seconds grant_period_;
   bool refresh_;
   std::mutex mutex_;
   std::unordered_map<std::string, Code> codes_;

@@ -269,10 +269,12 @@ std::vector<Dated<CheckupRecord>> Generator::checkups(std::size_t index) const {
     set(r, 16, rng.pick(kClinics).code);
     r.visit.institution_name = Text(rng.pick(kClinics).name);
 
-    std::string height = decimal_text(rng, 1450, 1850, 1);
-    set(r, 18, height);
-    set(r, 19, decimal_text(rng, 400, 950, 1));
-    set(r, 20, decimal_text(rng, 180, 320, 1));
+    int height_mm = rng.between(1450, 1850), weight_hg = rng.between(400, 950);
+    set(r, 18, decimal_text(rng, height_mm, height_mm, 1));
+    set(r, 19, decimal_text(rng, weight_hg, weight_hg, 1));
+    double bmi = (weight_hg / 10.0) / ((height_mm / 1000.0) * (height_mm / 1000.0));
+    int bmi_tenths = static_cast<int>(bmi * 10 + 0.5);
+    set(r, 20, decimal_text(rng, bmi_tenths, bmi_tenths, 1));
     if (rng.chance(0.1)) set(r, 21, decimal_text(rng, 500, 1800, 1));
     set(r, 22 + static_cast<int>(rng.below(3)), decimal_text(rng, 650, 1050, 1));  // one 腹囲 form
     for (int item : {25, 27, 29}) {

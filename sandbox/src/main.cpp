@@ -124,7 +124,8 @@ SandboxOptions parse(int argc, char** argv) {
 
 void print_summary(const myna::sandbox::Sandbox& sandbox) {
   const auto& c = sandbox.credentials();
-  std::cout << "myna-sandbox listening on " << sandbox.base_url() << "\n"
+  std::cout << "myna-sandbox API host (mutual TLS) " << sandbox.base_url() << "\n"
+            << "  consent host        " << sandbox.app_base_url() << "\n"
             << "  CA certificate      " << c.ca_file << "\n"
             << "  client certificate  " << c.client_cert_file << "\n"
             << "  client key          " << c.client_key_file << "\n"

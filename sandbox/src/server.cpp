@@ -66,8 +66,9 @@ class SandboxImpl final : public Sandbox {
   explicit SandboxImpl(SandboxOptions options);
   ~SandboxImpl() override;
 
-  std::string base_url() const override { return base_url_; }
-  int port() const override { return port_; }
+  std::string base_url() const override { return sp_.base_url; }
+  std::string app_base_url() const override { return app_.base_url; }
+  int port() const override { return sp_.port; }
   const SandboxCredentials& credentials() const override { return credentials_; }
   Profile client_profile() const override;
   std::string authorize_as(const std::string& citizen_id, const std::string& authorize_url) override;
@@ -75,16 +76,29 @@ class SandboxImpl final : public Sandbox {
   void set_notification_urls(std::vector<std::string> urls) override { notifier_->set_urls(std::move(urls)); }
   void set_notification_delay(std::chrono::milliseconds delay) override { service_->set_notification_delay(delay); }
   void revoke_tokens(const std::string& citizen_id) override { service_->revoke_tokens(citizen_id); }
+  void register_redirect_uri(std::string uri) override { service_->register_redirect_uri(std::move(uri)); }
   SandboxStats stats() const override { return counters_.snapshot(); }
   const Generator& generator() const override { return service_->generator(); }
   void stop() override;
 
  private:
+  /// One listening host: the consent pages ({app host}) or the API ({sp host}).
+  struct HostServer {
+    std::unique_ptr<httplib::Server> server;
+    std::thread thread;
+    int listen_fd = -1;
+    std::optional<SocketAddress> address;
+    int port = 0;
+    std::string base_url;
+  };
+
   Pems write_credentials(const CertificateAuthority& ca);
-  void make_server(const CertificateAuthority& ca, const PemPair& server_pem);
-  void configure_server();
+  std::unique_ptr<httplib::Server> make_server(const CertificateAuthority& ca, const PemPair& server_pem,
+                                               bool require_client_cert);
+  void configure_server(HostServer& host);
   void add_routes();
-  void listen();
+  void listen(HostServer& host, int port);
+  void stop_host(HostServer& host);
   void remove_state_dir();
 
   void on_authorize(const httplib::Request& req, httplib::Response& res);
@@ -108,12 +122,8 @@ class SandboxImpl final : public Sandbox {
   FaultInjector faults_;
   std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<Service> service_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int listen_fd_ = -1;
-  std::optional<SocketAddress> listen_address_;
-  int port_ = 0;
-  std::string base_url_;
+  HostServer app_;  // browser-facing: no client certificate
+  HostServer sp_;   // server to server: mutual TLS required in the handshake
   std::mutex stop_mutex_;
   bool stopped_ = false;
 };
@@ -127,10 +137,13 @@ SandboxImpl::SandboxImpl(SandboxOptions options) : options_(std::move(options)),
     notifier_ = std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_);
     notifier_->set_urls(options_.notification_urls);
     service_ = std::make_unique<Service>(options_, counters_, faults_, *notifier_);
-    make_server(ca, pems.server);
-    configure_server();
+    app_.server = make_server(ca, pems.server, false);
+    sp_.server = make_server(ca, pems.server, true);
+    configure_server(app_);
+    configure_server(sp_);
     add_routes();
-    listen();
+    listen(sp_, options_.port);
+    listen(app_, options_.app_port);
   } catch (...) {
     stop();
     remove_state_dir();
@@ -178,34 +191,34 @@ void SandboxImpl::remove_state_dir() {
   ::rmdir(state_dir_.c_str());
 }
 
-void SandboxImpl::make_server(const CertificateAuthority& ca, const PemPair& server_pem) {
-  if (!options_.tls) {
-    server_ = std::make_unique<httplib::Server>();
-    return;
-  }
+std::unique_ptr<httplib::Server> SandboxImpl::make_server(const CertificateAuthority& ca, const PemPair& server_pem,
+                                                         bool require_client_cert) {
+  if (!options_.tls) return std::make_unique<httplib::Server>();
   X509Ptr cert = parse_cert(server_pem.cert_pem), ca_cert = parse_cert(ca.ca().cert_pem);
   KeyPtr key = parse_key(server_pem.key_pem);
   if (!cert || !ca_cert || !key) throw std::runtime_error("sandbox: cannot load the generated certificates");
-  auto tls = std::make_unique<httplib::SSLServer>(
-      [&](SSL_CTX& ctx) { return configure_server_ctx(ctx, cert.get(), key.get(), ca_cert.get()); });
+  auto tls = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+    return configure_server_ctx(ctx, cert.get(), key.get(), ca_cert.get(), require_client_cert);
+  });
   if (!tls->is_valid()) throw std::runtime_error("sandbox: cannot set up TLS");
-  server_ = std::move(tls);
+  return tls;
 }
 
-void SandboxImpl::configure_server() {
-  server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
-  server_->set_keep_alive_max_count(kKeepAliveMax);
-  server_->set_keep_alive_timeout(kKeepAliveSeconds);
-  server_->set_read_timeout(10, 0);
-  server_->set_write_timeout(30, 0);
-  server_->set_payload_max_length(kMaxRequestBody);
-  server_->set_tcp_nodelay(true);
-  server_->set_socket_options([this](socket_t sock) {
+void SandboxImpl::configure_server(HostServer& host) {
+  httplib::Server& server = *host.server;
+  server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  server.set_keep_alive_max_count(kKeepAliveMax);
+  server.set_keep_alive_timeout(kKeepAliveSeconds);
+  server.set_read_timeout(10, 0);
+  server.set_write_timeout(30, 0);
+  server.set_payload_max_length(kMaxRequestBody);
+  server.set_tcp_nodelay(true);
+  server.set_socket_options([&host](socket_t sock) {
     int yes = 1;  // not httplib's default, which adds SO_REUSEPORT (two sandboxes on one port)
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_fd_ = sock;
+    host.listen_fd = sock;
   });
-  server_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     res.status = 500;
     res.set_content(oauth_error("server_error", "internal sandbox error"), kJsonType);
   });
@@ -215,44 +228,48 @@ void SandboxImpl::add_routes() {
   using Req = const httplib::Request&;
   using Res = httplib::Response&;
   const Profile& p = options_.profile;
-  server_->Get(regex_escape(p.authorize_path), [this](Req req, Res res) { on_authorize(req, res); });
-  server_->Post(regex_escape(p.token_path), [this](Req req, Res res) { on_token(req, res); });
-  server_->Post(regex_escape(p.request_path), [this](Req req, Res res) { on_request(req, res); });
-  server_->Post(regex_escape(p.result_path), [this](Req req, Res res) { on_result(req, res); });
+  app_.server->Get(regex_escape(p.authorize_path), [this](Req req, Res res) { on_authorize(req, res); });
+  sp_.server->Post(regex_escape(p.token_path), [this](Req req, Res res) { on_token(req, res); });
+  sp_.server->Post(regex_escape(p.request_path), [this](Req req, Res res) { on_request(req, res); });
+  sp_.server->Post(regex_escape(p.result_path), [this](Req req, Res res) { on_result(req, res); });
 }
 
-void SandboxImpl::listen() {
-  port_ = options_.port > 0 ? (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1)
-                            : server_->bind_to_any_port(options_.host);
-  if (port_ <= 0)
-    throw std::runtime_error("sandbox: cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+void SandboxImpl::listen(HostServer& host, int port) {
+  httplib::Server& server = *host.server;
+  host.port = port > 0 ? (server.bind_to_port(options_.host, port) ? port : -1) : server.bind_to_any_port(options_.host);
+  if (host.port <= 0)
+    throw std::runtime_error("sandbox: cannot listen on " + options_.host + ":" + std::to_string(port));
   // cpp-httplib listens with a backlog of 5; a batch client opens dozens of connections at once.
-  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
-  listen_address_ = bound_address(listen_fd_);
-  base_url_ = std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" +
-              std::to_string(port_);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (!server_->is_running()) throw std::runtime_error("sandbox: the server did not start");
+  if (host.listen_fd >= 0) ::listen(host.listen_fd, SOMAXCONN);
+  host.address = bound_address(host.listen_fd);
+  host.base_url = std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" +
+                  std::to_string(host.port);
+  host.thread = std::thread([&server] { server.listen_after_bind(); });
+  for (int i = 0; i < 5000 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!server.is_running()) throw std::runtime_error("sandbox: the server did not start");
+}
+
+void SandboxImpl::stop_host(HostServer& host) {
+  if (!host.server) return;
+  host.server->stop();
+  // Idle keep-alive connections would otherwise hold the pool for kKeepAliveSeconds.
+  if (host.address) shutdown_connections(*host.address);
+  if (host.thread.joinable()) host.thread.join();
 }
 
 void SandboxImpl::stop() {
   std::lock_guard<std::mutex> lock(stop_mutex_);
   if (stopped_) return;
   stopped_ = true;
-  if (server_) {
-    server_->stop();
-    // Idle keep-alive connections would otherwise hold the pool for kKeepAliveSeconds.
-    if (listen_address_) shutdown_connections(*listen_address_);
-    if (thread_.joinable()) thread_.join();
-  }
+  stop_host(app_);
+  stop_host(sp_);
   if (notifier_) notifier_->stop();
 }
 
 Profile SandboxImpl::client_profile() const {
   Profile profile = options_.profile;
-  profile.authorize_base_url = base_url_;
-  profile.api_base_url = base_url_;
+  profile.authorize_base_url = app_.base_url;
+  profile.api_base_url = sp_.base_url;
   profile.supports_refresh = options_.issue_refresh_tokens;
   return profile;
 }
@@ -295,7 +312,8 @@ void SandboxImpl::on_authorize(const httplib::Request& req, httplib::Response& r
 
 void SandboxImpl::on_token(const httplib::Request& req, httplib::Response& res) {
   apply_latency();
-  // Over plain HTTP (--no-tls) there is no client authentication at all.
+  // Over plain HTTP (--no-tls) there is no client authentication at all; over HTTPS the
+  // handshake already refused connections without a valid client certificate.
   bool certified = !options_.tls || has_verified_client_cert(req.ssl);
   send(service_->token(req.body, certified), res);
 }
@@ -373,7 +391,7 @@ bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, co
 void SandboxImpl::drop(const httplib::Request& req) {
   ++counters_.faults_injected;
   if (req.ssl) shutdown_socket(SSL_get_fd(req.ssl));
-  else if (listen_address_) shutdown_socket(find_connection(*listen_address_, req.remote_port));
+  else if (sp_.address) shutdown_socket(find_connection(*sp_.address, req.remote_port));
 }
 
 void SandboxImpl::truncate(const Reply& reply, httplib::Response& res) {

@@ -86,11 +86,13 @@ Reply Service::authorize(const AuthorizeQuery& query) {
   };
   // Without a registered client and redirect_uri nothing may be redirected (open redirector).
   if (get("client_id") != profile_.client_id) return page(400, "client_id is not registered.");
-  if (get("redirect_uri") != profile_.redirect_uri) return page(400, "redirect_uri does not match the registered one.");
+  const std::string redirect_uri = get("redirect_uri");
+  if (!registered(redirect_uri)) return page(400, "redirect_uri does not match the registered one.");
   std::string state = get("state");
   std::string state_param = query.params.count("state") ? "&state=" + url_encode(state) : "";
   auto error = [&](const char* code, const char* description) {
-    return redirect(std::string("error=") + code + "&error_description=" + url_encode(description) + state_param);
+    return redirect(redirect_uri, std::string("error=") + code + "&error_description=" + url_encode(description) +
+                                      state_param);
   };
   std::string challenge = get("code_challenge");
   if (query.repeated_parameter) return error("invalid_request", "a parameter is repeated");
@@ -103,15 +105,26 @@ Reply Service::authorize(const AuthorizeQuery& query) {
   std::string citizen = query.citizen.empty() ? kDefaultCitizen : query.citizen;
   if (!citizen_exists(citizen)) return error("invalid_request", "unknown sandbox citizen");
   if (contains(options_.denying_citizens, citizen))  // both refusal forms seen in the wild
-    return redirect((refusals_++ % 2 == 0 ? "error=access_denied" : "code=access_denied") + state_param);
-  if (contains(options_.expired_certificate_citizens, citizen)) return redirect("state=Certificate%20expired");
-  std::string code = auth_.issue_code({citizen, profile_.client_id, profile_.redirect_uri, challenge});
-  return redirect("code=" + code + state_param);
+    return redirect(redirect_uri, (refusals_++ % 2 == 0 ? "error=access_denied" : "code=access_denied") + state_param);
+  if (contains(options_.expired_certificate_citizens, citizen))
+    return redirect(redirect_uri, "state=Certificate%20expired");
+  std::string code = auth_.issue_code({citizen, profile_.client_id, redirect_uri, challenge});
+  return redirect(redirect_uri, "code=" + code + state_param);
 }
 
-Reply Service::redirect(const std::string& params) const {
+void Service::register_redirect_uri(std::string uri) {
+  std::lock_guard<std::mutex> lock(redirect_mutex_);
+  extra_redirect_uris_.push_back(std::move(uri));
+}
+
+bool Service::registered(const std::string& redirect_uri) const {
+  if (redirect_uri == profile_.redirect_uri) return true;
+  std::lock_guard<std::mutex> lock(redirect_mutex_);
+  return contains(extra_redirect_uris_, redirect_uri);
+}
+
+Reply Service::redirect(const std::string& uri, const std::string& params) const {
   Reply reply = page(302, "Redirecting to the provider.");
-  const std::string& uri = profile_.redirect_uri;
   reply.headers.emplace_back("Location", uri + (uri.find('?') == std::string::npos ? '?' : '&') + params);
   return reply;
 }

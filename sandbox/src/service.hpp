@@ -55,12 +55,15 @@ class Service {
                        const std::string& process_id, const char* code, const char* message) const;
 
   void revoke_tokens(const std::string& citizen) { auth_.revoke_citizen(citizen); }
+  /// Registers one more redirect_uri for the provider (besides profile.redirect_uri).
+  void register_redirect_uri(std::string uri);
   void set_notification_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
   const Generator& generator() const noexcept { return generator_; }
   const Profile& profile() const noexcept { return profile_; }
 
  private:
-  Reply redirect(const std::string& params) const;
+  Reply redirect(const std::string& uri, const std::string& params) const;
+  bool registered(const std::string& redirect_uri) const;
   Reply unauthorized(BearerCheck check);
   /// Checks the bearer token; ok → citizen set and nullopt, else the 401 reply.
   std::optional<Reply> authenticate(const std::string& authorization, bool expire_token, std::string& citizen);
@@ -81,6 +84,8 @@ class Service {
   ProcessStore processes_;
   std::atomic<long long> delay_ms_;
   std::atomic<std::uint64_t> refusals_{0}, forged_{0};
+  mutable std::mutex redirect_mutex_;
+  std::vector<std::string> extra_redirect_uris_;
   std::once_flag bulk_once_;
   std::shared_ptr<const std::vector<DrugRecord>> bulk_pool_;
 };

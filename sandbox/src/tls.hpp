@@ -24,7 +24,7 @@ KeyPtr parse_key(const std::string& pem);
 
 /// Configures a server context: certificate and key, TLS >= 1.2, client certificates from
 /// `client_ca` verified when presented (purpose: TLS client).
-bool configure_server_ctx(SSL_CTX& ctx, X509* cert, EVP_PKEY* key, X509* client_ca);
+bool configure_server_ctx(SSL_CTX& ctx, X509* cert, EVP_PKEY* key, X509* client_ca, bool require_client_cert);
 
 /// Whether the TLS peer presented a certificate that verified against the client CA.
 bool has_verified_client_cert(const SSL* ssl);

@@ -283,6 +283,9 @@ void set_method_and_body(CURL* easy, const HttpRequest& request) {
     return;
   }
   if (m != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m.c_str());
+  // libcurl silently re-sends a request whose reused connection turned out dead; a call that
+  // must not be repeated (a token exchange: single-use code) gets a fresh connection instead.
+  curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
   if (m == "POST" || !request.body.empty()) {
     // Not copied by libcurl: the caller's buffer (and its wiping) stays the only copy.
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());

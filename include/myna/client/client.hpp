@@ -35,7 +35,7 @@ struct ClientOptions {
   Logger logger;
   /// How long to wait for the completion notification before the fallback (one result
   /// fetch: if the service still says "not ready", the retrieval times out).
-  std::chrono::seconds notification_timeout{std::chrono::minutes(5)};
+  std::chrono::milliseconds notification_timeout{std::chrono::minutes(5)};
   /// Instance number and count of application instances (telegram id partitioning).
   unsigned instance = 0;
   unsigned instance_count = 1;

@@ -43,7 +43,8 @@ struct Faults {
 
 struct SandboxOptions {
   std::string host = "127.0.0.1";
-  int port = 0;                     ///< 0: a free port
+  int port = 0;                     ///< API host port; 0: a free port
+  int app_port = 0;                 ///< consent host port; 0: a free port
   /// HTTPS with a generated CA. The client certificate is requested from every client but
   /// required only by the token endpoint (403 invalid_client without it); false: plain HTTP.
   bool tls = true;
@@ -101,7 +102,10 @@ class Sandbox {
   static std::unique_ptr<Sandbox> start(SandboxOptions options);
   virtual ~Sandbox() = default;
 
-  virtual std::string base_url() const = 0;  ///< e.g. "https://127.0.0.1:40123"
+  /// The API host ({sp host}: token, request, result; mutual TLS), e.g. "https://127.0.0.1:40123".
+  virtual std::string base_url() const = 0;
+  /// The consent host ({app host}: authorize; no client certificate).
+  virtual std::string app_base_url() const = 0;
   virtual int port() const = 0;
   virtual const SandboxCredentials& credentials() const = 0;
   /// A profile pointing at this sandbox (base URLs filled in).
@@ -117,6 +121,9 @@ class Sandbox {
   virtual void set_faults(const Faults& faults) = 0;
   virtual void set_notification_urls(std::vector<std::string> urls) = 0;
   virtual void set_notification_delay(std::chrono::milliseconds delay) = 0;
+  /// Registers another redirect_uri of the provider (exact match), e.g. an application's own
+  /// callback URL known only after it started listening.
+  virtual void register_redirect_uri(std::string uri) = 0;
   /// Revokes every token of a citizen (their next request gets 401).
   virtual void revoke_tokens(const std::string& citizen_id) = 0;
   virtual SandboxStats stats() const = 0;
