@@ -84,6 +84,11 @@ class SlotPool {
         return slot;
       }
     }
+    return fresh();
+  }
+
+  /// A new slot with no connection yet (never one from the pool).
+  std::unique_ptr<Slot> fresh() {
     auto slot = std::make_unique<Slot>();
     return slot->valid() ? std::move(slot) : nullptr;
   }

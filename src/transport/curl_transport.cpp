@@ -283,9 +283,6 @@ void set_method_and_body(CURL* easy, const HttpRequest& request) {
     return;
   }
   if (m != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m.c_str());
-  // libcurl silently re-sends a request whose reused connection turned out dead; a call that
-  // must not be repeated (a token exchange: single-use code) gets a fresh connection instead.
-  curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
   if (m == "POST" || !request.body.empty()) {
     // Not copied by libcurl: the caller's buffer (and its wiping) stays the only copy.
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
@@ -427,14 +424,19 @@ class CurlTransport final : public HttpTransport {
     if (!url) return std::move(url).error();
     HeaderList headers;
     if (Status st = build_headers(request, headers, what); !st) return std::move(st).error();
-    std::unique_ptr<Slot> slot = pool_.acquire();
+    // libcurl silently re-sends a request whose reused connection turned out dead. A call that
+    // must not be repeated (a token exchange: single-use code) therefore gets a slot of its
+    // own with a fresh connection, closed afterwards.
+    const bool reuse = request.idempotent || request.method == "GET" || request.method == "HEAD";
+    std::unique_ptr<Slot> slot = reuse ? pool_.acquire() : pool_.fresh();
     if (!slot) return Error(ErrorCategory::network, what + ": libcurl could not allocate a handle (out of memory)");
     CURL* easy = slot->easy();
-    return transfer(std::move(slot), Transfer(request, context, options_, what, easy), url->get(), headers);
+    return transfer(std::move(slot), Transfer(request, context, options_, what, easy), url->get(), headers, reuse);
   }
 
   // Runs one transfer on a slot, then returns the slot to the pool (or drops it on failure).
-  Result<HttpResponse> transfer(std::unique_ptr<Slot> slot, Transfer t, CURLU* url, const HeaderList& headers) {
+  Result<HttpResponse> transfer(std::unique_ptr<Slot> slot, Transfer t, CURLU* url, const HeaderList& headers,
+                                bool reuse) {
     char error_buffer[CURL_ERROR_SIZE] = {};
     slot->evidence() = TlsEvidence();
     configure(t, url, headers, &slot->evidence(), error_buffer);
@@ -444,7 +446,7 @@ class CurlTransport final : public HttpTransport {
     long status = 0;
     curl_easy_getinfo(slot->easy(), CURLINFO_RESPONSE_CODE, &status);
     curl_easy_reset(slot->easy());  // forget pointers into this frame; keeps the connection
-    pool_.release(std::move(slot), ok);
+    pool_.release(std::move(slot), ok && reuse);
     if (!ok) return failure(code, t, error_buffer);
     t.response.status = static_cast<int>(status);
     return std::move(t.response);

@@ -98,6 +98,28 @@ TEST_CASE("keep-alive reuses one connection; a failed transfer's connection is d
   CHECK(ports.count(after_failure) == 0);  // a new connection
 }
 
+TEST_CASE("a call that must not be repeated gets a fresh connection of its own", "[transport]") {
+  TestServer server;
+  server.http().Post("/port", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(std::to_string(req.remote_port), "text/plain");
+  });
+  server.start();
+  auto transport = make_transport(mtls_options());
+  auto post = [&](bool idempotent) {
+    HttpRequest request;
+    request.url = server.url("/port");
+    request.body = "x";
+    request.idempotent = idempotent;
+    return transport->send(request, Context()).value().body;
+  };
+  std::string pooled = post(true);
+  CHECK(post(true) == pooled);           // idempotent calls reuse the pooled connection
+  std::string once = post(false);        // libcurl could silently re-send on a reused one
+  CHECK(once != pooled);
+  CHECK(post(false) != once);            // and it is not kept afterwards
+  CHECK(post(true) == pooled);
+}
+
 TEST_CASE("max_idle_connections = 0 keeps no connection", "[transport]") {
   TestServer server;
   server.http().Get("/port", [](const httplib::Request& req, httplib::Response& res) {
