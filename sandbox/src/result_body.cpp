@@ -13,8 +13,9 @@ class RecordsBody final : public BodySource {
 
   bool next(std::string& out) override {
     if (finished_) return false;
+    const std::size_t start = out.size();  // drain() appends every part to one string
     if (!begun_) writer_.begin(out), begun_ = true;
-    while (out.size() < kChunkBytes && index_ < records_.size()) writer_.add(records_[index_++], out);
+    while (out.size() - start < kChunkBytes && index_ < records_.size()) writer_.add(records_[index_++], out);
     if (index_ == records_.size()) writer_.finish(out), finished_ = true;
     return true;
   }
