@@ -320,6 +320,7 @@ void SandboxImpl::on_token(const httplib::Request& req, httplib::Response& res) 
 
 void SandboxImpl::on_request(const httplib::Request& req, httplib::Response& res) {
   apply_latency();
+  ++counters_.telegram_calls;
   CallFault fault = faults_.decide(Endpoint::request);
   if (apply_early_fault(fault, options_.profile.request_response_type, req, res)) return;
   Reply reply = service_->request(req.get_header_value("Authorization"), req.body, fault == CallFault::expired_token);
@@ -332,16 +333,17 @@ void SandboxImpl::on_request(const httplib::Request& req, httplib::Response& res
 
 void SandboxImpl::on_result(const httplib::Request& req, httplib::Response& res) {
   apply_latency();
+  ++counters_.telegram_calls;
   CallFault fault = faults_.decide(Endpoint::result);
   if (fault == CallFault::drop_connection) return drop(req);
   if (apply_early_fault(fault, options_.profile.result_response_type, req, res)) return;
   Reply reply = service_->result(req.get_header_value("Authorization"), req.body, fault == CallFault::expired_token);
   if (reply.stream && fault == CallFault::truncated_body) {
-    ++counters_.faults_injected;
+    counters_.fault(FaultKind::truncated_body);
     return truncate(reply, res);
   }
   if (reply.stream && fault == CallFault::malformed_json) {
-    ++counters_.faults_injected;
+    counters_.fault(FaultKind::malformed_json);
     std::string body = codec::encode_header(reply.header);
     body.pop_back();
     body += ",\"selfPersonalDataProvisionInfo\":{\"selfPersonalData\":<html>502 Bad Gateway</html>";
@@ -360,12 +362,15 @@ void SandboxImpl::apply_latency() const {
 
 bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, const httplib::Request& req,
                                     httplib::Response& res) {
+  FaultKind kind;
   switch (fault) {
     case CallFault::http_500:
+      kind = FaultKind::http_500;
       res.status = 500;
       res.set_content(error_page(500, "Internal Server Error"), "text/html");
       break;
     case CallFault::rate_limit_429:
+      kind = FaultKind::rate_limit_429;
       res.status = 429;
       res.set_header("Retry-After", faults_.next_retry_after_is_date()
                                         ? http_date(SystemClock::now() + std::chrono::seconds(2))
@@ -373,6 +378,7 @@ bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, co
       res.set_content(error_page(429, "Too Many Requests"), "text/html");
       break;
     case CallFault::maintenance_503: {
+      kind = FaultKind::maintenance_503;
       auto header = codec::decode_header(req.body, options_.profile);
       Reply reply = service_->telegram_error(503, type, header ? header->telegram_id : "",
                                              header ? header->process_id : "", "E0005", "計画停止中");
@@ -384,12 +390,12 @@ bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, co
     default:
       return false;
   }
-  ++counters_.faults_injected;
+  counters_.fault(kind);
   return true;
 }
 
 void SandboxImpl::drop(const httplib::Request& req) {
-  ++counters_.faults_injected;
+  counters_.fault(FaultKind::drop_connection);
   if (req.ssl) shutdown_socket(SSL_get_fd(req.ssl));
   else if (sp_.address) shutdown_socket(find_connection(*sp_.address, req.remote_port));
 }

@@ -183,7 +183,7 @@ std::optional<Reply> Service::authenticate(const std::string& authorization, boo
                                            std::string& citizen) {
   BearerCheck check = auth_.check_bearer(bearer_token(authorization), citizen, expire_token);
   if (check == BearerCheck::ok) return std::nullopt;
-  if (check == BearerCheck::expired_by_fault) ++counters_.faults_injected;
+  if (check == BearerCheck::expired_by_fault) counters_.fault(FaultKind::expired_token);
   return unauthorized(check);
 }
 
@@ -242,15 +242,21 @@ void Service::schedule_notifications(const Process& process) {
                         profile_.success_code},
                        false};
   if (plan.missing) {
-    ++counters_.faults_injected;
+    counters_.fault(FaultKind::missing_notification);
   } else {
     auto when = process.ready_at;
-    if (plan.late) when += faults_.current().late_delay, ++counters_.faults_injected;
+    if (plan.late) {
+      when += faults_.current().late_delay;
+      counters_.fault(FaultKind::late_notification);
+    }
     notifier_.schedule(genuine, when);
-    if (plan.duplicate) notifier_.schedule(genuine, when + kDuplicateGap), ++counters_.faults_injected;
+    if (plan.duplicate) {
+      notifier_.schedule(genuine, when + kDuplicateGap);
+      counters_.fault(FaultKind::duplicate_notification);
+    }
   }
   if (plan.forged) {
-    ++counters_.faults_injected;
+    counters_.fault(FaultKind::forged_notification);
     std::uint64_t n = forged_++;
     Notification forged{{forged_telegram_id(profile_, n), profile_.notification_type, profile_.mode,
                          forged_process_id(n), profile_.success_code},

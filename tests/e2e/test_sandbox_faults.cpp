@@ -50,6 +50,24 @@ TEST_CASE("fault http_500", "[e2e][sandbox][faults]") {
   CHECK(h.sandbox->stats().faults_injected == 1);
 }
 
+TEST_CASE("faults are counted by kind; telegram calls are counted", "[e2e][sandbox][faults]") {
+  Harness h;
+  Session s = h.sign_in("C0000029");
+  h.sandbox->set_faults(only(&sandbox::Faults::maintenance_503));
+  h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024());
+  h.sandbox->set_faults(only(&sandbox::Faults::missing_notification));
+  h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024());
+  auto stats = h.sandbox->stats();
+  CHECK(stats.telegram_calls == 2);
+  CHECK(stats.faults_by_kind.size() == 11);
+  CHECK(stats.faults_by_kind.at("maintenance_503") == 1);
+  CHECK(stats.faults_by_kind.at("missing_notification") == 1);
+  CHECK(stats.faults_by_kind.at("http_500") == 0);
+  std::uint64_t sum = 0;
+  for (const auto& kind : stats.faults_by_kind) sum += kind.second;
+  CHECK(sum == stats.faults_injected);
+}
+
 TEST_CASE("fault rate_limit_429 alternates Retry-After seconds and HTTP-date", "[e2e][sandbox][faults]") {
   Harness h;
   Session s = h.sign_in("C0000021");

@@ -94,6 +94,10 @@ struct SandboxStats {
   std::uint64_t forged_sent = 0, forged_accepted = 0;  ///< forged notifications the provider acknowledged
   std::uint64_t faults_injected = 0;
   std::uint64_t result_fetches_for_unknown_process = 0;
+  std::uint64_t telegram_calls = 0;  ///< request and result calls received (faulted ones included)
+  /// faults_injected by kind, keyed by the Faults member's name (e.g. "drop_connection");
+  /// every kind is listed, also with 0.
+  std::map<std::string, std::uint64_t> faults_by_kind;
 };
 
 class Sandbox {
