@@ -1,0 +1,5 @@
+# Reliability and security (issue [4/6]): the fault soak (`soak`, CI size; scripts/soak runs
+# the full size), hostile peers and inputs through the client, and the secret-handling tests.
+if(MYNA_BUILD_SANDBOX AND MYNA_BUILD_LISTENER)
+  myna_test(soak LABEL e2e SOURCES e2e/test_soak.cpp LIBS myna_sandbox MynaPortal::listener)
+endif()
