@@ -3,3 +3,8 @@
 if(MYNA_BUILD_SANDBOX AND MYNA_BUILD_LISTENER)
   myna_test(soak LABEL e2e SOURCES e2e/test_soak.cpp LIBS myna_sandbox MynaPortal::listener)
 endif()
+if(MYNA_BUILD_SANDBOX AND MYNA_BUILD_LISTENER)
+  myna_test(e2e_attacks LABEL e2e
+    SOURCES e2e/test_attacks.cpp
+    LIBS myna_sandbox MynaPortal::listener CURL::libcurl PkgConfig::HTTPLIB OpenSSL::SSL)
+endif()

@@ -19,7 +19,10 @@ class ChunkPipe : public ByteSource {
   Status push(std::string_view chunk) {
     std::unique_lock<std::mutex> lock(mu_);
     space_.wait(lock, [&] { return abandoned_ || queued_ < capacity_; });
-    if (abandoned_) return Error(ErrorCategory::cancelled, "the decoder stopped reading the result");
+    if (abandoned_) {
+      refused_ = true;
+      return Error(ErrorCategory::cancelled, "the decoder stopped reading the result");
+    }
     chunks_.emplace_back(chunk);
     queued_ += chunk.size();
     data_.notify_one();
@@ -31,6 +34,12 @@ class ChunkPipe : public ByteSource {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
     data_.notify_one();
+  }
+
+  /// Whether a push failed because the consumer had gone (the transfer ended for that reason).
+  bool refused() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return refused_;
   }
 
   /// Consumer: stop; wakes a blocked producer.
@@ -61,7 +70,7 @@ class ChunkPipe : public ByteSource {
   std::deque<std::string> chunks_;
   std::string current_;
   std::size_t queued_ = 0;  // bytes in chunks_ and current_
-  bool closed_ = false, abandoned_ = false;
+  bool closed_ = false, abandoned_ = false, refused_ = false;
 };
 
 }  // namespace myna::detail

@@ -215,7 +215,10 @@ struct Client::Impl {
       Status decoded = codec::decode_result<R>(pipe, profile(), counting, header);
       pipe.abandon();
       producer.join();
-      Status outcome = !response ? Status(with_context(response.error(), "result telegram " + r.telegram_id)) : decoded;
+      // When the decoder (or on_record) failed first, the transfer only ended because it stopped reading.
+      const bool decoder_first = !decoded.ok() && pipe.refused();
+      Status outcome = !response && !decoder_first ? response.error() : decoded;
+      if (!outcome.ok()) outcome = with_context(outcome.error(), "result telegram " + r.telegram_id);
       bool not_ready = false;
       if (outcome.ok()) outcome = check_result_header(r, header, not_ready);
       if (outcome.ok() && !not_ready) return {};
