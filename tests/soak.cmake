@@ -8,3 +8,6 @@ if(MYNA_BUILD_SANDBOX AND MYNA_BUILD_LISTENER)
     SOURCES e2e/test_attacks.cpp
     LIBS myna_sandbox MynaPortal::listener CURL::libcurl PkgConfig::HTTPLIB OpenSSL::SSL)
 endif()
+# Secrets wiped on destruction (this program replaces the global operator new/delete) and the
+# file token store under SIGKILL.
+myna_test(unit_secrets LABEL unit SOURCES unit/test_secret_wipe.cpp unit/test_token_file_crash.cpp)

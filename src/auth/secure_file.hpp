@@ -2,6 +2,7 @@
 // (temp file in the same directory, fsync, rename, fsync of the directory). Internal header.
 #pragma once
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <openssl/crypto.h>
 
@@ -123,6 +125,22 @@ inline Result<std::optional<std::string>> read_private_file(const std::string& d
     return Error(ErrorCategory::storage, name + " in " + dir + " is too large: the file is corrupt");
   }
   return std::optional<std::string>(std::move(content));
+}
+
+/// Removes the temp files atomic_write left behind for dir/name when a process died between
+/// creating and renaming one: they may hold a copy of a secret.
+inline Status remove_temp_files(const std::string& dir, const std::string& name) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return storage_error("cannot list the store directory " + dir, errno);
+  const std::string prefix = "." + name + ".tmp-";
+  std::vector<std::string> stale;
+  while (const dirent* e = ::readdir(d))
+    if (std::string_view(e->d_name).substr(0, prefix.size()) == prefix) stale.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const std::string& file : stale)
+    if (::unlink((dir + "/" + file).c_str()) != 0 && errno != ENOENT)
+      return storage_error("cannot remove " + file + " in " + dir, errno);
+  return {};
 }
 
 /// Removes dir/name (absent is fine) and syncs the directory.

@@ -129,6 +129,7 @@ class FileTokenStore final : public TokenStore {
   Status remove(const std::string& citizen) override {
     auto name = file_name(citizen);
     if (!name) return std::move(name).error();
+    if (Status st = detail::remove_temp_files(dir_, *name); !st) return st;  // crash leftovers
     return detail::remove_file(dir_, *name);
   }
 

@@ -69,7 +69,8 @@ class TokenStore {
 /// In-process store (lost when the process ends).
 std::shared_ptr<TokenStore> make_memory_token_store();
 /// One file per citizen in dir (created 0700), files 0600, replaced atomically
-/// (write temp + fsync + rename), so a crash never leaves a half-written token.
+/// (write temp + fsync + rename), so a crash never leaves a half-written token. A crash may
+/// leave a private temp copy; remove() deletes those too.
 Result<std::shared_ptr<TokenStore>> make_file_token_store(std::string dir);
 
 /// Hands out a valid access token for a citizen: loads it, refreshes it early (one refresh
