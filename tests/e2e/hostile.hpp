@@ -128,8 +128,9 @@ class HostileApi {
     lock.unlock();
     header.pop_back();  // reopen the object
     switch (shape_) {
-      case Hostile::huge_string:
-        return header + R"J(,"selfPersonalDataProvisionInfo":{"selfPersonalData":"[{\"支払基金\":{\"薬剤情報\":[{\"カナ氏名\":\")J";
+      case Hostile::huge_string:  // a record whose カナ氏名 never ends
+        return header + R"J(,"selfPersonalDataProvisionInfo":{"selfPersonalData":)J" +
+               R"J("[{\"支払基金\":{\"薬剤情報\":[{\"カナ氏名\":\")J";
       case Hostile::huge_number: return header + R"J(,"extra":1)J";
       case Hostile::deep_nesting: return header + R"J(,"extra":)J";
     }

@@ -56,6 +56,8 @@ struct TokenWorld {
   bool has_token(const std::string& citizen) { return tokens->load(citizen).value().has_value(); }
 };
 
+void answer_empty_object(const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); }
+
 void check_tls_refusal(const Error& e) {
   INFO(e.to_string());
   CHECK(e.category() == ErrorCategory::tls);
@@ -120,7 +122,7 @@ TEST_CASE("TLS: expired server certificate and host-name mismatch are refused th
           "[e2e][attack][tls]") {
   const auto& pki = test::pki();
   auto refused = [](test::TestServer& server) {
-    server.http().Post(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+    server.http().Post(".*", answer_empty_object);
     server.start();
     auto rig = test::rig_for(server.url("")).value();
     auto r = rig.client->fetch_drugs("citizen", drugs_2024());
@@ -150,7 +152,7 @@ TEST_CASE("TLS: ca_file is the only knob and it never turns verification off", "
   const std::string empty = dir.sub("empty.pem");
   std::ofstream(empty).flush();
   test::TestServer server(test::TestServer::Mode::tls);
-  server.http().Post(".*", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+  server.http().Post(".*", answer_empty_object);
   server.start();
   for (const std::string& ca : {garbage, empty, std::string("/dev/null")}) {
     INFO(ca);

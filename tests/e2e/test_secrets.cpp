@@ -21,7 +21,9 @@ namespace {
 class Texts {
  public:
   LogSink sink() {
-    return [this](LogLevel level, std::string_view line) { add(std::string(to_string(level)) + " " + std::string(line)); };
+    return [this](LogLevel level, std::string_view line) {
+      add(std::string(to_string(level)) + " " + std::string(line));
+    };
   }
   void add(std::string text) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -156,8 +158,8 @@ TEST_CASE("secrets never appear in logs, error texts or printed values (trace le
   // Streaming and batch.
   Status streamed = client.fetch_stream<DrugRecord>("u3", dq, [](DrugRecord&&) { return Status(); });
   REQUIRE(streamed.ok());
-  auto report = client.batch<MedicalExpenseRecord>(
-      {"u1", "u2", "u3", "nobody"}, eq, [](const std::string&, std::vector<MedicalExpenseRecord>&&) { return Status(); });
+  auto ignore = [](const std::string&, std::vector<MedicalExpenseRecord>&&) { return Status(); };
+  auto report = client.batch<MedicalExpenseRecord>({"u1", "u2", "u3", "nobody"}, eq, ignore);
   CHECK(report.succeeded == 3);
   for (const auto& o : report.outcomes)
     if (!o.status.ok()) texts.add(o.status.error());

@@ -271,57 +271,68 @@ SoakRun soak(std::size_t citizens, std::uint64_t seed, Tally& tally) {
   return run;
 }
 
+/// What one soak measured, as the figures it prints.
+struct Figures {
+  double fault_rate = 0, rss_growth = 0, heap_growth = 0;
+  long fd_leak = 0, thread_leak = 0;
+
+  Figures(const SoakRun& run, const test::Usage& before, const test::Usage& after) {
+    const auto calls = static_cast<double>(run.stats.telegram_calls);
+    fault_rate = calls > 0 ? 100.0 * static_cast<double>(run.call_faults()) / calls : 0;
+    rss_growth = test::mib(after.rss - before.rss);
+    heap_growth = test::mib(after.heap - before.heap);
+    fd_leak = after.fds - before.fds;
+    thread_leak = after.threads - before.threads;
+  }
+};
+
+void print(std::size_t citizens, const Tally& tally, const SoakRun& run, const Figures& f) {
+  const auto n = [](auto v) { return static_cast<double>(v); };
+  figure("soak_citizens", n(citizens), "citizens");
+  figure("soak_retrievals", n(tally.retrievals), "retrievals");
+  figure("soak_records", n(tally.records), "records");
+  figure("soak_seconds", run.seconds, "s");
+  figure("soak_calls", n(run.stats.telegram_calls), "calls");
+  figure("soak_fault_rate", f.fault_rate, "%");
+  figure("soak_faults_injected", n(run.stats.faults_injected), "faults");
+  figure("soak_failed_citizens", n(tally.failed_citizens.size()), "citizens");
+  figure("soak_typed_errors", n(tally.typed), "errors");
+  figure("soak_lost", n(tally.lost), "records");
+  figure("soak_duplicated", n(tally.duplicated), "records");
+  figure("soak_untyped_errors", n(tally.untyped), "errors");
+  figure("soak_fd_leak", n(f.fd_leak), "fds");
+  figure("soak_thread_leak", n(f.thread_leak), "threads");
+  figure("soak_rss_growth_mb", f.rss_growth, "MiB");
+  figure("soak_heap_growth_mb", f.heap_growth, "MiB");
+  for (const auto& [kind, count] : run.stats.faults_by_kind)
+    std::printf("  fault %-24s %llu\n", kind.c_str(), static_cast<unsigned long long>(count));
+  for (const auto& [category, count] : tally.typed_by_category)
+    std::printf("  typed error %-14s %zu\n", category.c_str(), count);
+  for (const auto& sample : tally.typed_samples) std::printf("  typed: %s\n", sample.c_str());
+  for (const auto& sample : tally.untyped_samples) std::printf("  UNTYPED %s\n", sample.c_str());
+  const sandbox::SandboxStats& s = run.stats;
+  using U = unsigned long long;
+  std::printf("  notifications sent %llu acked %llu rejected %llu; forged sent %llu accepted %llu; processes %llu\n",
+              U{s.notifications_sent}, U{s.notifications_acked}, U{s.notifications_rejected}, U{s.forged_sent},
+              U{s.forged_accepted}, U{s.processes_created});
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 TEST_CASE("soak: citizens through batch with ~10 % faults end with ground truth or a typed error", "[e2e][soak]") {
   const std::size_t citizens = env_number("MYNA_SOAK_CITIZENS", kDefaultCitizens);
   const std::uint64_t seed = env_number("MYNA_SOAK_SEED", 7);
   REQUIRE(citizens >= 2);
-
   {  // warm-up: one-time allocations (OpenSSL, libcurl, thread-locals) before the baseline
     Tally warm;
     soak(24, seed + 1, warm);
   }
   const test::Usage before = test::Usage::now();
-
   Tally tally;
-  SoakRun run = soak(citizens, seed, tally);
-  const test::Usage after = test::settle(before);
-
-  const auto calls = static_cast<double>(run.stats.telegram_calls);
-  const double fault_rate = calls > 0 ? 100.0 * static_cast<double>(run.call_faults()) / calls : 0;
-  const double rss_growth = test::mib(after.rss - before.rss);
-  const double heap_growth = test::mib(after.heap - before.heap);
-  figure("soak_citizens", static_cast<double>(citizens), "citizens");
-  figure("soak_retrievals", static_cast<double>(tally.retrievals), "retrievals");
-  figure("soak_records", static_cast<double>(tally.records), "records");
-  figure("soak_seconds", run.seconds, "s");
-  figure("soak_calls", calls, "calls");
-  figure("soak_fault_rate", fault_rate, "%");
-  figure("soak_faults_injected", static_cast<double>(run.stats.faults_injected), "faults");
-  figure("soak_failed_citizens", static_cast<double>(tally.failed_citizens.size()), "citizens");
-  figure("soak_typed_errors", static_cast<double>(tally.typed), "errors");
-  figure("soak_lost", static_cast<double>(tally.lost), "records");
-  figure("soak_duplicated", static_cast<double>(tally.duplicated), "records");
-  figure("soak_untyped_errors", static_cast<double>(tally.untyped), "errors");
-  figure("soak_fd_leak", static_cast<double>(after.fds - before.fds), "fds");
-  figure("soak_thread_leak", static_cast<double>(after.threads - before.threads), "threads");
-  figure("soak_rss_growth_mb", rss_growth, "MiB");
-  figure("soak_heap_growth_mb", heap_growth, "MiB");
-  for (const auto& [kind, n] : run.stats.faults_by_kind)
-    std::printf("  fault %-24s %llu\n", kind.c_str(), static_cast<unsigned long long>(n));
-  for (const auto& [category, n] : tally.typed_by_category) std::printf("  typed error %-14s %zu\n", category.c_str(), n);
-  for (const auto& failed : tally.failed_citizens) std::printf("  failed citizen %s\n", failed.c_str());
-  for (const auto& sample : tally.typed_samples) std::printf("  typed: %s\n", sample.c_str());
-  for (const auto& sample : tally.untyped_samples) std::printf("  UNTYPED %s\n", sample.c_str());
-  std::printf("  notifications sent %llu acked %llu rejected %llu; forged sent %llu accepted %llu; processes %llu\n",
-              static_cast<unsigned long long>(run.stats.notifications_sent),
-              static_cast<unsigned long long>(run.stats.notifications_acked),
-              static_cast<unsigned long long>(run.stats.notifications_rejected),
-              static_cast<unsigned long long>(run.stats.forged_sent),
-              static_cast<unsigned long long>(run.stats.forged_accepted),
-              static_cast<unsigned long long>(run.stats.processes_created));
-  std::fflush(stdout);
+  const SoakRun run = soak(citizens, seed, tally);
+  const Figures f(run, before, test::settle(before));
+  print(citizens, tally, run, f);
 
   CHECK(tally.retrievals == 3 * citizens);
   CHECK(tally.succeeded + tally.typed + tally.untyped == tally.retrievals);
@@ -330,20 +341,19 @@ TEST_CASE("soak: citizens through batch with ~10 % faults end with ground truth 
   CHECK(tally.misordered == 0);
   CHECK(tally.untyped == 0);
   CHECK(run.unfinished == 0);  // every retrieval reached a final state
-  // A re-sent request telegram (same telegramId) never created a second process.
-  CHECK(run.stats.processes_created <= tally.retrievals);
+  CHECK(run.stats.processes_created <= tally.retrievals);  // a re-sent request made no second process
   CHECK(run.stats.forged_accepted == 0);
   CHECK(run.stats.result_fetches_for_unknown_process == 0);
-  CHECK(after.fds - before.fds <= 0);
-  CHECK(after.threads - before.threads <= 0);
-  CHECK(rss_growth < kRssSlackMiB);
-  CHECK(heap_growth < kHeapSlackMiB);
+  CHECK(f.fd_leak <= 0);
+  CHECK(f.thread_leak <= 0);
+  CHECK(f.rss_growth < kRssSlackMiB);
+  CHECK(f.heap_growth < kHeapSlackMiB);
   if (citizens >= 200) {  // large enough that every fault kind shows up
-    CHECK(fault_rate > 7.0);
-    CHECK(fault_rate < 13.0);
-    for (const auto& [kind, n] : run.stats.faults_by_kind) {
+    CHECK(f.fault_rate > 7.0);
+    CHECK(f.fault_rate < 13.0);
+    for (const auto& [kind, count] : run.stats.faults_by_kind) {
       INFO(kind);
-      CHECK(n > 0);
+      CHECK(count > 0);
     }
   }
 }
