@@ -352,7 +352,8 @@ test::HttpResponse post_to_listener(World& w, const std::string& body) {
 
 }  // namespace
 
-TEST_CASE("notifications: forged, replayed and late ones never cause a result fetch", "[e2e][attack][notification]") {
+TEST_CASE("notifications: forged, mismatched, late and malformed ones never cause a result fetch",
+          "[e2e][attack][notification]") {
   TokenWorld t;
   World& w = t.world;
   const Profile& p = w.client().profile();
