@@ -123,8 +123,10 @@ Json new_resource(const char* type, const std::string& full_url, std::string_vie
 }
 
 Json coded_concept(const Coded& value) {
+  // The meaning goes to text only: the SDK's meanings follow the questionnaire's wording,
+  // which may differ from the CodeSystem's display.
   const CodeSet& set = code_set(value.set());
-  return codeable(coding(set.system, value.code(), value.meaning()), value.meaning());
+  return codeable(coding(set.system, value.code()), value.meaning());
 }
 
 void set_date(Json& resource, const char* key, Date date, bool required) {
