@@ -50,7 +50,7 @@ std::string table() {
     for (auto& row : rows) row.erase(row.begin() + 7), row.erase(row.begin() + 3);
   std::string out = std::string(japanese_name(RecordTraits<R>::type)) + " (" +
                     std::string(english_name(RecordTraits<R>::type)) + ", " + std::to_string(catalog<R>().size()) +
-                    " items)\n" + format_table(rows) + "\ncode sets:\n";
+                    " items)\n" + format_table(rows) + (sets.empty() ? "" : "\ncode sets:\n");
   for (CodeSetId id : sets) {
     const CodeSet& set = code_set(id);
     out += "  " + std::string(set.name) + (set.closed ? "" : " (open)") +

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -128,6 +130,13 @@ Status make_dir(const std::string& path) {
   return Error(ErrorCategory::storage, "cannot create the directory " + path);
 }
 
+/// Removes the temporary files of a run that was killed while writing.
+void remove_partial_files(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) std::filesystem::remove(entry.path(), ec);
+}
+
 class Sync {
  public:
   Sync(const Plan& plan, Client& client, ProgressFile& progress, ProgressDisplay& display, const Context& interrupt)
@@ -138,6 +147,7 @@ class Sync {
     const std::string type(english_name(RecordTraits<R>::type));
     const std::string dir = plan_.dir + "/" + type;
     if (Status st = make_dir(dir); !st) return st;
+    remove_partial_files(dir);
     std::vector<std::string> pending;
     for (const std::string& c : plan_.citizens)
       if (!progress_.done(type, c)) pending.push_back(c);

@@ -127,6 +127,7 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, bool
       if (c) out += "  ";
       out += c + 1 == rows[r].size() ? rows[r][c] : pad(rows[r][c], widths[c]);
     }
+    out.erase(out.find_last_not_of(' ') + 1);
     out += '\n';
     if (r == 0 && header_rule) {
       std::size_t total = 0;
