@@ -18,3 +18,9 @@ if(TARGET myna AND MYNA_INSTALL)
   add_test(NAME cli_installed COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/installed.sh ${PROJECT_BINARY_DIR})
   set_tests_properties(cli_installed PROPERTIES LABELS package)
 endif()
+
+# The API reference builds without a single Doxygen warning.
+if(TARGET myna_docs)
+  add_test(NAME api_reference COMMAND Doxygen::doxygen ${PROJECT_BINARY_DIR}/docs/Doxyfile)
+  set_tests_properties(api_reference PROPERTIES LABELS unit)
+endif()
