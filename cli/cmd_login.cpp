@@ -137,57 +137,74 @@ std::optional<std::string> wait_for(std::future<std::string>& redirect, std::chr
   return std::nullopt;
 }
 
+/// Receives the first redirect to redirect_uri (GET on its path) into a future.
+class RedirectReceiver {
+ public:
+  Status start(const Redirect& where, const Config& config, const Client& client) {
+    ListenerOptions listen;
+    listen.host = where.host;
+    listen.port = where.port;
+    listen.redirect_path = where.path;
+    listen.notification_path = where.path == "/myna/notify" ? "/myna/notify-unused" : "/myna/notify";
+    if (where.https) {  // a loopback https redirect is served with the notification certificate
+      listen.cert_file = config.get("notify_cert");
+      listen.key_file = config.get("notify_key");
+    }
+    auto listener = CallbackListener::start(listen, client.notification_handler(), [this](std::string target) {
+      std::call_once(once_, [&] { arrived_.set_value(std::move(target)); });
+    });
+    if (!listener) return std::move(listener).error();
+    listener_ = std::move(*listener);
+    return {};
+  }
+  std::future<std::string> future() { return arrived_.get_future(); }
+
+ private:
+  std::promise<std::string> arrived_;
+  std::once_flag once_;
+  std::unique_ptr<CallbackListener> listener_;
+};
+
+/// Sends the citizen (or the sandbox) to the consent page and waits for the redirect.
+Result<std::string> obtain_redirect(const Args& args, const Config& config, const std::string& url,
+                                    std::future<std::string> redirect, const Context& interrupt) {
+  std::cerr << "Open this URL in a browser; the citizen signs in with the My Number Card and consents:\n";
+  std::cout << url << std::endl;
+  if (args.has("sandbox-citizen")) {
+    if (Status st = play_sandbox_browser(config, url, args.get("sandbox-citizen")); !st) return std::move(st).error();
+  } else if (!args.has("no-browser") && open_browser(url)) {
+    std::cerr << "(opened in your browser)\n";
+  }
+  std::cerr << "waiting for the redirect to " << config.get("redirect_uri") << " ...\n";
+  auto timeout = std::chrono::seconds(std::atol(args.get("timeout", "300").c_str()));
+  if (auto target = wait_for(redirect, timeout, interrupt)) return *target;
+  if (interrupt.cancelled()) return Error(ErrorCategory::cancelled, "interrupted while waiting for the consent");
+  return Error(ErrorCategory::timeout, "no consent redirect arrived within " + std::to_string(timeout.count()) + " s");
+}
+
 }  // namespace
 
 int run_login(const Argv& argv) {
   auto args = parse_args(spec(), argv);
   if (!args) return usage_error("login", args.error().message());
   if (args->help()) return print_help(spec());
+  if (std::atol(args->get("timeout", "300").c_str()) <= 0)
+    return usage_error("login", "--timeout needs a positive number of seconds");
   Context interrupt = interrupt_context();
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
   const std::string citizen = args->get("citizen", config->get("citizen"));
-  auto timeout = std::chrono::seconds(std::atol(args->get("timeout", "300").c_str()));
-  if (timeout.count() <= 0) return usage_error("login", "--timeout needs a positive number of seconds");
   auto redirect_uri = parse_redirect_uri(config->get("redirect_uri"));
   if (!redirect_uri) return report(redirect_uri.error(), "login");
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "login");
-
-  std::promise<std::string> arrived;
-  auto redirect = arrived.get_future();
-  std::once_flag once;
-  ListenerOptions listen;
-  listen.host = redirect_uri->host;
-  listen.port = redirect_uri->port;
-  listen.redirect_path = redirect_uri->path;
-  listen.notification_path = redirect_uri->path == "/myna/notify" ? "/myna/notify-unused" : "/myna/notify";
-  if (redirect_uri->https) {  // a loopback https redirect is served with the notification certificate
-    listen.cert_file = config->get("notify_cert");
-    listen.key_file = config->get("notify_key");
-  }
-  auto listener = CallbackListener::start(listen, (*client)->notification_handler(), [&](std::string target) {
-    std::call_once(once, [&] { arrived.set_value(std::move(target)); });
-  });
-  if (!listener) return report(listener.error(), "listening for the consent redirect on " + config->get("redirect_uri"));
-
+  RedirectReceiver receiver;
+  if (Status st = receiver.start(*redirect_uri, *config, **client); !st)
+    return report(st.error(), "listening for the consent redirect on " + config->get("redirect_uri"));
   auto consent = (*client)->begin_consent();
   if (!consent) return report(consent.error(), "login");
-  std::cerr << "Open this URL in a browser; the citizen signs in with the My Number Card and consents:\n";
-  std::cout << consent->url << std::endl;
-  if (args->has("sandbox-citizen")) {
-    if (Status st = play_sandbox_browser(*config, consent->url, args->get("sandbox-citizen")); !st)
-      return report(st.error(), "playing the browser against the sandbox");
-  } else if (!args->has("no-browser") && open_browser(consent->url)) {
-    std::cerr << "(opened in your browser)\n";
-  }
-  std::cerr << "waiting for the redirect to " << config->get("redirect_uri") << " ...\n";
-  auto target = wait_for(redirect, timeout, interrupt);
-  if (!target) {
-    if (interrupted()) return kInterrupted;
-    return report(Error(ErrorCategory::timeout, "no consent redirect arrived within " + std::to_string(timeout.count()) +
-                                                    " s"), "login");
-  }
+  auto target = obtain_redirect(*args, *config, consent->url, receiver.future(), interrupt);
+  if (!target) return report(target.error(), "login");
   if (Status st = (*client)->complete_consent(citizen, *target, *consent, interrupt); !st)
     return report(st.error(), "completing the consent");
   std::cerr << "consent granted; the token for '" << citizen << "' is stored in " << config->get("token_dir") << "\n";

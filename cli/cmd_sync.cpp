@@ -242,9 +242,11 @@ int run_sync(const Argv& argv) {
   if (!listener) return report(listener.error(), "sync");
 
   const std::size_t total = plan->citizens.size() * plan->types.size();
-  const std::size_t skipped = progress->done_count();
+  std::size_t skipped = 0;
+  for (RecordType t : plan->types)
+    for (const std::string& c : plan->citizens) skipped += progress->done(std::string(english_name(t)), c);
   if (skipped) std::cerr << "sync: resuming, " << skipped << " of " << total << " already done\n";
-  ProgressDisplay display(total - std::min(skipped, total), is_terminal(2));
+  ProgressDisplay display(total - skipped, is_terminal(2));
   Sync sync(*plan, **client, *progress, display, interrupt);
   for (const Query& q : queries) {
     if (interrupt.cancelled()) break;

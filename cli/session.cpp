@@ -137,8 +137,6 @@ Context interrupt_context() {
   return context;
 }
 
-bool interrupted() noexcept { return g_interrupted.load(); }
-
 Status write_output(const std::string& path, const std::string& content) {
   if (path == "-") {
     std::cout << content << std::flush;

@@ -27,7 +27,6 @@ Result<std::pair<std::string, int>> parse_host_port(const std::string& text);
 /// Blocks SIGINT/SIGTERM in every thread and cancels the returned context when one arrives
 /// (a second one ends the process at once). Call before any thread starts.
 Context interrupt_context();
-bool interrupted() noexcept;
 
 /// Writes a file atomically (temp + fsync + rename); "-" writes to stdout.
 Status write_output(const std::string& path, const std::string& content);

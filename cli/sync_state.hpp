@@ -27,7 +27,6 @@ class ProgressFile {
   ~ProgressFile();
 
   bool done(const std::string& type, const std::string& citizen) const;
-  std::size_t done_count() const noexcept { return done_.size(); }
   Status record_ok(const std::string& type, const std::string& citizen, std::size_t records);
   Status record_failure(const std::string& type, const std::string& citizen, const std::string& category);
 

@@ -4,6 +4,10 @@ if(TARGET myna_sandbox_data)
   target_include_directories(unit_export SYSTEM PRIVATE ${RAPIDJSON_INCLUDE_DIR})
 endif()
 
+if(TARGET myna_cli_core)
+  myna_test(unit_cli LABEL unit SOURCES cli/test_cli_parts.cpp LIBS myna_cli_core)
+endif()
+
 # End-to-end: the built `myna` binary against `myna sandbox`, both as subprocesses
 # (tests/cli/test_cli.py, one CTest test per suite so that they can run in parallel).
 find_package(Python3 COMPONENTS Interpreter)

@@ -95,11 +95,10 @@ void DrugMapper::identify(PatientBuilder& patient, const D& r) const {
   patient.sex(r.sex1);
 }
 
-Json DrugMapper::dispense(const D& r, const std::string& patient, const std::string& pharmacy, const Bundle& bundle) {
-  const std::string unit_system = bundle.options().local_system_base + "drug-unit";
+Json DrugMapper::dispense(const D& r, const std::string& url, const std::string& patient,
+                          const std::string& pharmacy, const std::string& unit_system) {
   int order = r.prescription_group.has_value() ? ++drugs_per_rp_[rp_key(r)] : 0;
-  Json md = new_resource("MedicationDispense", bundle.full_url("dispense/" + std::to_string(count_)),
-                         "JP_MedicationDispense");
+  Json md = new_resource("MedicationDispense", url, "JP_MedicationDispense");
   md.set("identifier", Json::array()
                            .push(identifier(fhir_system::kRpNumber, r.prescription_group.to_string()))
                            .push(identifier(fhir_system::kOrderInRp, order ? std::to_string(order) : "")));
@@ -118,8 +117,8 @@ Json DrugMapper::dispense(const D& r, const std::string& patient, const std::str
 Status DrugMapper::add(Bundle& bundle, const std::string& patient, const D& r) {
   auto pharmacy = organizations_.get(bundle, r.institution_code, r.institution_name);
   if (!pharmacy) return std::move(pharmacy).error();
-  Json md = dispense(r, patient, *pharmacy, bundle);
   std::string url = bundle.full_url("dispense/" + std::to_string(count_++));
+  Json md = dispense(r, url, patient, *pharmacy, bundle.options().local_system_base + "drug-unit");
   return bundle.add(url, std::move(md));
 }
 

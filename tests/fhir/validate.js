@@ -96,9 +96,13 @@ function makeChecker(profiles) {
 function bundleFiles(inputs) {
   const files = [];
   for (const input of inputs) {
-    if (fs.statSync(input).isDirectory())
-      for (const f of fs.readdirSync(input).sort()) if (f.endsWith('.json')) files.push(path.join(input, f));
-    else files.push(input);
+    if (fs.statSync(input).isDirectory()) {
+      for (const f of fs.readdirSync(input).sort()) {
+        if (f.endsWith('.json')) files.push(path.join(input, f));
+      }
+    } else {
+      files.push(input);
+    }
   }
   return files;
 }
