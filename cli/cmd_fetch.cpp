@@ -35,20 +35,6 @@ const CommandSpec& spec() {
   return s;
 }
 
-Result<RenderOptions> render_options(const Args& args, const std::string& citizen) {
-  RenderOptions r;
-  r.bom = args.has("bom");
-  r.pretty = args.has("pretty");
-  r.patient_id = citizen;
-  if (args.has("names")) {
-    std::string names = args.get("names");
-    if (names != "ja" && names != "en") return Error(ErrorCategory::validation, "--names is ja or en");
-    r.names = names == "ja" ? FieldNames::japanese : FieldNames::english;
-    r.names_given = true;
-  }
-  return r;
-}
-
 template <class R>
 int fetch_and_write(Client& client, const std::string& citizen, const Query& query, Format format,
                     const RenderOptions& options, const std::string& out, const Context& interrupt) {
@@ -80,8 +66,9 @@ int run_fetch(const Argv& argv) {
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
   const std::string citizen = args->get("citizen", config->get("citizen"));
-  auto options = render_options(*args, citizen);
+  auto options = render_options(*args);
   if (!options) return usage_error("fetch", options.error().message());
+  options->patient_id = citizen;
 
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "fetch");

@@ -31,7 +31,7 @@ const CommandSpec& spec() {
                   "redirect on redirect_uri, which must be a loopback URL of this machine\n"
                   "(e.g. http://127.0.0.1:8765/callback), and exchanges the code over mutual TLS.",
                   {{"citizen", "KEY", "your key for the citizen (default: config `citizen`, else default)"},
-                   {"sandbox-citizen", "ID", "let the sandbox consent as citizen ID (e.g. C0000005) instead of a person"},
+                   {"sandbox-citizen", "ID", "let the sandbox consent as its citizen ID (e.g. C0000005), no person"},
                    {"no-browser", "", "do not open a browser"},
                    {"timeout", "SECONDS", "how long to wait for the redirect (default 300)"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
@@ -63,7 +63,8 @@ Result<Redirect> parse_redirect_uri(const std::string& uri) {
   r.path = slash == std::string::npos ? "/" : rest.substr(slash);
   if (auto q = r.path.find('?'); q != std::string::npos) r.path.resize(q);
   auto address = parse_host_port(authority);
-  bool loopback = address && (address->first == "127.0.0.1" || address->first == "localhost" || address->first == "::1");
+  bool loopback =
+      address && (address->first == "127.0.0.1" || address->first == "localhost" || address->first == "::1");
   if (rest.empty() || !loopback || address->second == 0)
     return Error(ErrorCategory::validation,
                  "`myna login` receives the consent redirect on this machine: redirect_uri must be a loopback URL "

@@ -84,7 +84,8 @@ Result<std::vector<RecordType>> parse_types(const std::string& list) {
     std::size_t end = std::min(list.find(',', start), list.size());
     RecordType t;
     if (!parse_record_type(list.substr(start, end - start), t))
-      return Error(ErrorCategory::validation, "unknown record type in --types: '" + list.substr(start, end - start) + "'");
+      return Error(ErrorCategory::validation,
+                   "unknown record type in --types: '" + list.substr(start, end - start) + "'");
     if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
     start = end + 1;
   }
@@ -110,11 +111,9 @@ Result<Plan> make_plan(const Args& args) {
   long concurrency = std::atol(args.get("concurrency", "8").c_str());
   if (concurrency < 1 || concurrency > 256) return Error(ErrorCategory::validation, "--concurrency is 1..256");
   plan.concurrency = static_cast<std::size_t>(concurrency);
-  plan.render.bom = args.has("bom");
-  if (args.has("names")) {
-    plan.render.names = args.get("names") == "en" ? FieldNames::english : FieldNames::japanese;
-    plan.render.names_given = true;
-  }
+  auto render = render_options(args);
+  if (!render) return std::move(render).error();
+  plan.render = std::move(*render);
   return plan;
 }
 
@@ -169,7 +168,8 @@ class Sync {
 
  private:
   template <class R>
-  Status save(const std::string& type, const std::string& dir, const std::string& citizen, const std::vector<R>& records) {
+  Status save(const std::string& type, const std::string& dir, const std::string& citizen,
+              const std::vector<R>& records) {
     RenderOptions render = plan_.render;
     render.patient_id = citizen;
     auto text = cli::render(records, plan_.format, render);
@@ -205,7 +205,8 @@ int summarize(const Sync& sync, std::size_t skipped, bool was_interrupted) {
   std::map<ErrorCategory, std::size_t> by_category;
   for (const Failure& f : sync.failures()) ++by_category[f.error.category()];
   std::cout << "sync: " << sync.succeeded() << " succeeded, " << sync.failures().size() << " failed, " << skipped
-            << " already done before this run" << (was_interrupted ? " (interrupted: run again to resume)" : "") << "\n";
+            << " already done before this run" << (was_interrupted ? " (interrupted: run again to resume)" : "")
+            << "\n";
   for (const auto& [category, n] : by_category)
     std::cout << "  " << to_string(category) << ": " << n << " -> " << advice(category) << "\n";
   for (const Failure& f : sync.failures())

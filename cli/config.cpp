@@ -85,7 +85,8 @@ std::string flag_name(const std::string& key) {
 }
 
 std::vector<OptionSpec> config_options() {
-  std::vector<OptionSpec> options{{"config", "FILE", "configuration file (default $MYNA_CONFIG, ~/.config/myna/config)"}};
+  std::vector<OptionSpec> options{
+      {"config", "FILE", "configuration file (default $MYNA_CONFIG, ~/.config/myna/config)"}};
   for (const ConfigKey& k : config_keys()) options.push_back({flag_name(k.key), k.value_name, k.help});
   return options;
 }

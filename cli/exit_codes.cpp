@@ -31,7 +31,8 @@ std::string_view advice(ErrorCategory category) noexcept {
     case ErrorCategory::auth:
     case ErrorCategory::consent_required: return "run `myna login` for this citizen to consent (again)";
     case ErrorCategory::consent_denied: return "the citizen refused consent at Mynaportal; nothing to retry";
-    case ErrorCategory::certificate_expired: return "the citizen must renew the My Number Card certificate, then `myna login`";
+    case ErrorCategory::certificate_expired:
+      return "the citizen must renew the My Number Card certificate, then `myna login`";
     case ErrorCategory::network: return "check the network and api_base_url, then retry";
     case ErrorCategory::tls: return "check ca_file, client_cert and client_key in the configuration";
     case ErrorCategory::timeout: return "the service did not answer in time; retry later (notification_timeout)";

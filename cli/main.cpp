@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
     return kOk;
   }
   static const std::map<std::string, int (*)(const Argv&)> kCommands{
-      {"login", run_login}, {"fetch", run_fetch}, {"sync", run_sync}, {"sandbox", run_sandbox}, {"catalog", run_catalog}};
+      {"login", run_login},     {"fetch", run_fetch},     {"sync", run_sync},
+      {"sandbox", run_sandbox}, {"catalog", run_catalog}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) return usage_error("", "unknown command '" + command + "'");
   try {

@@ -50,6 +50,19 @@ std::string render_table(const std::vector<R>& records) {
 
 }  // namespace
 
+Result<RenderOptions> render_options(const Args& args) {
+  RenderOptions r;
+  r.bom = args.has("bom");
+  r.pretty = args.has("pretty");
+  if (args.has("names")) {
+    const std::string names = args.get("names");
+    if (names != "ja" && names != "en") return Error(ErrorCategory::validation, "--names is ja or en");
+    r.names = names == "ja" ? FieldNames::japanese : FieldNames::english;
+    r.names_given = true;
+  }
+  return r;
+}
+
 Result<Format> parse_format(const std::string& text) {
   if (text == "table") return Format::table;
   if (text == "json" || text == "jsonl") return Format::json;

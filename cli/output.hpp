@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "args.hpp"
 #include "myna/export/csv.hpp"
 #include "myna/export/fhir.hpp"
 #include "myna/export/json_lines.hpp"
@@ -25,6 +26,9 @@ struct RenderOptions {
   bool pretty = false;                      ///< FHIR: indented
   std::string patient_id;                   ///< FHIR: Patient.identifier
 };
+
+/// --names, --bom and --pretty of fetch and sync (a validation error for a bad --names).
+Result<RenderOptions> render_options(const Args& args);
 
 /// The records in a format, ready to write.
 template <class R>

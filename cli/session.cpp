@@ -77,9 +77,12 @@ Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose) 
   }
   options.instance = slot->index();
   options.instance_count = InstanceSlot::kSlots;
-  if (verbose)
-    options.logger = Logger([](LogLevel level, std::string_view line) { std::cerr << "[" << to_string(level) << "] " << line << "\n"; },
-                            LogLevel::info);
+  if (verbose) {
+    auto to_stderr = [](LogLevel level, std::string_view line) {
+      std::cerr << "[" << to_string(level) << "] " << line << "\n";
+    };
+    options.logger = Logger(to_stderr, LogLevel::info);
+  }
   options.curl.logger = options.logger;
   return Client::create(std::move(options));
 }

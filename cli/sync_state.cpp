@@ -30,7 +30,8 @@ Result<ProgressFile> ProgressFile::open(const std::string& dir, const std::strin
   std::string line;
   bool fresh = restart || !in || !std::getline(in, line);
   if (!fresh && line != header)
-    return Error(ErrorCategory::validation, dir + " holds a sync with other parameters (" + line.substr(std::min<std::size_t>(line.size(), 12)) +
+    return Error(ErrorCategory::validation, dir + " holds a sync with other parameters (" +
+                                                line.substr(std::min<std::size_t>(line.size(), 12)) +
                                                 "); use another --out directory, the same parameters, or --restart");
   while (!fresh && std::getline(in, line)) {
     auto cells = split_tabs(line);

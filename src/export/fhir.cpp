@@ -53,8 +53,10 @@ const char* profile_url(ObservationProfile profile) noexcept {
   switch (profile) {
     case ObservationProfile::body_measurement:
       return "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_BodyMeasurement";
-    case ObservationProfile::vital_signs: return "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_VitalSigns";
-    case ObservationProfile::lab_result: return "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult";
+    case ObservationProfile::vital_signs:
+      return "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_VitalSigns";
+    case ObservationProfile::lab_result:
+      return "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult";
     case ObservationProfile::common: break;
   }
   return "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_Common";
@@ -68,7 +70,8 @@ std::string_view specimen_material(const FieldInfo& field) noexcept {
 template <class R>
 Result<std::unique_ptr<RecordWriter<R>>> make_fhir_writer(std::ostream& out, FhirOptions options) {
   if (options.patient_id.empty())
-    return Error(ErrorCategory::validation, "FHIR export: set FhirOptions::patient_id (the citizen's id in your application)");
+    return Error(ErrorCategory::validation,
+                 "FHIR export: set FhirOptions::patient_id (the citizen's id in your application)");
   return std::unique_ptr<RecordWriter<R>>(std::make_unique<FhirWriter<R>>(out, options));
 }
 

@@ -117,8 +117,10 @@ Json absent_element(const char* code) {
 Json new_resource(const char* type, const std::string& full_url, std::string_view jp_core_profile) {
   Json r = Json::object();
   r.set("resourceType", type).set("id", full_url.substr(std::string_view("urn:uuid:").size()));
-  if (!jp_core_profile.empty())
-    r.set("meta", Json::object().set("profile", Json::array().push(std::string(kJpCore) + std::string(jp_core_profile))));
+  if (!jp_core_profile.empty()) {
+    std::string url = std::string(kJpCore) + std::string(jp_core_profile);
+    r.set("meta", Json::object().set("profile", Json::array().push(std::move(url))));
+  }
   return r;
 }
 

@@ -15,7 +15,8 @@ constexpr const char* kDispenseCategory = "http://terminology.hl7.org/fhir/CodeS
 
 /// Items mapped to FHIR elements (the Patient, identifiers, medication, quantity, dosage…).
 /// 年齢 (derivable) and 男女区分2 are not carried.
-constexpr std::array<int, 21> kMappedItems{{1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 17, 19, 21, 22, 23, 24, 25, 26, 27, 30}};
+constexpr std::array<int, 21> kMappedItems{
+    {1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 17, 19, 21, 22, 23, 24, 25, 26, 27, 30}};
 
 bool is_mapped(int item) { return std::find(kMappedItems.begin(), kMappedItems.end(), item) != kMappedItems.end(); }
 

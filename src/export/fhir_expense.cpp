@@ -67,7 +67,8 @@ Status ExpenseMapper::add(Bundle& bundle, const std::string& patient, const E& r
   eob.set("insurer", reference_or_absent(*insurer));
   eob.set("provider", reference_or_absent(*provider));
   eob.set("outcome", "complete");
-  eob.set("insurance", Json::array().push(Json::object().set("focal", Json::boolean(true)).set("coverage", reference(*cover))));
+  Json insurance = Json::object().set("focal", Json::boolean(true)).set("coverage", reference(*cover));
+  eob.set("insurance", Json::array().push(std::move(insurance)));
   if (r.copayment.has_value()) eob.set("total", copayment(r.copayment));
   return bundle.add(url, std::move(eob));
 }

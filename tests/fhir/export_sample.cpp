@@ -14,7 +14,8 @@ namespace {
 template <class R>
 bool export_one(const myna::sandbox::Generator& generator, std::size_t citizen, const std::string& dir) {
   const std::string id = myna::sandbox::citizen_id(citizen);
-  const std::string path = dir + "/" + id + "-" + std::string(myna::english_name(myna::RecordTraits<R>::type)) + ".json";
+  const std::string type(myna::english_name(myna::RecordTraits<R>::type));
+  const std::string path = dir + "/" + id + "-" + type + ".json";
   myna::FhirOptions options;
   options.patient_id = id;
   options.id_seed = "sample-" + id;

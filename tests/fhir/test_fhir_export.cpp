@@ -56,7 +56,8 @@ const CodeSystems& code_systems() {
     for (int id = 1; id < static_cast<int>(CodeSetId::count_); ++id) {
       std::string system(code_set(static_cast<CodeSetId>(id)).system);
       if (system.rfind("urn:oid:1.2.392.200119.6.", 0) == 0)
-        paths.push_back("jp-eChekupReport.r4/package/CodeSystem-specialCheckup-choice-" + system.substr(25) + "-cs.json");
+        paths.push_back("jp-eChekupReport.r4/package/CodeSystem-specialCheckup-choice-" + system.substr(25) +
+                        "-cs.json");
     }
     for (const std::string& p : paths) {
       std::ifstream probe(kPackages + "/" + p);
