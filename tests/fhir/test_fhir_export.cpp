@@ -250,7 +250,6 @@ TEST_CASE("fhir: generated citizens export with valid codes, units and reference
 }
 
 TEST_CASE("fhir: the checker reports deliberately broken bundles") {
-  sandbox::Generator generator;
   auto broken = [&](const std::string& bundle, const std::string& from, const std::string& to) {
     std::string text = bundle;
     auto at = text.find(from);
@@ -259,15 +258,18 @@ TEST_CASE("fhir: the checker reports deliberately broken bundles") {
     auto doc = parse_json(text);
     return Checker{"C0000001", {}, {}}.check(doc);
   };
-  std::string drugs = export_bundle(generator.all_records<DrugRecord>(1), "C0000001");
-  std::string checkups = export_bundle(generator.all_records<CheckupRecord>(1), "C0000001");
-  CHECK(broken(drugs, "\"code\":\"62", "\"code\":\"6").size() == 1);                    // 8-digit 医薬品コード
-  CHECK_FALSE(broken(drugs, "\"value\":\"13", "\"value\":\"3").empty());                // 9-digit 医療機関コード
+  DrugRecord d = test::filled<DrugRecord>(3);
+  const std::string drugs = export_bundle(std::vector<DrugRecord>{d}, "C0000001");
+  const std::string checkups = export_bundle(std::vector<CheckupRecord>{test::filled<CheckupRecord>(3)}, "C0000001");
+  REQUIRE(broken(drugs, "", "").empty());  // intact
+  REQUIRE(broken(checkups, "", "").empty());
+  const std::string medicine = "\"code\":\"" + d.medicine_code.str() + "\"";
+  CHECK(broken(drugs, medicine, "\"code\":\"" + d.medicine_code.str().substr(1) + "\"").size() == 1);  // 8 digits
+  const std::string institution = "\"value\":\"" + d.institution_code.str() + "\"";
+  CHECK_FALSE(broken(drugs, institution, "\"value\":\"" + d.institution_code.str().substr(1) + "\"").empty());
   CHECK_FALSE(broken(checkups, "\"code\":\"9N001000000000001\"", "\"code\":\"9N001000000000099\"").empty());
   CHECK_FALSE(broken(checkups, "\"system\":\"http://unitsofmeasure.org\"", "\"system\":\"urn:x\"").empty());
-  CHECK_FALSE(broken(checkups, "\"category\":[{\"coding\":[{\"system\":\"http://jpfhir.jp/fhir/core/CodeSystem/"
-                               "JP_SimpleObservationCategory_CS\",\"code\":\"laboratory\"",
-                     "\"category\":[{\"coding\":[{\"system\":\"http://jpfhir.jp/fhir/core/CodeSystem/"
+  CHECK_FALSE(broken(checkups, "JP_SimpleObservationCategory_CS\",\"code\":\"laboratory\"",
                      "JP_SimpleObservationCategory_CS\",\"code\":\"exam\"").empty());
   CHECK_FALSE(broken(checkups, "\"reference\":\"urn:uuid:", "\"reference\":\"urn:uuid:0").empty());
 }
