@@ -17,6 +17,7 @@
 #include "exit_codes.hpp"
 #include "myna/sandbox/pki.hpp"
 #include "myna/sandbox/sandbox.hpp"
+#include "session.hpp"
 
 namespace myna::cli {
 namespace {
@@ -179,11 +180,7 @@ Status write_sandbox_config(const sandbox::Sandbox& sb, const std::string& dir, 
                           "); valid while it runs. Use it with\n#   export MYNA_CONFIG=" + dir + "/config\n");
 }
 
-int wait_for_signal(sandbox::Sandbox& sb) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
+int wait_for_signal(sandbox::Sandbox& sb, const sigset_t& signals) {
   int received = 0;
   sigwait(&signals, &received);
   sb.stop();
@@ -199,11 +196,7 @@ int run_sandbox(const Argv& argv) {
   auto args = parse_args(spec(), argv);
   if (!args) return usage_error("sandbox", args.error().message());
   if (args->help()) return print_help(spec());
-  sigset_t signals;  // blocked in every thread; the main thread waits for them
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = block_stop_signals();  // blocked in every thread; main waits for them
 
   auto callback = port_option(*args, "callback-port");
   auto notify = port_option(*args, "notify-port");
@@ -231,7 +224,7 @@ int run_sandbox(const Argv& argv) {
             << ports.notify << "/myna/notify\n  config        " << dir << "/config\n\nexport MYNA_CONFIG=" << dir
             << "/config\nStop with Ctrl-C.\n"
             << std::flush;
-  int code = wait_for_signal(*sb);
+  int code = wait_for_signal(*sb, signals);
   if (temporary) std::filesystem::remove_all(dir, ec);
   return code;
 }

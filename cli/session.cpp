@@ -120,15 +120,22 @@ Result<std::unique_ptr<CallbackListener>> start_notification_listener(const Conf
   return listener;
 }
 
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGINT, SIGTERM}) {
+    std::signal(s, SIG_DFL);
+    sigaddset(&signals, s);
+  }
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
 Context interrupt_context() {
   static Context context;
   static std::once_flag once;
   std::call_once(once, [] {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    sigset_t signals = block_stop_signals();
     std::thread([signals] {
       for (int received = 0;;) {
         if (sigwait(&signals, &received) != 0) continue;

@@ -2,6 +2,7 @@
 // store, mutual TLS), the notification listener, Ctrl-C handling, atomic output files.
 #pragma once
 
+#include <csignal>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,11 @@ Result<std::pair<std::string, int>> parse_host_port(const std::string& text);
 /// Blocks SIGINT/SIGTERM in every thread and cancels the returned context when one arrives
 /// (a second one ends the process at once). Call before any thread starts.
 Context interrupt_context();
+
+/// The stop signals (SIGINT, SIGTERM) with their default action restored (a shell starts
+/// background jobs with SIGINT ignored, and an ignored signal never reaches sigwait) and
+/// blocked in this thread and every thread started after; wait for them with sigwait.
+sigset_t block_stop_signals();
 
 /// Writes a file atomically (temp + fsync + rename); "-" writes to stdout.
 Status write_output(const std::string& path, const std::string& content);

@@ -174,6 +174,22 @@ class TestBasics(unittest.TestCase):
             self.assertIn('network', r.stderr)
 
 
+    def test_sandbox_stops_on_sigint_like_a_background_job(self):
+        # A shell starts background jobs with SIGINT ignored; `kill -INT` must still stop it.
+        p = subprocess.Popen([MYNA, 'sandbox'], env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        config = None
+        for line in p.stdout:
+            if line.strip().startswith('config'):
+                config = line.split()[-1]
+                break
+        self.assertTrue(config and os.path.exists(config))
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=20)
+        self.assertEqual(p.returncode, OK)
+        self.assertFalse(os.path.exists(os.path.dirname(config)))  # its temporary directory is gone
+
+
 class TestLoginFetch(unittest.TestCase):
     """Consent and single fetches in every format against one sandbox."""
 
