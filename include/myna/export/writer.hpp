@@ -1,0 +1,56 @@
+// The common shape of the exporters: a RecordWriter takes records one at a time and writes
+// them to a std::ostream (CSV, JSON Lines, FHIR Bundle). See docs/export.md.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "myna/error.hpp"
+#include "myna/records.hpp"
+
+namespace myna {
+
+/// Which catalog name labels a column or a key.
+enum class FieldNames : std::uint8_t {
+  japanese,  ///< 項目名 as in the guideline, e.g. "調剤日"
+  english,   ///< the catalog's English identifier, e.g. "dispensing_date"
+};
+
+/// Writes records of one type to a stream, one at a time (bounded memory).
+template <class R>
+class RecordWriter {
+ public:
+  virtual ~RecordWriter() = default;
+  /// Writes one record; a storage error when the stream fails.
+  virtual Status write(const R& record) = 0;
+  /// Completes the output (a CSV header with no rows, the end of a Bundle) and flushes.
+  /// Call once, after the last write.
+  virtual Status finish() = 0;
+};
+
+/// Writes all records then finishes.
+template <class R>
+Status write_all(RecordWriter<R>& writer, const std::vector<R>& records) {
+  for (const R& record : records)
+    if (Status st = writer.write(record); !st) return st;
+  return writer.finish();
+}
+
+/// The text of a field in exports: "" when absent; dates YYYY-MM-DD, year-months YYYY-MM,
+/// decimals exact, codes with their leading zeros, coded answers as their code.
+std::string export_text(ConstFieldRef ref);
+
+/// The catalog name chosen by `names`.
+inline std::string_view field_name(const FieldInfo& field, FieldNames names) noexcept {
+  return names == FieldNames::japanese ? field.ja : field.en;
+}
+
+namespace detail {
+/// A storage error when the stream has failed (after writing `what`).
+Status check_stream(const std::ostream& out, std::string_view what);
+}  // namespace detail
+
+}  // namespace myna

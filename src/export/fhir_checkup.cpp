@@ -1,0 +1,136 @@
+// 特定健診情報 → one Observation per item of 健診情報 (items 18–143) that has a value, on the
+// JP Core profile observation_profile() picks; coded with the 特定健診項目コード where the item
+// has one. Laboratory items reference a Specimen of their JLAC10 material. The qualification
+// items feed the Patient; 特定健診機関 becomes the performer; 実施年月日 the effective date.
+#include <array>
+
+#include "export/fhir_mappers.hpp"
+
+namespace myna::exporting {
+namespace {
+
+using C = CheckupRecord;
+
+constexpr const char* kCategorySystem = "http://jpfhir.jp/fhir/core/CodeSystem/JP_SimpleObservationCategory_CS";
+constexpr const char* kAbsentReasonSystem = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+
+struct Material {
+  std::string_view code, name;
+};
+/// JLAC10 材料コード of the 特定健診 laboratory items (names as in JP Core's CodeSystem).
+constexpr std::array<Material, 4> kMaterials{{
+    {"001", "尿(含むその他)"}, {"019", "全血(添加物入り)"}, {"022", "血漿"}, {"023", "血清"}}};
+
+std::string_view material_name(std::string_view code) {
+  for (const Material& m : kMaterials)
+    if (m.code == code) return m.name;
+  return {};
+}
+
+bool is_observation_item(const FieldInfo& f) {
+  return f.group != kCheckupGroups[0] && f.group != kCheckupGroups[1];  // not 資格情報 / 受診情報
+}
+
+bool is_questionnaire(const FieldInfo& f) { return f.group.find("質問票") != std::string_view::npos; }
+
+const char* profile_name(ObservationProfile p) {
+  switch (p) {
+    case ObservationProfile::body_measurement: return "JP_Observation_BodyMeasurement";
+    case ObservationProfile::vital_signs: return "JP_Observation_VitalSigns";
+    case ObservationProfile::lab_result: return "JP_Observation_LabResult";
+    case ObservationProfile::common: break;
+  }
+  return "JP_Observation_Common";
+}
+
+const char* category_code(const FieldInfo& f, ObservationProfile p) {
+  switch (p) {
+    case ObservationProfile::body_measurement: return "body-measurement";
+    case ObservationProfile::vital_signs: return "vital-signs";
+    case ObservationProfile::lab_result: return "laboratory";
+    case ObservationProfile::common: break;
+  }
+  return is_questionnaire(f) ? "survey" : "exam";
+}
+
+Json item_code(const FieldInfo& f) {
+  Json code = Json::object();
+  if (!f.observation_code.empty())
+    code.set("coding", Json::array().push(coding(fhir_system::kObservationCode, f.observation_code)));
+  return code.set("text", f.ja);
+}
+
+/// Sets value[x] of an Observation from a field; a present empty text has no value but a
+/// dataAbsentReason (FHIR strings cannot be empty), so it stays distinct from "not measured"
+/// (no Observation at all).
+void set_value(Json& obs, const FieldInfo& f, ConstFieldRef ref) {
+  if (ref.kind == ValueKind::decimal) {
+    const auto& d = *static_cast<const Decimal*>(ref.ptr);
+    obs.set("valueQuantity", Json::object()
+                                 .set("value", Json::number(d.to_string()))
+                                 .set("unit", f.unit)
+                                 .set("system", fhir_system::kUcum)
+                                 .set("code", f.unit));
+  } else if (ref.kind == ValueKind::coded) {
+    obs.set("valueCodeableConcept", coded_concept(*static_cast<const Coded*>(ref.ptr)));
+  } else if (std::string text = to_display_text(ref); !text.empty()) {
+    obs.set("valueString", std::move(text));
+  } else {
+    obs.set("dataAbsentReason", codeable(coding(kAbsentReasonSystem, "unknown", "Unknown"), "空欄"));
+  }
+}
+
+}  // namespace
+
+void CheckupMapper::identify(PatientBuilder& patient, const C& r) const {
+  const auto& q = r.qualification;
+  patient.name(q.name, q.kana_name, false);
+  patient.name(q.name_other, q.kana_name_other, true);
+  patient.birth_date(q.birth_date);
+  patient.sex(q.sex1);
+  patient.insurance(q.insurer_number, q.card_symbol, q.card_number, q.branch_number);
+}
+
+Result<std::string> CheckupMapper::specimen(Bundle& bundle, const std::string& patient, const C& r,
+                                            std::string_view material) {
+  if (auto it = specimens_.find(std::string(material)); it != specimens_.end()) return it->second;
+  std::string url = bundle.full_url("specimen/" + std::to_string(count_) + "/" + std::string(material));
+  Json s = new_resource("Specimen", url, "JP_Specimen");
+  s.set("type", codeable(coding(fhir_system::kSpecimenMaterial, material, material_name(material))));
+  s.set("subject", reference(patient));
+  if (r.visit.checkup_date.has_value())
+    s.set("collection", Json::object().set("collectedDateTime", r.visit.checkup_date.to_string()));
+  if (Status st = bundle.add(url, std::move(s)); !st) return std::move(st).error();
+  specimens_.emplace(std::string(material), url);
+  return url;
+}
+
+Status CheckupMapper::add(Bundle& bundle, const std::string& patient, const C& r) {
+  auto performer = organizations_.get(bundle, r.visit.institution_number, r.visit.institution_name);
+  if (!performer) return std::move(performer).error();
+  specimens_.clear();
+  for (const FieldInfo& f : catalog<C>()) {
+    ConstFieldRef ref = f.of(r);
+    if (!is_observation_item(f) || !has_value(ref)) continue;
+    ObservationProfile profile = observation_profile(f);
+    std::string url = bundle.full_url("observation/" + std::to_string(count_) + "/" + std::to_string(f.number));
+    Json obs = new_resource("Observation", url, profile_name(profile));
+    obs.set("status", "final");
+    obs.set("category", Json::array().push(codeable(coding(kCategorySystem, category_code(f, profile)))));
+    obs.set("code", item_code(f));
+    obs.set("subject", reference(patient));
+    set_date(obs, "effectiveDateTime", r.visit.checkup_date, profile == ObservationProfile::lab_result);
+    if (!performer->empty()) obs.set("performer", Json::array().push(reference(*performer)));
+    set_value(obs, f, ref);
+    if (profile == ObservationProfile::lab_result) {
+      auto s = specimen(bundle, patient, r, specimen_material(f));
+      if (!s) return std::move(s).error();
+      obs.set("specimen", reference(*s));
+    }
+    if (Status st = bundle.add(url, std::move(obs)); !st) return st;
+  }
+  ++count_;
+  return {};
+}
+
+}  // namespace myna::exporting
