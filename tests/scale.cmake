@@ -22,3 +22,18 @@ if(TARGET myna_sandbox_data)
   add_test(NAME postgres_stores COMMAND postgres_stores)
   set_tests_properties(postgres_stores PROPERTIES LABELS "e2e;postgres" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
+
+# The multi-instance test: three examples/multi_instance processes share one cluster; the
+# sandbox (in the driver) notifies them round-robin; 2,000 citizens with the soak's faults,
+# one instance SIGKILLed and restarted. `scale_driver --bench 1,2,3` measures throughput
+# (scripts/scale-bench).
+if(TARGET myna_sandbox AND MYNA_BUILD_EXAMPLES AND MYNA_BUILD_LISTENER)
+  add_executable(scale_driver scale/multi_instance_driver.cpp scale/instance_process.cpp)
+  target_link_libraries(scale_driver PRIVATE MynaPortal::postgres myna_sandbox myna_pg_cluster
+    PostgreSQL::PostgreSQL OpenSSL::Crypto)
+  target_include_directories(scale_driver PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  myna_warnings(scale_driver)
+  add_dependencies(scale_driver multi_instance)
+  add_test(NAME multi_instance COMMAND scale_driver --instance-program $<TARGET_FILE:multi_instance>)
+  set_tests_properties(multi_instance PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 600 RUN_SERIAL ON)
+endif()
