@@ -240,6 +240,7 @@ class Worker {
  private:
   /// Syncs one citizen, then completes, postpones or fails the work item.
   void settle(const myna::pg::WorkItem& item) {
+    leased_at_ = std::chrono::steady_clock::now();
     myna::Status st = sync(item.item);
     if (st) {
       ++stats_.citizens;
@@ -269,13 +270,21 @@ class Worker {
   /// Every configured record type of one citizen; each stored in its own transaction.
   myna::Status sync(const std::string& citizen) {
     for (myna::RecordType type : c_.types) {
-      (void)s_.queue->extend(citizen, c_.name, std::chrono::milliseconds(c_.lease_ms));
+      keep_lease(citizen);
       auto query = myna::make_query(type, c_.from, c_.to);
       if (!query) return std::move(query).error();
       myna::Status st = myna::visit_record_type(type, [&](auto tag) { return fetch_and_store<decltype(tag)>(citizen, *query); });
       if (!st) return st;
     }
     return {};
+  }
+
+  /// Extends the lease once a third of it has passed (a slow citizen stays ours).
+  void keep_lease(const std::string& citizen) {
+    const auto lease = std::chrono::milliseconds(c_.lease_ms);
+    if (std::chrono::steady_clock::now() - leased_at_ < lease / 3) return;
+    auto extended = s_.queue->extend(citizen, c_.name, lease);
+    if (extended && *extended) leased_at_ = std::chrono::steady_clock::now();
   }
 
   template <class R>
@@ -298,6 +307,7 @@ class Worker {
   Services& s_;
   Stats& stats_;
   const myna::Context& context_;
+  std::chrono::steady_clock::time_point leased_at_;
 };
 
 myna::ListenerOptions listener_options(const Config& c) {

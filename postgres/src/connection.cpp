@@ -113,8 +113,23 @@ Result<Rows> Connection::exec(const char* what, const char* sql, const std::vect
     formats.push_back(p.binary ? 1 : 0);
   }
   if (counter_) ++*counter_;
-  PgResultPtr result(PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr, values.data(),
-                                  lengths.data(), formats.data(), 0));
+  if (params.empty()) return finish(what, PgResultPtr(PQexec(conn_, sql)));
+  auto name = prepared(what, sql, static_cast<int>(params.size()));
+  if (!name) return std::move(name).error();
+  return finish(what, PgResultPtr(PQexecPrepared(conn_, (*name)->c_str(), static_cast<int>(params.size()),
+                                                 values.data(), lengths.data(), formats.data(), 0)));
+}
+
+Result<const std::string*> Connection::prepared(const char* what, const char* sql, int params) {
+  const auto found = statements_.find(sql);
+  if (found != statements_.end()) return &found->second;
+  std::string name = "myna_" + std::to_string(statements_.size() + 1);
+  auto done = finish(what, PgResultPtr(PQprepare(conn_, name.c_str(), sql, params, nullptr)));
+  if (!done) return std::move(done).error();
+  return &statements_.emplace(sql, std::move(name)).first->second;
+}
+
+Result<Rows> Connection::finish(const char* what, PgResultPtr result) {
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     ++ok_in_operation_;
@@ -126,14 +141,9 @@ Result<Rows> Connection::exec(const char* what, const char* sql, const std::vect
 
 Status Connection::exec_script(const char* what, const char* sql) {
   if (counter_) ++*counter_;
-  PgResultPtr result(PQexec(conn_, sql));
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-    ++ok_in_operation_;
-    failure_ = Failure::none;
-    return {};
-  }
-  return failed(what, result.get());
+  auto done = finish(what, PgResultPtr(PQexec(conn_, sql)));
+  if (!done) return std::move(done).error();
+  return {};
 }
 
 Error Connection::failed(const char* what, const PGresult* result) {

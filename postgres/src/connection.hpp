@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "myna/error.hpp"
@@ -76,7 +77,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// One parameterized statement (PQexecParams). `what` names the operation in errors.
+  /// One parameterized statement, prepared on this connection the first time it is used
+  /// (PQprepare + PQexecPrepared; no parameters: PQexec). `what` names the operation in errors.
   Result<Rows> exec(const char* what, const char* sql, const std::vector<Param>& params = {});
   /// A constant multi-statement script without parameters (schema migrations only).
   Status exec_script(const char* what, const char* sql);
@@ -98,11 +100,15 @@ class Connection {
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   Error failed(const char* what, const PGresult* result);
+  Result<Rows> finish(const char* what, PgResultPtr result);
+  /// The name of sql's prepared statement on this connection, preparing it if needed.
+  Result<const std::string*> prepared(const char* what, const char* sql, int params);
 
   PGconn* conn_;
   Failure failure_ = Failure::none;
   int ok_in_operation_ = 0;
   std::atomic<std::uint64_t>* counter_ = nullptr;
+  std::unordered_map<std::string, std::string> statements_;  // SQL text → prepared statement name
 };
 
 /// BEGIN; fn(); COMMIT — ROLLBACK when fn fails. fn returns a Result or a Status.

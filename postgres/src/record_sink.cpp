@@ -194,7 +194,7 @@ Result<StoreReport> RecordSink::store(const std::string& citizen, const std::vec
   if (!batches) return std::move(batches).error();
   const char* what = "storing records";
   return db_->impl().run(what, [&](Connection& c) -> Result<StoreReport> {
-    return detail::transaction(c, what, [&]() -> Result<StoreReport> {
+    auto upsert_all = [&]() -> Result<StoreReport> {
       StoreReport report;
       for (const std::string& batch : *batches) {
         auto rows = c.exec(what, kUpsert,
@@ -204,7 +204,9 @@ Result<StoreReport> RecordSink::store(const std::string& citizen, const std::vec
       }
       report.unchanged = records.size() - report.inserted - report.updated;
       return report;
-    });
+    };
+    // One statement is a transaction of its own; several need BEGIN … COMMIT.
+    return batches->size() <= 1 ? upsert_all() : detail::transaction(c, what, upsert_all);
   });
 }
 

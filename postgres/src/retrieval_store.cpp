@@ -1,6 +1,8 @@
-// RetrievalStore on PostgreSQL: each transition locks its row, applies the rules shared with
+// RetrievalStore on PostgreSQL: each transition reads its row, applies the rules shared with
 // the memory and file stores (process/transitions.hpp) with the database's clock, and writes
-// the row back; a trigger NOTIFYs the state change to every instance's LISTEN connection.
+// the row back with a compare-and-set on its version (a conditional UPDATE: of racing
+// claimers exactly one wins); a trigger NOTIFYs state changes to every instance's LISTEN
+// connection.
 #include <algorithm>
 
 #include "myna/postgres/stores.hpp"
@@ -17,6 +19,7 @@ using detail::Rows;
 using myna::detail::SysClock;
 
 constexpr std::chrono::milliseconds kCancelSlice{50};  // to notice cancellation while waiting
+constexpr int kMaxRaces = 50;  // compare-and-set attempts of one transition under contention
 
 #define MYNA_RETRIEVAL_COLUMNS                                                                         \
   "telegram_id, process_id, citizen, record_type, to_char(from_date, 'YYYYMMDD'), "                   \
@@ -24,9 +27,10 @@ constexpr std::chrono::milliseconds kCancelSlice{50};  // to notice cancellation
   "(extract(epoch from created_at) * 1000000)::bigint, (extract(epoch from updated_at) * 1000000)::bigint"
 
 constexpr const char* kFind = "SELECT " MYNA_RETRIEVAL_COLUMNS " FROM myna_retrievals WHERE telegram_id = $1";
-constexpr const char* kLock = "SELECT " MYNA_RETRIEVAL_COLUMNS
-                              ", (extract(epoch from clock_timestamp()) * 1000000)::bigint"
-                              " FROM myna_retrievals WHERE telegram_id = $1 FOR UPDATE";
+// The row, its version and the database's clock: the input of one transition.
+constexpr const char* kRead = "SELECT " MYNA_RETRIEVAL_COLUMNS
+                              ", version, (extract(epoch from clock_timestamp()) * 1000000)::bigint"
+                              " FROM myna_retrievals WHERE telegram_id = $1";
 constexpr const char* kUnfinished = "SELECT " MYNA_RETRIEVAL_COLUMNS
                                     " FROM myna_retrievals WHERE state NOT IN ('fetched', 'failed', 'timed_out')"
                                     " ORDER BY created_at, telegram_id";
@@ -36,9 +40,11 @@ constexpr const char* kCreate =
     " VALUES ($1, $2, $3, $4, to_date($5, 'YYYYMMDD'), to_date($6, 'YYYYMMDD'), $7, $8, $9,"
     " 'epoch'::timestamptz + $10::bigint * interval '1 microsecond', clock_timestamp())"
     " ON CONFLICT (telegram_id) DO NOTHING";
+// Compare-and-set: applies only if nobody changed the row since it was read.
 constexpr const char* kWrite =
     "UPDATE myna_retrievals SET process_id = $2, state = $3, error_code = $4, owner = $5,"
-    " updated_at = 'epoch'::timestamptz + $6::bigint * interval '1 microsecond' WHERE telegram_id = $1";
+    " updated_at = 'epoch'::timestamptz + $6::bigint * interval '1 microsecond', version = version + 1"
+    " WHERE telegram_id = $1 AND version = $7";
 constexpr const char* kPurge =
     "DELETE FROM myna_retrievals WHERE state IN ('fetched', 'failed', 'timed_out')"
     " AND updated_at <= clock_timestamp() - $1::bigint * interval '1 second'";
@@ -62,16 +68,24 @@ std::optional<RetrievalState> parse_state(std::string_view text) {
 
 Param date_param(Date d) { return d.has_value() ? Param::text(d.to_wire()) : Param::null(); }
 
+Error corrupt_row() { return Error(ErrorCategory::storage, "a row of myna_retrievals holds an invalid date or state"); }
+
+/// A nullable date column written as YYYYMMDD; false when it does not parse.
+bool read_date(const Rows& rows, int i, int col, Date& out) {
+  if (rows.null(i, col)) return true;
+  auto d = Date::parse(rows.text(i, col));
+  if (d) out = *d;
+  return d.ok();
+}
+
 Result<Retrieval> parse_row(const Rows& rows, int i) {
   Retrieval r;
   r.telegram_id = rows.str(i, 0);
   r.process_id = rows.str(i, 1);
   r.citizen = rows.str(i, 2);
   r.type = static_cast<RecordType>(rows.integer(i, 3));
-  if (!rows.null(i, 4)) r.from = Date::parse(rows.text(i, 4)).value();
-  if (!rows.null(i, 5)) r.to = Date::parse(rows.text(i, 5)).value();
   auto state = parse_state(rows.text(i, 6));
-  if (!state) return Error(ErrorCategory::storage, "a row of myna_retrievals has an unknown state");
+  if (!read_date(rows, i, 4, r.from) || !read_date(rows, i, 5, r.to) || !state) return corrupt_row();
   r.state = *state;
   r.error_code = rows.str(i, 7);
   r.owner = rows.str(i, 8);
@@ -187,13 +201,15 @@ class PgRetrievalStore final : public RetrievalStore {
   }
 
  private:
-  /// Locks the row, lets apply() change it (with the database's clock as now) and writes it
-  /// back when it changed, all in one transaction.
+  /// One transition as a compare-and-set: reads the row with its version and the database's
+  /// clock, lets apply() change it with the shared rules, and writes it back only if the
+  /// version is still the one read (else reads again). A duplicate changes nothing and costs
+  /// one read.
   template <class T, class Apply>
   Result<T> transition(const char* what, const std::string& id, Apply&& apply) {
     return db_->impl().run(what, [&](Connection& c) -> Result<T> {
-      return detail::transaction(c, what, [&]() -> Result<T> {
-        auto rows = c.exec(what, kLock, {Param::text(id)});
+      for (int race = 0; race < kMaxRaces; ++race) {
+        auto rows = c.exec(what, kRead, {Param::text(id)});
         if (!rows) return std::move(rows).error();
         std::optional<Retrieval> r;
         SysClock::time_point now;
@@ -201,23 +217,27 @@ class PgRetrievalStore final : public RetrievalStore {
           auto parsed = parse_row(*rows, 0);
           if (!parsed) return std::move(parsed).error();
           r = std::move(*parsed);
-          now = from_micros(rows->integer(0, 11));
+          now = from_micros(rows->integer(0, 12));
         }
         bool changed = false;
         Result<T> out = apply(r, now, changed);
-        if (out && changed)
-          if (Status st = write(c, what, *r); !st) return std::move(st).error();
-        return out;
-      });
+        if (!out || !changed) return out;
+        auto written = write(c, what, *r, rows->integer(0, 11));
+        if (!written) return std::move(written).error();
+        if (*written) return out;
+      }
+      return Error(ErrorCategory::storage, std::string(what) + ": the retrieval kept changing concurrently; try again");
     });
   }
 
-  static Status write(Connection& c, const char* what, const Retrieval& r) {
+  /// True when the row still had the version read.
+  static Result<bool> write(Connection& c, const char* what, const Retrieval& r, std::int64_t version) {
     auto rows = c.exec(what, kWrite,
                        {Param::text(r.telegram_id), Param::text(r.process_id), Param::text(to_string(r.state)),
-                        Param::text(r.error_code), Param::text(r.owner), Param::integer(micros(r.updated_at))});
+                        Param::text(r.error_code), Param::text(r.owner), Param::integer(micros(r.updated_at)),
+                        Param::integer(version)});
     if (!rows) return std::move(rows).error();
-    return {};
+    return rows->affected() == 1;
   }
 
   std::shared_ptr<Database> db_;

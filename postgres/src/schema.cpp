@@ -38,12 +38,11 @@ CREATE TABLE myna_retrievals (
   error_code  text NOT NULL DEFAULT '',
   owner       text NOT NULL DEFAULT '',
   created_at  timestamptz NOT NULL,
-  updated_at  timestamptz NOT NULL
-);
-CREATE INDEX myna_retrievals_open ON myna_retrievals (created_at)
-  WHERE state NOT IN ('fetched', 'failed', 'timed_out');
-CREATE INDEX myna_retrievals_done ON myna_retrievals (updated_at)
-  WHERE state IN ('fetched', 'failed', 'timed_out');
+  updated_at  timestamptz NOT NULL,
+  version     bigint NOT NULL DEFAULT 0  -- bumped by every transition (compare-and-set)
+) WITH (fillfactor = 80);
+-- No secondary index on purpose: every transition is then a HOT update (no index writes);
+-- unfinished() and purge() are rare and scan the table (purge keeps it small).
 
 -- Wakes the instances waiting in RetrievalStore::wait() (LISTEN myna_retrieval).
 CREATE FUNCTION myna_retrieval_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -41,7 +41,7 @@ struct Options {
   std::string program;
   std::size_t citizens = 2000;
   unsigned instances = 3;
-  bool faults = true, kill = true;
+  bool faults = true, kill = true, profile = false;
   std::vector<unsigned> bench;  // instance counts to measure; empty: the test
   std::size_t workers = 12;
   std::chrono::seconds timeout{240};
@@ -75,6 +75,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--instances") o.instances = static_cast<unsigned>(std::stoul(value()));
     else if (a == "--no-faults") o.faults = false;
     else if (a == "--no-kill") o.kill = false;
+    else if (a == "--profile") o.profile = true;
     else if (a == "--bench") o.bench = parse_counts(value());
     else if (a == "--workers") o.workers = std::stoul(value());
     else if (a == "--timeout-s") o.timeout = std::chrono::seconds(std::stol(value()));
@@ -180,7 +181,11 @@ struct World {
   std::shared_ptr<TokenStore> tokens;
   std::string key_file;
 
-  explicit World(bool durable) : cluster(test::PgCluster::Options{!durable, 100}) {
+  World(bool durable, bool profile)
+      : cluster(test::PgCluster::Options{!durable, 100,
+                                         profile ? "-c shared_preload_libraries=pg_stat_statements "
+                                                   "-c pg_stat_statements.track_planning=on"
+                                                 : ""}) {
     sandbox::SandboxOptions so;
     so.notification_delay = std::chrono::milliseconds(50);
     sandbox = sandbox::Sandbox::start(so);
@@ -207,7 +212,7 @@ void consent_all(World& w, std::size_t citizens) {
   auto client = Client::create(o).value();
   std::atomic<std::size_t> next{0}, failures{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t)
+  for (int t = 0; t < 8; ++t)
     threads.emplace_back([&] {
       for (std::size_t i; (i = next++) < citizens;) {
         auto request = client->begin_consent();
@@ -324,7 +329,7 @@ void print_failed(World& w) {
 
 int run_test(const Options& o) {
   const auto started = Clock::now();
-  World w(false);
+  World w(false, false);
   consent_all(w, o.citizens);
   std::cout << "consent for " << o.citizens << " citizens stored in PostgreSQL ("
             << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s)" << std::endl;
@@ -353,10 +358,20 @@ int run_test(const Options& o) {
   return ok ? 0 : 1;
 }
 
+/// --profile: where the database spends its time (pg_stat_statements), top statements first.
+void print_profile(test::RawSql& raw) {
+  const auto rows = raw.query(
+      "SELECT round(total_exec_time::numeric, 0), round(total_plan_time::numeric, 0), calls, left(regexp_replace("
+      "query, '\\s+', ' ', 'g'), 90) FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15");
+  std::cout << "  exec_ms plan_ms calls statement\n";
+  for (const auto& r : rows) std::cout << "  " << r[0] << " " << r[1] << " " << r[2] << " " << r[3] << "\n";
+}
+
 /// One throughput run with n instances on a clean slate (tokens kept).
 void bench_run(World& w, const Options& o, unsigned n) {
   test::RawSql raw(w.cluster.conninfo());
   raw.query("TRUNCATE myna_records, myna_retrievals, myna_work");
+  if (o.profile) raw.query("SELECT pg_stat_statements_reset()");
   auto queue = pg::WorkQueue::create(w.db, "citizens").value();
   Instances instances = start_instances(w, o, n);
   const std::string lsn = raw.scalar("SELECT pg_current_wal_lsn()");
@@ -376,6 +391,7 @@ void bench_run(World& w, const Options& o, unsigned n) {
   std::cout << "  " << n << " instance(s): " << done << " citizens, " << records << " records in " << seconds
             << " s; CPU s: postgres " << pg_used << ", instances " << instance_cpu << ", sandbox+driver "
             << sandbox_used << "; WAL " << wal / 1e6 << " MB" << (drained ? "" : " (TIMED OUT)") << "\n";
+  if (o.profile) print_profile(raw);
   std::printf("FIGURE scale_citizens_per_s_%u %.3f citizens/s\n", n, done / seconds);
   std::printf("FIGURE scale_db_cpu_ms_per_record_%u %.3f ms\n", n, 1000 * pg_used / records);
   std::printf("FIGURE scale_wal_bytes_per_record_%u %.0f bytes\n", n, wal / records);
@@ -383,7 +399,8 @@ void bench_run(World& w, const Options& o, unsigned n) {
 }
 
 int run_bench(const Options& o) {
-  World w(true);  // durable settings (fsync on): the figures include real commits
+  World w(true, o.profile);  // durable settings (fsync on): the figures include real commits
+  if (o.profile) test::RawSql(w.cluster.conninfo()).query("CREATE EXTENSION pg_stat_statements");
   consent_all(w, o.citizens);
   std::cout << "bench: " << o.citizens << " citizens x " << o.types << ", no faults\n";
   for (unsigned n : o.bench) bench_run(w, o, n);

@@ -115,6 +115,8 @@ void PgCluster::start() {
                          " -c listen_addresses=127.0.0.1 -c max_connections=" +
                          std::to_string(options_.max_connections);
   if (options_.fast) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  if (!options_.extra_settings.empty()) settings += " " + options_.extra_settings;
+  if (const char* extra = std::getenv("MYNA_PG_SETTINGS")) settings += std::string(" ") + extra;  // diagnosis
   if (pg_ctl({"-D", data_, "-l", dir_ + "/server.log", "-w", "-t", "60", "-o", settings, "start"}) != 0)
     throw std::runtime_error("pg_ctl start failed on port " + std::to_string(port_) + ":\n" + log_tail());
   running_ = true;

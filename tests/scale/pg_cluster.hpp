@@ -2,6 +2,7 @@
 // loopback port, started with the Debian server binaries — as the `postgres` user through
 // runuser when the test runs as root (the server refuses to run as root), directly otherwise.
 // A guardian process stops it and removes the directory if the test process dies.
+// $MYNA_PG_SETTINGS adds server options (e.g. "-c shared_preload_libraries=pg_stat_statements").
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +18,7 @@ class PgCluster {
     /// fsync, full_page_writes and synchronous_commit off: much faster, not crash-safe.
     bool fast = true;
     int max_connections = 100;
+    std::string extra_settings;  ///< more server options, e.g. "-c shared_preload_libraries=…"
   };
 
   /// The directory with initdb and pg_ctl ("" when the server is not installed).

@@ -70,6 +70,7 @@ TEST_CASE("pg database: a statement stuck on a lock ends at the statement timeou
   r.telegram_id = "TL-locked";
   r.citizen = "c";
   REQUIRE(store->create(r).ok());
+  REQUIRE(store->mark_notified("TL-locked", "P", "").ok());  // the claim has to write
   test::RawSql holder(conninfo);
   holder.query("BEGIN");
   holder.query("SELECT 1 FROM myna_retrievals WHERE telegram_id = 'TL-locked' FOR UPDATE");
@@ -80,7 +81,7 @@ TEST_CASE("pg database: a statement stuck on a lock ends at the statement timeou
   CHECK(claimed.error().message().find("statement timeout") != std::string::npos);
   CHECK(std::chrono::steady_clock::now() - started < 3s);
   holder.query("ROLLBACK");
-  CHECK(store->set_process_id("TL-locked", "P").ok());  // the pool is fine afterwards
+  CHECK(store->claim_fetch("TL-locked", "me", 60s).value());  // the pool is fine afterwards
 }
 
 TEST_CASE("pg database: the pool reconnects after the server restarts", "[postgres][restart]") {

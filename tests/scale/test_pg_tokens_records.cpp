@@ -155,6 +155,21 @@ TEST_CASE("pg record sink: every item of every type round-trips, a retry stores 
   }
 }
 
+TEST_CASE("pg record sink: a retrieval larger than one statement is one transaction", "[postgres][records]") {
+  auto sink = pg::RecordSink::create(test::open_db(test::fresh_database())).value();
+  std::vector<MedicalExpenseRecord> many;
+  for (int i = 0; i < 1234; ++i) {
+    MedicalExpenseRecord e;
+    e.unique_code = Text("U-" + std::to_string(i % 700));  // some identities twice: ordinals 0 and 1
+    e.treatment_month = YearMonth::parse("202405").value();
+    e.copayment = Yen::parse(std::to_string(i)).value();
+    many.push_back(e);
+  }
+  CHECK(sink->store("bulk", many).value().inserted == 1234);
+  CHECK(sink->store("bulk", many).value().unchanged == 1234);
+  CHECK(test::compare_records(many, sink->load<MedicalExpenseRecord>("bulk").value()).none());
+}
+
 TEST_CASE("pg record sink: racing writers of the same retrieval store each record once", "[postgres][records]") {
   const std::string conninfo = test::fresh_database();
   auto sink_a = pg::RecordSink::create(test::open_db(conninfo)).value();

@@ -23,9 +23,10 @@ struct RetrievalStoreOptions {
   std::chrono::milliseconds poll_max{std::chrono::seconds(2)};
 };
 
-/// Table myna_retrievals. Every transition locks the row (SELECT … FOR UPDATE) and applies
-/// the same rules as the memory and file stores, with the database's clock, so the stale
-/// claim takeover of claim_fetch() does not depend on the instances' clocks.
+/// Table myna_retrievals. Every transition applies the same rules as the memory and file
+/// stores to the row it read, with the database's clock (so the stale claim takeover of
+/// claim_fetch() does not depend on the instances' clocks), and writes it back with a
+/// conditional UPDATE on the row's version: of racing claimers exactly one wins.
 Result<std::shared_ptr<RetrievalStore>> make_retrieval_store(std::shared_ptr<Database> db,
                                                              RetrievalStoreOptions options = {});
 
