@@ -37,3 +37,10 @@ if(TARGET myna_sandbox AND MYNA_BUILD_EXAMPLES AND MYNA_BUILD_LISTENER)
   add_test(NAME multi_instance COMMAND scale_driver --instance-program $<TARGET_FILE:multi_instance>)
   set_tests_properties(multi_instance PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 600 RUN_SERIAL ON)
 endif()
+
+# find_package(MynaPortal COMPONENTS postgres) from an installed SDK gives MynaPortal::postgres.
+if(MYNA_INSTALL)
+  add_test(NAME postgres_package
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scale/package/run.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
+  set_tests_properties(postgres_package PROPERTIES LABELS package)
+endif()

@@ -79,8 +79,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
     return std::move(st).error();
   }
   const std::string timeout = std::to_string(std::max(2, settings.connect_timeout_s));
-  const char* keys[] = {"dbname", "connect_timeout", "client_encoding", "fallback_application_name", nullptr};
-  const char* values[] = {conninfo.c_str(), timeout.c_str(), "UTF8", "mynaportal", nullptr};
+  // Keepalives notice a silently dead peer (the LISTEN connection idles); the connection
+  // string may override them, not the timeout and the encoding that follow it.
+  const char* keys[] = {"keepalives_idle", "keepalives_interval", "keepalives_count", "dbname", "connect_timeout",
+                        "client_encoding", "fallback_application_name", nullptr};
+  const char* values[] = {"30", "10", "3", conninfo.c_str(), timeout.c_str(), "UTF8", "mynaportal", nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, 1);
   wipe(conninfo);
   if (!raw) return Error(ErrorCategory::storage, "cannot connect to the database: out of memory");

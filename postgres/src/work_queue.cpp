@@ -28,7 +28,7 @@ constexpr const char* kExtend =
     "UPDATE myna_work SET lease_until = clock_timestamp() + $4::bigint * interval '1 millisecond',"
     " updated_at = clock_timestamp() WHERE queue = $1 AND item = $2 AND state = 'leased' AND lease_owner = $3";
 constexpr const char* kComplete =
-    "UPDATE myna_work SET state = 'done', lease_until = NULL, last_error = '', updated_at = clock_timestamp()"
+    "UPDATE myna_work SET state = 'done', lease_until = NULL, updated_at = clock_timestamp()"
     " WHERE queue = $1 AND item = $2 AND state = 'leased' AND lease_owner = $3";
 constexpr const char* kRetryLater =
     "UPDATE myna_work SET state = 'pending', lease_owner = '', lease_until = NULL, last_error = $5,"

@@ -46,12 +46,13 @@ struct Options {
   std::size_t workers = 12;
   std::chrono::seconds timeout{240};
   std::string from = "20240101", to = "20241231", types = "drugs,checkups,expenses";
+  std::string instance_log = "error";
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "scale_driver: " << why
             << "\nusage: scale_driver --instance-program PATH [--citizens N] [--instances N] [--no-faults] "
-               "[--no-kill] [--bench 1,2,3] [--workers N] [--timeout-s N] [--types LIST]\n";
+               "[--no-kill] [--bench 1,2,3] [--profile] [--workers N] [--timeout-s N] [--types LIST] [--instance-log LEVEL]\n";
   std::exit(2);
 }
 
@@ -80,6 +81,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--workers") o.workers = std::stoul(value());
     else if (a == "--timeout-s") o.timeout = std::chrono::seconds(std::stol(value()));
     else if (a == "--types") o.types = value();
+    else if (a == "--instance-log") o.instance_log = value();
     else usage("unknown option " + a);
   }
   if (o.program.empty()) usage("--instance-program is required");
@@ -232,7 +234,7 @@ std::vector<std::string> instance_args(World& w, const Options& o, unsigned i, u
           pki.listener_key_file, "--instance", std::to_string(i), "--instances", std::to_string(n), "--name",
           "instance-" + std::to_string(i), "--from", o.from, "--to", o.to, "--types", o.types, "--workers",
           std::to_string(o.workers), "--pool", "6", "--lease-ms", "8000", "--notification-timeout-ms", "2000",
-          "--log", "error"};
+          "--log", o.instance_log};
 }
 
 using Instances = std::vector<std::unique_ptr<test::InstanceProcess>>;
@@ -321,10 +323,13 @@ std::vector<std::string> citizens(std::size_t n) {
   return out;
 }
 
-void print_failed(World& w) {
+/// Why citizens had to be tried again (the last failure of each retried item), most common first.
+void print_retries(World& w) {
   test::RawSql raw(w.cluster.conninfo());
-  for (const auto& row : raw.query("SELECT item, last_error FROM myna_work WHERE state = 'failed' LIMIT 10"))
-    std::cout << "  failed " << row[0] << ": " << row[1] << "\n";
+  for (const auto& row : raw.query("SELECT count(*), state, left(regexp_replace(last_error, '[0-9]+', '#', 'g'), 150) "
+                                   "FROM myna_work WHERE attempts > 1 OR state = 'failed' GROUP BY 2, 3 "
+                                   "ORDER BY 1 DESC LIMIT 12"))
+    std::cout << "  " << row[0] << " x " << row[1] << " after: " << row[2] << "\n";
 }
 
 int run_test(const Options& o) {
@@ -351,7 +356,7 @@ int run_test(const Options& o) {
             << ", notifications sent " << s.notifications_sent << " (acked " << s.notifications_acked
             << "), forged sent " << s.forged_sent << " (accepted " << s.forged_accepted << ")\n";
   std::printf("FIGURE scale_lost %zu records\nFIGURE scale_duplicated %zu records\n", diff.lost, diff.duplicated);
-  if (counts.failed > 0) print_failed(w);
+  print_retries(w);
   const bool ok = drained && diff.none() && counts.failed == 0 && counts.done == o.citizens && s.forged_accepted == 0;
   std::cout << (ok ? "multi_instance: OK" : "multi_instance: FAILED") << " (total "
             << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s)" << std::endl;
@@ -384,6 +389,7 @@ void bench_run(World& w, const Options& o, unsigned n) {
   const double sandbox_used = own_cpu_seconds() - own_cpu;
   const double wal = std::stod(raw.scalar("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)", {lsn}));
   stop_all(instances);
+  print_retries(w);
   double instance_cpu = 0;
   for (auto& p : instances) instance_cpu += p->cpu_seconds();
   const double records = std::stod(raw.scalar("SELECT count(*) FROM myna_records"));

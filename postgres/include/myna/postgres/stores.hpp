@@ -15,12 +15,13 @@
 namespace myna::pg {
 
 struct RetrievalStoreOptions {
-  /// wait() is woken by LISTEN/NOTIFY on a dedicated connection of this instance; it also
-  /// polls, starting at poll_initial and doubling up to poll_max, so a lost listener
-  /// connection (server restart) only delays a wake-up.
+  /// wait() is woken by LISTEN/NOTIFY on a dedicated connection of this instance (which
+  /// wakes every waiter to look again when it reconnects); it also polls, starting at
+  /// poll_initial and doubling up to poll_max, as a safety net. Thousands of waiters poll
+  /// thousands / poll_max times a second: keep poll_max long when listening.
   bool listen = true;
   std::chrono::milliseconds poll_initial{200};
-  std::chrono::milliseconds poll_max{std::chrono::seconds(2)};
+  std::chrono::milliseconds poll_max{std::chrono::seconds(10)};
 };
 
 /// Table myna_retrievals. Every transition applies the same rules as the memory and file

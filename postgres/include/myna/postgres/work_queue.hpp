@@ -37,7 +37,8 @@ class WorkQueue {
   Result<std::vector<WorkItem>> claim(const std::string& owner, std::size_t max, std::chrono::milliseconds lease);
   /// Extends the lease of an item this owner holds; false when the lease was lost.
   Result<bool> extend(const std::string& item, const std::string& owner, std::chrono::milliseconds lease);
-  /// Done (only by the lease holder; false when the lease was lost to another instance).
+  /// Done (only by the lease holder; false when the lease was lost to another instance). The
+  /// last failure of a retried item stays in myna_work.last_error.
   Result<bool> complete(const std::string& item, const std::string& owner);
   /// Back to pending, due after delay (a transient failure); the reason is kept.
   Result<bool> retry_later(const std::string& item, const std::string& owner, std::chrono::milliseconds delay,
