@@ -147,8 +147,8 @@ Config parse(int argc, char** argv) {
 
 /// What an instance did (printed as one STATS line when it stops).
 struct Stats {
-  std::atomic<std::uint64_t> citizens{0}, retried{0}, failed{0}, retrievals{0}, inserted{0}, updated{0},
-      unchanged{0}, store_us{0};
+  std::atomic<std::uint64_t> citizens{0}, retried{0}, failed{0}, retrievals{0}, inserted{0}, updated{0}, unchanged{0},
+      store_us{0};
 };
 
 /// The shared-state parts of one instance.
@@ -170,7 +170,7 @@ myna::Logger make_logger(const Config& c) {
       c.log);
 }
 
-myna::Result<Services> connect(const Config& c, const myna::Logger& logger) {
+myna::Result<Services> open_services(const Config& c, const myna::Logger& logger) {
   myna::pg::DatabaseOptions dbo;
   dbo.conninfo = myna::SecretString(c.db);
   dbo.pool_size = c.pool;
@@ -261,10 +261,12 @@ class Worker {
 
   static std::chrono::milliseconds backoff(int attempts, const myna::Error& e) {
     if (e.retry_after()) {
-      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*e.retry_after() - std::chrono::system_clock::now());
+      auto wait =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*e.retry_after() - std::chrono::system_clock::now());
       return std::max(wait, std::chrono::milliseconds(0));
     }
-    return std::min(std::chrono::milliseconds(250 << std::min(std::max(attempts, 0), 6)), std::chrono::milliseconds(15000));
+    return std::min(std::chrono::milliseconds(250 << std::min(std::max(attempts, 0), 6)),
+                    std::chrono::milliseconds(15000));
   }
 
   /// Every configured record type of one citizen; each stored in its own transaction.
@@ -273,7 +275,8 @@ class Worker {
       keep_lease(citizen);
       auto query = myna::make_query(type, c_.from, c_.to);
       if (!query) return std::move(query).error();
-      myna::Status st = myna::visit_record_type(type, [&](auto tag) { return fetch_and_store<decltype(tag)>(citizen, *query); });
+      myna::Status st =
+          myna::visit_record_type(type, [&](auto tag) { return fetch_and_store<decltype(tag)>(citizen, *query); });
       if (!st) return st;
     }
     return {};
@@ -347,7 +350,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const myna::Logger logger = make_logger(config);
-  auto services = connect(config, logger);
+  auto services = open_services(config, logger);
   if (!services) {
     std::cerr << "multi_instance: " << services.error() << "\n";
     return 1;

@@ -81,14 +81,15 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
   const std::string timeout = std::to_string(std::max(2, settings.connect_timeout_s));
   // Keepalives notice a silently dead peer (the LISTEN connection idles); the connection
   // string may override them, not the timeout and the encoding that follow it.
-  const char* keys[] = {"keepalives_idle", "keepalives_interval", "keepalives_count", "dbname", "connect_timeout",
-                        "client_encoding", "fallback_application_name", nullptr};
+  const char* keys[] = {"keepalives_idle", "keepalives_interval", "keepalives_count",          "dbname",
+                        "connect_timeout", "client_encoding",     "fallback_application_name", nullptr};
   const char* values[] = {"30", "10", "3", conninfo.c_str(), timeout.c_str(), "UTF8", "mynaportal", nullptr};
   PGconn* raw = PQconnectdbParams(keys, values, 1);
   wipe(conninfo);
   if (!raw) return Error(ErrorCategory::storage, "cannot connect to the database: out of memory");
   std::unique_ptr<Connection> c(new Connection(raw));
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors; keep stderr clean
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors; keep stderr clean
   if (PQstatus(raw) != CONNECTION_OK)
     return Error(ErrorCategory::storage, "cannot connect to the database: " + connect_failure_text(raw) +
                                              "; check that the server runs and the connection settings");
@@ -109,8 +110,9 @@ Result<Rows> Connection::exec(const char* what, const char* sql, const std::vect
   for (const Param& p : params) {
     // libpq sends text parameters up to their first NUL: refuse rather than truncate.
     if (p.value && !p.binary && p.value->find('\0') != std::string::npos)
-      return Error(ErrorCategory::validation, std::string(what) + ": a value contains a NUL character, which "
-                                                                  "PostgreSQL text cannot hold");
+      return Error(ErrorCategory::validation, std::string(what) +
+                                                  ": a value contains a NUL character, which "
+                                                  "PostgreSQL text cannot hold");
     values.push_back(p.value ? p.value->c_str() : nullptr);
     lengths.push_back(p.value ? static_cast<int>(std::min<std::size_t>(p.value->size(), INT_MAX)) : 0);
     formats.push_back(p.binary ? 1 : 0);
@@ -159,7 +161,8 @@ Error Connection::failed(const char* what, const PGresult* result) {
   }
   if (sqlstate == "40001" || sqlstate == "40P01") {
     failure_ = Failure::conflict;
-    return Error(ErrorCategory::storage, std::string(what) + ": the transaction conflicted with a concurrent one (SQLSTATE " +
+    return Error(ErrorCategory::storage, std::string(what) +
+                                             ": the transaction conflicted with a concurrent one (SQLSTATE " +
                                              sqlstate + ") and was rolled back");
   }
   failure_ = Failure::other;

@@ -37,8 +37,9 @@ Result<Database::Impl::Lease> Database::Impl::acquire(const char* what) {
   const auto deadline = std::chrono::steady_clock::now() + options.acquire_timeout;
   while (idle_.empty() && open_ >= options.pool_size) {
     if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_ >= options.pool_size)
-      return Error(ErrorCategory::storage, std::string("no database connection became free within the acquire timeout while ") +
-                                               what + " (raise pool_size or lower the concurrency)");
+      return Error(ErrorCategory::storage,
+                   std::string("no database connection became free within the acquire timeout while ") + what +
+                       " (raise pool_size or lower the concurrency)");
   }
   if (!idle_.empty()) {
     auto c = std::move(idle_.back());

@@ -120,8 +120,8 @@ Result<std::vector<std::string>> upsert_batches(const std::vector<R>& records) {
   std::string items;
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (!items_json(records[i], items))
-      return Error(ErrorCategory::validation, "record " + std::to_string(i) +
-                                                  " has a value with a NUL character, which PostgreSQL cannot store");
+      return Error(ErrorCategory::validation,
+                   "record " + std::to_string(i) + " has a value with a NUL character, which PostgreSQL cannot store");
     std::string key = identity(records[i], items);
     const int ordinal = ordinals[key]++;
     if (i % kRecordsPerStatement == 0) batches.emplace_back("[");
@@ -197,8 +197,9 @@ Result<StoreReport> RecordSink::store(const std::string& citizen, const std::vec
     auto upsert_all = [&]() -> Result<StoreReport> {
       StoreReport report;
       for (const std::string& batch : *batches) {
-        auto rows = c.exec(what, kUpsert,
-                           {Param::text(citizen), type_param(RecordTraits<R>::type), Param::text(batch), Param::text(source)});
+        auto rows =
+            c.exec(what, kUpsert,
+                   {Param::text(citizen), type_param(RecordTraits<R>::type), Param::text(batch), Param::text(source)});
         if (!rows) return std::move(rows).error();
         for (int i = 0; i < rows->size(); ++i) (rows->text(i, 0) == "t" ? report.inserted : report.updated)++;
       }
@@ -230,10 +231,10 @@ Result<std::size_t> RecordSink::count(const std::string& citizen) {
   });
 }
 
-#define MYNA_INSTANTIATE_SINK(R)                                                                             \
-  template std::string record_identity<R>(const R&);                                                       \
+#define MYNA_INSTANTIATE_SINK(R)                                                                                    \
+  template std::string record_identity<R>(const R&);                                                                \
   template Result<StoreReport> RecordSink::store<R>(const std::string&, const std::vector<R>&, const std::string&); \
-  template Result<std::vector<R>> RecordSink::load<R>(const std::string&);                                 \
+  template Result<std::vector<R>> RecordSink::load<R>(const std::string&);                                          \
   template Result<std::size_t> RecordSink::count<R>(const std::string&);
 
 MYNA_INSTANTIATE_SINK(DrugRecord)

@@ -19,11 +19,11 @@ using detail::Rows;
 using myna::detail::SysClock;
 
 constexpr std::chrono::milliseconds kCancelSlice{50};  // to notice cancellation while waiting
-constexpr int kMaxRaces = 50;  // compare-and-set attempts of one transition under contention
+constexpr int kMaxRaces = 50;                          // compare-and-set attempts of one transition under contention
 
-#define MYNA_RETRIEVAL_COLUMNS                                                                         \
-  "telegram_id, process_id, citizen, record_type, to_char(from_date, 'YYYYMMDD'), "                   \
-  "to_char(to_date, 'YYYYMMDD'), state, error_code, owner, "                                           \
+#define MYNA_RETRIEVAL_COLUMNS                                                      \
+  "telegram_id, process_id, citizen, record_type, to_char(from_date, 'YYYYMMDD'), " \
+  "to_char(to_date, 'YYYYMMDD'), state, error_code, owner, "                        \
   "(extract(epoch from created_at) * 1000000)::bigint, (extract(epoch from updated_at) * 1000000)::bigint"
 
 constexpr const char* kFind = "SELECT " MYNA_RETRIEVAL_COLUMNS " FROM myna_retrievals WHERE telegram_id = $1";
@@ -60,8 +60,8 @@ SysClock::time_point from_micros(std::int64_t us) {
 }
 
 std::optional<RetrievalState> parse_state(std::string_view text) {
-  for (auto s : {RetrievalState::requested, RetrievalState::waiting, RetrievalState::notified,
-                 RetrievalState::fetching, RetrievalState::fetched, RetrievalState::failed, RetrievalState::timed_out})
+  for (auto s : {RetrievalState::requested, RetrievalState::waiting, RetrievalState::notified, RetrievalState::fetching,
+                 RetrievalState::fetched, RetrievalState::failed, RetrievalState::timed_out})
     if (text == to_string(s)) return s;
   return std::nullopt;
 }
@@ -139,25 +139,27 @@ class PgRetrievalStore final : public RetrievalStore {
   }
 
   Status set_process_id(const std::string& telegram_id, const std::string& process_id) override {
-    auto out = transition<bool>("recording a processId", telegram_id,
-                                [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
-                                  if (!r) return myna::detail::unknown_retrieval();
-                                  Status st = myna::detail::apply_process_id(*r, process_id, now, changed);
-                                  if (!st) return std::move(st).error();
-                                  return true;
-                                });
+    auto out =
+        transition<bool>("recording a processId", telegram_id,
+                         [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
+                           if (!r) return myna::detail::unknown_retrieval();
+                           Status st = myna::detail::apply_process_id(*r, process_id, now, changed);
+                           if (!st) return std::move(st).error();
+                           return true;
+                         });
     if (!out) return std::move(out).error();
     return {};
   }
 
   Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id, const std::string& process_id,
                                                       const std::string& error_code) override {
-    return transition<std::optional<RetrievalState>>(
-        "recording a notification", telegram_id,
-        [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<std::optional<RetrievalState>> {
-          if (!r) return std::optional<RetrievalState>();
-          return myna::detail::apply_notified(*r, process_id, error_code, now, changed);
-        });
+    return transition<std::optional<RetrievalState>>("recording a notification", telegram_id,
+                                                     [&](std::optional<Retrieval>& r, SysClock::time_point now,
+                                                         bool& changed) -> Result<std::optional<RetrievalState>> {
+                                                       if (!r) return std::optional<RetrievalState>();
+                                                       return myna::detail::apply_notified(*r, process_id, error_code,
+                                                                                           now, changed);
+                                                     });
   }
 
   Result<bool> claim_fetch(const std::string& telegram_id, const std::string& owner,
@@ -171,13 +173,14 @@ class PgRetrievalStore final : public RetrievalStore {
   }
 
   Status finish(const std::string& telegram_id, RetrievalState state) override {
-    auto out = transition<bool>("finishing a retrieval", telegram_id,
-                                [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
-                                  if (!r) return myna::detail::unknown_retrieval();
-                                  Status st = myna::detail::apply_finish(*r, state, now, changed);
-                                  if (!st) return std::move(st).error();
-                                  return true;
-                                });
+    auto out =
+        transition<bool>("finishing a retrieval", telegram_id,
+                         [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
+                           if (!r) return myna::detail::unknown_retrieval();
+                           Status st = myna::detail::apply_finish(*r, state, now, changed);
+                           if (!st) return std::move(st).error();
+                           return true;
+                         });
     if (!out) return std::move(out).error();
     return {};
   }
@@ -271,7 +274,8 @@ Result<RetrievalState> PgRetrievalStore::wait(const std::string& telegram_id, co
       if (context.cancelled()) return myna::detail::wait_cancelled();
       const auto left = context.remaining();
       if (left && *left <= Context::Clock::duration::zero()) return state;
-      Context::Clock::duration slice = std::min<Context::Clock::duration>(kCancelSlice, next_poll - std::chrono::steady_clock::now());
+      Context::Clock::duration slice =
+          std::min<Context::Clock::duration>(kCancelSlice, next_poll - std::chrono::steady_clock::now());
       if (left) slice = std::min(slice, *left);
       slot->cv.wait_for(lock, slice);
     }
@@ -281,10 +285,12 @@ Result<RetrievalState> PgRetrievalStore::wait(const std::string& telegram_id, co
 
 }  // namespace
 
-Result<std::shared_ptr<RetrievalStore>> make_retrieval_store(std::shared_ptr<Database> db, RetrievalStoreOptions options) {
+Result<std::shared_ptr<RetrievalStore>> make_retrieval_store(std::shared_ptr<Database> db,
+                                                             RetrievalStoreOptions options) {
   if (!db) return Error(ErrorCategory::validation, "the PostgreSQL retrieval store needs a database");
   if (options.poll_initial.count() <= 0 || options.poll_max < options.poll_initial)
-    return Error(ErrorCategory::validation, "the retrieval store's poll intervals must be positive and poll_max >= poll_initial");
+    return Error(ErrorCategory::validation,
+                 "the retrieval store's poll intervals must be positive and poll_max >= poll_initial");
   return std::shared_ptr<RetrievalStore>(std::make_shared<PgRetrievalStore>(std::move(db), options));
 }
 

@@ -139,13 +139,13 @@ std::string items_view() {
 Status apply(Connection& c, const Migration& m) {
   if (Status st = c.exec_script("creating the schema", m.sql); !st) return st;
   if (m.version == 1) {
-    for (const std::string& view : {items_view<DrugRecord>(), items_view<CheckupRecord>(),
-                                    items_view<MedicalExpenseRecord>()})
+    for (const std::string& view :
+         {items_view<DrugRecord>(), items_view<CheckupRecord>(), items_view<MedicalExpenseRecord>()})
       if (Status st = c.exec_script("creating the item views", view.c_str()); !st) return st;
   }
-  auto recorded = c.exec("recording the schema version",
-                         "INSERT INTO myna_schema_version (version, description) VALUES ($1, $2)",
-                         {Param::integer(m.version), Param::text(m.description)});
+  auto recorded =
+      c.exec("recording the schema version", "INSERT INTO myna_schema_version (version, description) VALUES ($1, $2)",
+             {Param::integer(m.version), Param::text(m.description)});
   if (!recorded) return std::move(recorded).error();
   return {};
 }
@@ -172,8 +172,8 @@ Result<int> read_version(Connection& c) {
 
 Status migrate(Connection& c, const Logger& logger) {
   return transaction(c, "migrating the schema", [&]() -> Status {
-    auto locked = c.exec("migrating the schema", "SELECT pg_advisory_xact_lock($1::bigint)",
-                         {Param::text(kMigrationLock)});
+    auto locked =
+        c.exec("migrating the schema", "SELECT pg_advisory_xact_lock($1::bigint)", {Param::text(kMigrationLock)});
     if (!locked) return std::move(locked).error();
     if (Status st = c.exec_script("creating the schema version table", kVersionTable); !st) return st;
     auto current = read_version(c);

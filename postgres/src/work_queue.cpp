@@ -90,7 +90,8 @@ Result<std::size_t> WorkQueue::enqueue(const std::vector<std::string>& items) {
 Result<std::vector<WorkItem>> WorkQueue::claim(const std::string& owner, std::size_t max,
                                                std::chrono::milliseconds lease) {
   if (Status st = check_owner(owner); !st) return std::move(st).error();
-  if (max == 0 || lease.count() <= 0) return Error(ErrorCategory::validation, "claim at least one item for a positive lease");
+  if (max == 0 || lease.count() <= 0)
+    return Error(ErrorCategory::validation, "claim at least one item for a positive lease");
   return db_->impl().run("claiming work items", [&](Connection& c) -> Result<std::vector<WorkItem>> {
     auto rows = c.exec("claiming work items", kClaim,
                        {Param::text(name_), Param::text(owner), Param::integer(static_cast<std::int64_t>(max)),
@@ -123,7 +124,8 @@ Result<bool> WorkQueue::extend(const std::string& item, const std::string& owner
 
 Result<bool> WorkQueue::complete(const std::string& item, const std::string& owner) {
   if (Status st = check_owner(owner); !st) return std::move(st).error();
-  return update_held(*db_, "completing a work item", kComplete, {Param::text(name_), Param::text(item), Param::text(owner)});
+  return update_held(*db_, "completing a work item", kComplete,
+                     {Param::text(name_), Param::text(item), Param::text(owner)});
 }
 
 Result<bool> WorkQueue::retry_later(const std::string& item, const std::string& owner, std::chrono::milliseconds delay,

@@ -35,6 +35,7 @@ void InstanceProcess::start() {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
     ::dup2(out[1], 1);
+    ::close_range(3, ~0U, 0);  // the driver's sockets stay with the driver
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

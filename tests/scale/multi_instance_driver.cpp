@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -52,7 +53,8 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "scale_driver: " << why
             << "\nusage: scale_driver --instance-program PATH [--citizens N] [--instances N] [--no-faults] "
-               "[--no-kill] [--bench 1,2,3] [--profile] [--workers N] [--timeout-s N] [--types LIST] [--instance-log LEVEL]\n";
+               "[--no-kill] [--bench 1,2,3] [--profile] [--workers N] [--timeout-s N] [--types LIST] [--instance-log "
+               "LEVEL]\n";
   std::exit(2);
 }
 
@@ -205,7 +207,8 @@ struct World {
 };
 
 /// The citizens' consent (期間連携), tokens stored through the PostgreSQL token store.
-void consent_all(World& w, std::size_t citizens) {
+/// on_batch receives the keys of consented citizens in batches (e.g. to enqueue them).
+void consent_all(World& w, std::size_t citizens, const std::function<void(std::vector<std::string>)>& on_batch = {}) {
   ClientOptions o;
   o.profile = w.sandbox->client_profile();
   const auto& pki = w.sandbox->credentials();
@@ -214,13 +217,17 @@ void consent_all(World& w, std::size_t citizens) {
   auto client = Client::create(o).value();
   std::atomic<std::size_t> next{0}, failures{0};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t)
+  for (int t = 0; t < 6; ++t)
     threads.emplace_back([&] {
+      std::vector<std::string> batch;
       for (std::size_t i; (i = next++) < citizens;) {
         auto request = client->begin_consent();
         const std::string id = sandbox::citizen_id(i);
         if (!request || !client->complete_consent(id, w.sandbox->authorize_as(id, request->url), *request)) ++failures;
+        else batch.push_back(id);
+        if (on_batch && batch.size() == 20) on_batch(std::exchange(batch, {}));
       }
+      if (on_batch && !batch.empty()) on_batch(std::move(batch));
     });
   for (auto& t : threads) t.join();
   if (failures > 0) throw std::runtime_error(std::to_string(failures.load()) + " consents failed");
@@ -228,13 +235,47 @@ void consent_all(World& w, std::size_t citizens) {
 
 std::vector<std::string> instance_args(World& w, const Options& o, unsigned i, unsigned n, int port) {
   const auto& pki = w.sandbox->credentials();
-  return {"--db", w.cluster.conninfo(), "--token-key-file", w.key_file, "--api", w.sandbox->base_url(), "--ca",
-          pki.ca_file, "--cert", pki.client_cert_file, "--key", pki.client_key_file, "--refresh", "--listen",
-          "127.0.0.1:" + std::to_string(port), "--listener-cert", pki.listener_cert_file, "--listener-key",
-          pki.listener_key_file, "--instance", std::to_string(i), "--instances", std::to_string(n), "--name",
-          "instance-" + std::to_string(i), "--from", o.from, "--to", o.to, "--types", o.types, "--workers",
-          std::to_string(o.workers), "--pool", "6", "--lease-ms", "8000", "--notification-timeout-ms", "2000",
-          "--log", o.instance_log};
+  return {"--db",
+          w.cluster.conninfo(),
+          "--token-key-file",
+          w.key_file,
+          "--api",
+          w.sandbox->base_url(),
+          "--ca",
+          pki.ca_file,
+          "--cert",
+          pki.client_cert_file,
+          "--key",
+          pki.client_key_file,
+          "--refresh",
+          "--listen",
+          "127.0.0.1:" + std::to_string(port),
+          "--listener-cert",
+          pki.listener_cert_file,
+          "--listener-key",
+          pki.listener_key_file,
+          "--instance",
+          std::to_string(i),
+          "--instances",
+          std::to_string(n),
+          "--name",
+          "instance-" + std::to_string(i),
+          "--from",
+          o.from,
+          "--to",
+          o.to,
+          "--types",
+          o.types,
+          "--workers",
+          std::to_string(o.workers),
+          "--pool",
+          "6",
+          "--lease-ms",
+          "8000",
+          "--notification-timeout-ms",
+          "2000",
+          "--log",
+          o.instance_log};
 }
 
 using Instances = std::vector<std::unique_ptr<test::InstanceProcess>>;
@@ -262,7 +303,8 @@ void stop_all(Instances& instances) {
 
 /// Waits until the queue is drained; kills instance 1 with SIGKILL once kill_at citizens are
 /// done and starts it again. False on timeout.
-bool drain(World& w, pg::WorkQueue& queue, Instances& instances, std::size_t kill_at, std::chrono::seconds timeout) {
+bool drain(pg::WorkQueue& queue, Instances& instances, std::size_t kill_at, std::chrono::seconds timeout,
+           const std::atomic<bool>& all_enqueued) {
   const auto deadline = Clock::now() + timeout;
   auto next_report = Clock::now();
   bool killed = false;
@@ -275,7 +317,7 @@ bool drain(World& w, pg::WorkQueue& queue, Instances& instances, std::size_t kil
                 << " leased, " << counts->failed << " failed" << std::endl;
       next_report = Clock::now() + std::chrono::seconds(10);
     }
-    if (counts->open() == 0) return true;
+    if (counts->open() == 0 && all_enqueued) return true;
     if (kill_at > 0 && !killed && counts->done >= kill_at && instances.size() > 1) {
       std::cout << "  SIGKILL instance-1 with " << counts->leased << " citizens leased" << std::endl;
       instances[1]->kill_hard();
@@ -286,7 +328,6 @@ bool drain(World& w, pg::WorkQueue& queue, Instances& instances, std::size_t kil
       std::cout << "  instance-1 started again" << std::endl;
     }
   }
-  (void)w;
   return false;
 }
 
@@ -307,9 +348,8 @@ test::Difference verify(World& w, const Options& o, std::size_t& expected) {
   for (RecordType type : parse_types(o.types)) {
     const Query q = make_query(type, o.from, o.to).value();
     for (std::size_t i = 0; i < o.citizens; ++i) {
-      const auto d = visit_record_type(type, [&](auto tag) {
-        return verify_type<decltype(tag)>(w, *sink, i, q, expected);
-      });
+      const auto d =
+          visit_record_type(type, [&](auto tag) { return verify_type<decltype(tag)>(w, *sink, i, q, expected); });
       total.lost += d.lost;
       total.duplicated += d.duplicated;
     }
@@ -335,15 +375,24 @@ void print_retries(World& w) {
 int run_test(const Options& o) {
   const auto started = Clock::now();
   World w(false, false);
-  consent_all(w, o.citizens);
-  std::cout << "consent for " << o.citizens << " citizens stored in PostgreSQL ("
-            << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s)" << std::endl;
   auto queue = pg::WorkQueue::create(w.db, "citizens").value();
   Instances instances = start_instances(w, o, o.instances);
   if (o.faults) w.sandbox->set_faults(soak_faults());
+  // Citizens consent (tokens into PostgreSQL) and are enqueued while the instances work.
   const auto work_started = Clock::now();
-  queue->enqueue(citizens(o.citizens)).value();
-  const bool drained = drain(w, *queue, instances, o.kill ? o.citizens * 35 / 100 : 0, o.timeout);
+  std::atomic<bool> all_enqueued{false};
+  std::string consent_error;
+  std::thread consenting([&] {
+    try {
+      consent_all(w, o.citizens, [&](std::vector<std::string> batch) { queue->enqueue(batch).value(); });
+      std::cout << "  consent for " << o.citizens << " citizens stored in PostgreSQL and enqueued" << std::endl;
+    } catch (const std::exception& e) {
+      consent_error = e.what();
+    }
+    all_enqueued = true;
+  });
+  const bool drained = drain(*queue, instances, o.kill ? o.citizens * 35 / 100 : 0, o.timeout, all_enqueued);
+  consenting.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - work_started).count();
   stop_all(instances);
   w.sandbox->set_faults({});
@@ -351,13 +400,16 @@ int run_test(const Options& o) {
   std::size_t expected = 0;
   const test::Difference diff = verify(w, o, expected);
   const auto s = w.sandbox->stats();
-  std::cout << "synced " << counts.done << " citizens in " << seconds << " s (" << static_cast<double>(counts.done) / seconds
-            << " citizens/s), " << expected << " records expected; faults injected " << s.faults_injected
-            << ", notifications sent " << s.notifications_sent << " (acked " << s.notifications_acked
-            << "), forged sent " << s.forged_sent << " (accepted " << s.forged_accepted << ")\n";
+  std::cout << "consent and sync of " << counts.done << " citizens in " << seconds << " s ("
+            << static_cast<double>(counts.done) / seconds << " citizens/s), " << expected
+            << " records expected; faults injected " << s.faults_injected << ", notifications sent "
+            << s.notifications_sent << " (acked " << s.notifications_acked << "), forged sent " << s.forged_sent
+            << " (accepted " << s.forged_accepted << ")\n";
   std::printf("FIGURE scale_lost %zu records\nFIGURE scale_duplicated %zu records\n", diff.lost, diff.duplicated);
   print_retries(w);
-  const bool ok = drained && diff.none() && counts.failed == 0 && counts.done == o.citizens && s.forged_accepted == 0;
+  if (!consent_error.empty()) std::cout << "consent failed: " << consent_error << "\n";
+  const bool ok = consent_error.empty() && drained && diff.none() && counts.failed == 0 && counts.done == o.citizens &&
+                  s.forged_accepted == 0;
   std::cout << (ok ? "multi_instance: OK" : "multi_instance: FAILED") << " (total "
             << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s)" << std::endl;
   return ok ? 0 : 1;
@@ -372,10 +424,12 @@ void print_profile(test::RawSql& raw) {
   for (const auto& r : rows) std::cout << "  " << r[0] << " " << r[1] << " " << r[2] << " " << r[3] << "\n";
 }
 
-/// One throughput run with n instances on a clean slate (tokens kept).
-void bench_run(World& w, const Options& o, unsigned n) {
+/// One throughput run with n instances on a clean slate (tokens kept); a re-sync keeps the
+/// stored records, so every record arrives again unchanged (the daily re-sync case).
+void bench_run(World& w, const Options& o, unsigned n, bool resync) {
   test::RawSql raw(w.cluster.conninfo());
-  raw.query("TRUNCATE myna_records, myna_retrievals, myna_work");
+  raw.query(resync ? "TRUNCATE myna_retrievals, myna_work" : "TRUNCATE myna_records, myna_retrievals, myna_work");
+  const std::string tag = (resync ? "resync_" : "") + std::to_string(n);
   if (o.profile) raw.query("SELECT pg_stat_statements_reset()");
   auto queue = pg::WorkQueue::create(w.db, "citizens").value();
   Instances instances = start_instances(w, o, n);
@@ -383,7 +437,8 @@ void bench_run(World& w, const Options& o, unsigned n) {
   const double pg_cpu = postgres_cpu_seconds(w.cluster.directory() + "/data"), own_cpu = own_cpu_seconds();
   const auto started = Clock::now();
   queue->enqueue(citizens(o.citizens)).value();
-  const bool drained = drain(w, *queue, instances, 0, o.timeout);
+  const std::atomic<bool> all_enqueued{true};
+  const bool drained = drain(*queue, instances, 0, o.timeout, all_enqueued);
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   const double pg_used = postgres_cpu_seconds(w.cluster.directory() + "/data") - pg_cpu;
   const double sandbox_used = own_cpu_seconds() - own_cpu;
@@ -393,14 +448,16 @@ void bench_run(World& w, const Options& o, unsigned n) {
   double instance_cpu = 0;
   for (auto& p : instances) instance_cpu += p->cpu_seconds();
   const double records = std::stod(raw.scalar("SELECT count(*) FROM myna_records"));
+  const double table = std::stod(raw.scalar("SELECT pg_total_relation_size('myna_records')"));
   const double done = static_cast<double>(queue->counts().value().done);
   std::cout << "  " << n << " instance(s): " << done << " citizens, " << records << " records in " << seconds
             << " s; CPU s: postgres " << pg_used << ", instances " << instance_cpu << ", sandbox+driver "
             << sandbox_used << "; WAL " << wal / 1e6 << " MB" << (drained ? "" : " (TIMED OUT)") << "\n";
   if (o.profile) print_profile(raw);
-  std::printf("FIGURE scale_citizens_per_s_%u %.3f citizens/s\n", n, done / seconds);
-  std::printf("FIGURE scale_db_cpu_ms_per_record_%u %.3f ms\n", n, 1000 * pg_used / records);
-  std::printf("FIGURE scale_wal_bytes_per_record_%u %.0f bytes\n", n, wal / records);
+  std::printf("FIGURE scale_%scitizens_per_s_%u %.3f citizens/s\n", resync ? "resync_" : "", n, done / seconds);
+  std::printf("FIGURE scale_db_cpu_ms_per_record_%s %.3f ms\n", tag.c_str(), 1000 * pg_used / records);
+  std::printf("FIGURE scale_wal_bytes_per_record_%s %.0f bytes\n", tag.c_str(), wal / records);
+  if (!resync) std::printf("FIGURE scale_table_bytes_per_record %.0f bytes\n", table / records);
   std::fflush(stdout);
 }
 
@@ -409,7 +466,8 @@ int run_bench(const Options& o) {
   if (o.profile) test::RawSql(w.cluster.conninfo()).query("CREATE EXTENSION pg_stat_statements");
   consent_all(w, o.citizens);
   std::cout << "bench: " << o.citizens << " citizens x " << o.types << ", no faults\n";
-  for (unsigned n : o.bench) bench_run(w, o, n);
+  for (unsigned n : o.bench) bench_run(w, o, n, false);
+  bench_run(w, o, o.bench.back(), true);
   return 0;
 }
 

@@ -111,9 +111,9 @@ std::string PgCluster::conninfo() const {
 }
 
 void PgCluster::start() {
-  std::string settings = "-p " + std::to_string(port_) + " -k " + dir_ +
-                         " -c listen_addresses=127.0.0.1 -c max_connections=" +
-                         std::to_string(options_.max_connections);
+  std::string settings =
+      "-p " + std::to_string(port_) + " -k " + dir_ +
+      " -c listen_addresses=127.0.0.1 -c max_connections=" + std::to_string(options_.max_connections);
   if (options_.fast) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   if (!options_.extra_settings.empty()) settings += " " + options_.extra_settings;
   if (const char* extra = std::getenv("MYNA_PG_SETTINGS")) settings += std::string(" ") + extra;  // diagnosis
@@ -149,6 +149,7 @@ int PgCluster::run(const std::string& program, const std::vector<std::string>& a
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     if (out >= 0) ::dup2(out, 1), ::dup2(out, 2);
+    ::close_range(3, ~0U, 0);  // the server must not inherit the test's sockets
     ::execvp(ptrs[0], ptrs.data());
     ::_exit(127);
   }
@@ -172,13 +173,15 @@ std::string PgCluster::log_tail() const {
 void PgCluster::start_guardian() {
   const std::string ctl = (as_postgres_ ? "runuser -u postgres -- " : "") + shell_quoted(bin_ + "/pg_ctl");
   std::string script = "while kill -0 " + std::to_string(::getpid()) + " 2>/dev/null; do sleep 1; done; " + ctl +
-                       " -D " + shell_quoted(data_) + " -m immediate -w stop >/dev/null 2>&1; rm -rf " + shell_quoted(dir_);
+                       " -D " + shell_quoted(data_) + " -m immediate -w stop >/dev/null 2>&1; rm -rf " +
+                       shell_quoted(dir_);
   const pid_t pid = ::fork();
   if (pid < 0) return;  // no guardian: only an orphan risk
   if (pid == 0) {
     ::setsid();
     const int null = ::open("/dev/null", O_RDWR);
     if (null >= 0) ::dup2(null, 0), ::dup2(null, 1), ::dup2(null, 2);
+    ::close_range(3, ~0U, 0);
     ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

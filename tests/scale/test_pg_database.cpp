@@ -22,7 +22,8 @@ TEST_CASE("pg database: instances starting together create the schema once", "[p
   auto db = test::open_db(conninfo);
   CHECK(db->schema_version().value() == pg::Database::latest_schema_version());
   test::RawSql raw(conninfo);
-  CHECK(raw.scalar("SELECT count(*) FROM myna_schema_version") == std::to_string(pg::Database::latest_schema_version()));
+  CHECK(raw.scalar("SELECT count(*) FROM myna_schema_version") ==
+        std::to_string(pg::Database::latest_schema_version()));
   CHECK(db->migrate().ok());  // again: nothing to do
 }
 
@@ -172,7 +173,7 @@ TEST_CASE("pg work queue: leases, SKIP LOCKED claims and expiry", "[postgres][qu
     REQUIRE(held.size() == 10);
     std::this_thread::sleep_for(400ms);
     auto taken = b->claim("beta", 100, 60s).value();
-    CHECK(taken.size() == 51 - 3);  // the 10 expired leases and the 38 never claimed
+    CHECK(taken.size() == 51 - 3);                            // the 10 expired leases and the 38 never claimed
     CHECK_FALSE(a->complete(held[0].item, "alpha").value());  // lost to beta
     CHECK_FALSE(a->extend(held[1].item, "alpha", 60s).value());
     CHECK(b->extend(held[1].item, "beta", 60s).value());

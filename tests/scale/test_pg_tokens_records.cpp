@@ -57,12 +57,14 @@ TEST_CASE("pg token store: round trip, nothing in clear", "[postgres][token][sec
   CHECK_FALSE(store->load("nobody")->has_value());
 
   test::RawSql raw(conninfo);
-  const std::string dump = raw.scalar("SELECT string_agg(encode(access_token, 'escape') || "
-                                      "coalesce(encode(refresh_token, 'escape'), ''), '|') FROM myna_tokens");
+  const std::string dump = raw.scalar(
+      "SELECT string_agg(encode(access_token, 'escape') || "
+      "coalesce(encode(refresh_token, 'escape'), ''), '|') FROM myna_tokens");
   CHECK(dump.find("TOKEN") == std::string::npos);
   CHECK(raw.scalar("SELECT refresh_token IS NULL FROM myna_tokens WHERE citizen = 'citizen-2'") == "t");
   // A fresh nonce per value: saving the same token again changes the ciphertext.
-  const std::string before = raw.scalar("SELECT encode(access_token, 'hex') FROM myna_tokens WHERE citizen = 'citizen-1'");
+  const std::string before =
+      raw.scalar("SELECT encode(access_token, 'hex') FROM myna_tokens WHERE citizen = 'citizen-1'");
   REQUIRE(store->save("citizen-1", token(access, refresh)).ok());
   CHECK(raw.scalar("SELECT encode(access_token, 'hex') FROM myna_tokens WHERE citizen = 'citizen-1'") != before);
 
@@ -88,11 +90,13 @@ TEST_CASE("pg token store: wrong key, moved values and key rotation", "[postgres
 
   // A value copied to another citizen's row (or column) does not decrypt: the AAD binds it.
   test::RawSql raw(conninfo);
-  raw.query("UPDATE myna_tokens SET access_token = (SELECT access_token FROM myna_tokens WHERE citizen = 'alice') "
-            "WHERE citizen = 'bob'");
+  raw.query(
+      "UPDATE myna_tokens SET access_token = (SELECT access_token FROM myna_tokens WHERE citizen = 'alice') "
+      "WHERE citizen = 'bob'");
   CHECK_FALSE(rotated->load("bob").ok());
-  raw.query("UPDATE myna_tokens SET access_token = set_byte(access_token, 20, get_byte(access_token, 20) # 1) "
-            "WHERE citizen = 'alice'");
+  raw.query(
+      "UPDATE myna_tokens SET access_token = set_byte(access_token, 20, get_byte(access_token, 20) # 1) "
+      "WHERE citizen = 'alice'");
   CHECK_FALSE(rotated->load("alice").ok());
 }
 
@@ -144,8 +148,7 @@ void check_round_trip(pg::RecordSink& sink, const std::string& citizen, std::siz
 
 }  // namespace
 
-TEST_CASE("pg record sink: every item of every type round-trips, a retry stores nothing new",
-          "[postgres][records]") {
+TEST_CASE("pg record sink: every item of every type round-trips, a retry stores nothing new", "[postgres][records]") {
   auto sink = pg::RecordSink::create(test::open_db(test::fresh_database())).value();
   for (std::size_t index : {3u, 17u}) {
     const std::string citizen = "citizen-" + std::to_string(index);

@@ -37,9 +37,9 @@ struct DatabaseOptions {
 struct DatabaseStats {
   std::size_t open_connections = 0;  ///< connected, idle or in use
   std::size_t idle_connections = 0;
-  std::uint64_t connects = 0;        ///< successful connects (first ones and reconnects)
+  std::uint64_t connects = 0;          ///< successful connects (first ones and reconnects)
   std::uint64_t lost_connections = 0;  ///< connections found dead (server restart, network)
-  std::uint64_t statements = 0;      ///< statements sent
+  std::uint64_t statements = 0;        ///< statements sent
 };
 
 class Database {

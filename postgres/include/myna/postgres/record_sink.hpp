@@ -21,17 +21,21 @@ namespace myna::pg {
 
 /// The items that identify a record of type R. The first one is the item the service
 /// filters on (表2.6: 診療年月 for drugs and expenses, 実施年月日 for checkups).
-template <class R> struct NaturalKey;
-template <> struct NaturalKey<DrugRecord> {
+template <class R>
+struct NaturalKey;
+template <>
+struct NaturalKey<DrugRecord> {
   // 診療年月, 入外等の別, 医療機関(薬局)コード, 処方箋発行医療機関コード, 調剤日,
   // 処方箋発行日, 処方グループ番号, 診療識別等区分, 医薬品コード
   static constexpr std::array<std::uint16_t, 9> items{9, 10, 11, 13, 17, 18, 19, 20, 23};
 };
-template <> struct NaturalKey<CheckupRecord> {
+template <>
+struct NaturalKey<CheckupRecord> {
   // 実施年月日, 健診プログラムコード, 特定健診機関番号
   static constexpr std::array<std::uint16_t, 3> items{14, 15, 16};
 };
-template <> struct NaturalKey<MedicalExpenseRecord> {
+template <>
+struct NaturalKey<MedicalExpenseRecord> {
   // 診療年月, ユニークコード
   static constexpr std::array<std::uint16_t, 2> items{4, 3};
 };
@@ -57,8 +61,7 @@ class RecordSink {
   /// serialization failure or deadlock). `source` (e.g. the telegram id) is kept per row for
   /// audit. A record whose text holds a NUL character is refused (validation).
   template <class R>
-  Result<StoreReport> store(const std::string& citizen, const std::vector<R>& records,
-                            const std::string& source = "");
+  Result<StoreReport> store(const std::string& citizen, const std::vector<R>& records, const std::string& source = "");
 
   /// The citizen's stored records of type R, in filter date, identity and ordinal order.
   template <class R>
