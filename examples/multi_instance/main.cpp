@@ -29,7 +29,8 @@
 namespace {
 
 constexpr const char* kUsage = R"(usage: multi_instance [options]
-  --db CONNINFO            PostgreSQL connection string (default: $MYNA_DATABASE_URL)
+  --db CONNINFO            PostgreSQL connection string (default: $MYNA_DATABASE_URL; prefer
+                           the variable when it holds a password: arguments show in ps)
   --token-key-file FILE    64 hex characters: the key that encrypts stored tokens
                            (default: $MYNA_TOKEN_KEY holds the hex key itself)
   --api URL                the service's API base URL ({sp host})
@@ -52,7 +53,8 @@ Prints "READY <notification URL>" when it serves, "STATS ..." when it stops.
 )";
 
 struct Config {
-  std::string db, token_key_hex, api, ca, cert, key, listener_cert, listener_key;
+  myna::SecretString db, token_key_hex;  // a connection string may hold a password
+  std::string api, ca, cert, key, listener_cert, listener_key;
   std::string listen = "127.0.0.1:0", name, queue = "citizens", from = "20240101", to = "20241231";
   std::vector<myna::RecordType> types{myna::RecordType::drug, myna::RecordType::checkup, myna::RecordType::expense};
   bool refresh = false, until_empty = false;
@@ -67,11 +69,13 @@ struct Config {
   std::exit(2);
 }
 
-std::string read_key_file(const std::string& path) {
+myna::SecretString read_key_file(const std::string& path) {
   std::ifstream in(path);
   std::string hex;
   if (!std::getline(in, hex)) usage_error("cannot read the token key file " + path);
-  return hex;
+  myna::SecretString key(hex);
+  myna::wipe(hex);
+  return key;
 }
 
 std::vector<myna::RecordType> parse_types(const std::string& list) {
@@ -103,7 +107,7 @@ long number(const std::string& s) {
 }
 
 void set_option(Config& c, const std::string& a, const std::string& v) {
-  if (a == "--db") c.db = v;
+  if (a == "--db") c.db = myna::SecretString(v);
   else if (a == "--token-key-file") c.token_key_hex = read_key_file(v);
   else if (a == "--api") c.api = v;
   else if (a == "--ca") c.ca = v;
@@ -129,8 +133,8 @@ void set_option(Config& c, const std::string& a, const std::string& v) {
 
 Config parse(int argc, char** argv) {
   Config c;
-  if (const char* env = std::getenv("MYNA_DATABASE_URL")) c.db = env;
-  if (const char* env = std::getenv("MYNA_TOKEN_KEY")) c.token_key_hex = env;
+  if (const char* env = std::getenv("MYNA_DATABASE_URL")) c.db = myna::SecretString(env);
+  if (const char* env = std::getenv("MYNA_TOKEN_KEY")) c.token_key_hex = myna::SecretString(env);
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--help") std::cout << kUsage, std::exit(0);
@@ -172,12 +176,12 @@ myna::Logger make_logger(const Config& c) {
 
 myna::Result<Services> open_services(const Config& c, const myna::Logger& logger) {
   myna::pg::DatabaseOptions dbo;
-  dbo.conninfo = myna::SecretString(c.db);
+  dbo.conninfo = c.db;
   dbo.pool_size = c.pool;
   dbo.logger = logger;
   auto db = myna::pg::Database::open(dbo);
   if (!db) return std::move(db).error();
-  auto key = myna::pg::token_key_from_hex(c.token_key_hex);
+  auto key = myna::pg::token_key_from_hex(c.token_key_hex.reveal());
   if (!key) return std::move(key).error();
   myna::pg::TokenStoreOptions tso;
   tso.key = std::move(*key);

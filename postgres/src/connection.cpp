@@ -94,9 +94,11 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectSettings& sett
     return Error(ErrorCategory::storage, "cannot connect to the database: " + connect_failure_text(raw) +
                                              "; check that the server runs and the connection settings");
   const long idle_ms = std::max(60000L, settings.statement_timeout_ms * 3);
+  // bytea_output: the token store reads bytea in hex whatever the server's default.
   auto set = c->exec("setting the session's timeouts",
                      "SELECT set_config('statement_timeout', $1, false), "
-                     "set_config('idle_in_transaction_session_timeout', $2, false)",
+                     "set_config('idle_in_transaction_session_timeout', $2, false), "
+                     "set_config('bytea_output', 'hex', false)",
                      {Param::integer(settings.statement_timeout_ms), Param::integer(idle_ms)});
   if (!set) return std::move(set).error();
   return c;

@@ -372,25 +372,37 @@ void print_retries(World& w) {
     std::cout << "  " << row[0] << " x " << row[1] << " after: " << row[2] << "\n";
 }
 
+/// Consent (tokens into PostgreSQL) and enqueueing in the background, while the instances
+/// work; `done` turns true at the end, `error` says why it failed.
+std::thread consent_in_background(World& w, const Options& o, pg::WorkQueue& queue, std::atomic<bool>& done,
+                                  std::string& error) {
+  return std::thread([&w, &o, &queue, &done, &error] {
+    try {
+      consent_all(w, o.citizens, [&](std::vector<std::string> batch) { queue.enqueue(batch).value(); });
+      std::cout << "  consent for " << o.citizens << " citizens stored in PostgreSQL and enqueued" << std::endl;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    done = true;
+  });
+}
+
+void print_sandbox_stats(const sandbox::SandboxStats& s) {
+  std::cout << "sandbox: " << s.faults_injected << " faults injected, " << s.notifications_sent
+            << " notifications sent (" << s.notifications_acked << " acked), " << s.forged_sent
+            << " forged sent (" << s.forged_accepted << " accepted)\n";
+}
+
 int run_test(const Options& o) {
   const auto started = Clock::now();
   World w(false, false);
   auto queue = pg::WorkQueue::create(w.db, "citizens").value();
   Instances instances = start_instances(w, o, o.instances);
   if (o.faults) w.sandbox->set_faults(soak_faults());
-  // Citizens consent (tokens into PostgreSQL) and are enqueued while the instances work.
   const auto work_started = Clock::now();
   std::atomic<bool> all_enqueued{false};
   std::string consent_error;
-  std::thread consenting([&] {
-    try {
-      consent_all(w, o.citizens, [&](std::vector<std::string> batch) { queue->enqueue(batch).value(); });
-      std::cout << "  consent for " << o.citizens << " citizens stored in PostgreSQL and enqueued" << std::endl;
-    } catch (const std::exception& e) {
-      consent_error = e.what();
-    }
-    all_enqueued = true;
-  });
+  std::thread consenting = consent_in_background(w, o, *queue, all_enqueued, consent_error);
   const bool drained = drain(*queue, instances, o.kill ? o.citizens * 35 / 100 : 0, o.timeout, all_enqueued);
   consenting.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - work_started).count();
@@ -399,17 +411,14 @@ int run_test(const Options& o) {
   const auto counts = queue->counts().value();
   std::size_t expected = 0;
   const test::Difference diff = verify(w, o, expected);
-  const auto s = w.sandbox->stats();
-  std::cout << "consent and sync of " << counts.done << " citizens in " << seconds << " s ("
-            << static_cast<double>(counts.done) / seconds << " citizens/s), " << expected
-            << " records expected; faults injected " << s.faults_injected << ", notifications sent "
-            << s.notifications_sent << " (acked " << s.notifications_acked << "), forged sent " << s.forged_sent
-            << " (accepted " << s.forged_accepted << ")\n";
+  std::cout << counts.done << " citizens consented and synced in " << seconds << " s, " << expected
+            << " records expected\n";
+  print_sandbox_stats(w.sandbox->stats());
   std::printf("FIGURE scale_lost %zu records\nFIGURE scale_duplicated %zu records\n", diff.lost, diff.duplicated);
   print_retries(w);
   if (!consent_error.empty()) std::cout << "consent failed: " << consent_error << "\n";
   const bool ok = consent_error.empty() && drained && diff.none() && counts.failed == 0 && counts.done == o.citizens &&
-                  s.forged_accepted == 0;
+                  w.sandbox->stats().forged_accepted == 0;
   std::cout << (ok ? "multi_instance: OK" : "multi_instance: FAILED") << " (total "
             << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s)" << std::endl;
   return ok ? 0 : 1;
