@@ -103,6 +103,14 @@ void set(R& r, int item, const std::string& text) {
   if (f && !text.empty()) (void)assign_wire_text(*f, f->of(r), text);
 }
 
+// Sets one of `count` consecutive items, chosen at random. The value is drawn first: every
+// draw is its own statement, so the data does not depend on the compiler's argument order.
+template <class R>
+void set_one_of(R& r, int first_item, std::size_t count, const std::string& value, Rng& rng) {
+  int item = first_item + static_cast<int>(rng.below(count));
+  set(r, item, value);
+}
+
 // Leaves a few items out of some records, so every item is also seen absent.
 template <class R>
 void drop_some(R& r, Rng& rng, double p) {
@@ -173,7 +181,8 @@ Citizen Generator::citizen(std::size_t index) const {
     c.name_other = Text(std::string(alt.kanji) + " " + given.kanji);
     c.kana_name_other = Text(std::string(alt.kana) + " " + given.kana);
   }
-  c.birth_date = Date::make(rng.between(1938, 2005), rng.between(1, 12), rng.between(1, 28)).value();
+  int day = rng.between(1, 28), month = rng.between(1, 12), year = rng.between(1938, 2005);
+  c.birth_date = Date::make(year, month, day).value();
   c.sex = male ? "1" : "2";
   std::size_t ins = rng.below(kInsurers.size());
   c.insurer_number = InsurerNumber::parse(kInsurerNumbers[ins]).value();
@@ -276,7 +285,7 @@ std::vector<Dated<CheckupRecord>> Generator::checkups(std::size_t index) const {
     int bmi_tenths = static_cast<int>(bmi * 10 + 0.5);
     set(r, 20, decimal_text(rng, bmi_tenths, bmi_tenths, 1));
     if (rng.chance(0.1)) set(r, 21, decimal_text(rng, 500, 1800, 1));
-    set(r, 22 + static_cast<int>(rng.below(3)), decimal_text(rng, 650, 1050, 1));  // one 腹囲 form
+    set_one_of(r, 22, 3, decimal_text(rng, 650, 1050, 1), rng);  // one 腹囲 form
     for (int item : {25, 27, 29}) {
       bool noteworthy = rng.chance(0.25);
       set(r, item, noteworthy ? "1" : "2");
@@ -286,24 +295,24 @@ std::vector<Dated<CheckupRecord>> Generator::checkups(std::size_t index) const {
     set(r, bp, std::to_string(rng.between(100, 160)));
     set(r, bp + 3, std::to_string(rng.between(60, 100)));
     set(r, 37, rng.pick(std::array<const char*, 3>{{"2", "3", "4"}}));
-    set(r, 38 + static_cast<int>(rng.below(3)), std::to_string(rng.between(40, 300)));   // 中性脂肪
-    set(r, 41 + static_cast<int>(rng.below(3)), std::to_string(rng.between(30, 100)));   // HDL
-    set(r, 44 + static_cast<int>(rng.below(4)), std::to_string(rng.between(60, 200)));   // LDL
+    set_one_of(r, 38, 3, std::to_string(rng.between(40, 300)), rng);   // 中性脂肪
+    set_one_of(r, 41, 3, std::to_string(rng.between(30, 100)), rng);   // HDL
+    set_one_of(r, 44, 4, std::to_string(rng.between(60, 200)), rng);   // LDL
     if (rng.chance(0.3)) set(r, 48, std::to_string(rng.between(80, 230)));
-    set(r, 49 + static_cast<int>(rng.below(2)), std::to_string(rng.between(10, 60)));    // AST
-    set(r, 51 + static_cast<int>(rng.below(2)), std::to_string(rng.between(5, 70)));     // ALT
-    set(r, 53 + static_cast<int>(rng.below(2)), std::to_string(rng.between(10, 120)));   // γ-GT
+    set_one_of(r, 49, 2, std::to_string(rng.between(10, 60)), rng);    // AST
+    set_one_of(r, 51, 2, std::to_string(rng.between(5, 70)), rng);     // ALT
+    set_one_of(r, 53, 2, std::to_string(rng.between(10, 120)), rng);   // γ-GT
     if (rng.chance(0.4)) {
-      set(r, 55 + static_cast<int>(rng.below(2)), "0." + std::to_string(rng.between(50, 99)));
+      set_one_of(r, 55, 2, "0." + std::to_string(rng.between(50, 99)), rng);
       set(r, 57, "1");
       set(r, 58, "血圧高値のため");
       set(r, 59, decimal_text(rng, 450, 1000, 1));
     }
-    if (rng.chance(0.6)) set(r, 60 + static_cast<int>(rng.below(4)), std::to_string(rng.between(75, 140)));
-    else set(r, 64 + static_cast<int>(rng.below(4)), std::to_string(rng.between(80, 200)));
-    set(r, 68 + static_cast<int>(rng.below(4)), decimal_text(rng, 48, 80, 1));          // HbA1c
-    set(r, 72 + static_cast<int>(rng.below(2)), rng.chance(0.9) ? "1" : "2");            // 尿糖
-    set(r, 74 + static_cast<int>(rng.below(2)), rng.chance(0.85) ? "1" : "3");           // 尿蛋白
+    if (rng.chance(0.6)) set_one_of(r, 60, 4, std::to_string(rng.between(75, 140)), rng);
+    else set_one_of(r, 64, 4, std::to_string(rng.between(80, 200)), rng);
+    set_one_of(r, 68, 4, decimal_text(rng, 48, 80, 1), rng);          // HbA1c
+    set_one_of(r, 72, 2, rng.chance(0.9) ? "1" : "2", rng);            // 尿糖
+    set_one_of(r, 74, 2, rng.chance(0.85) ? "1" : "3", rng);           // 尿蛋白
     if (rng.chance(0.3)) {
       set(r, 76, decimal_text(rng, 350, 480, 1));
       set(r, 77, decimal_text(rng, 110, 170, 1));
