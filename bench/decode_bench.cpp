@@ -80,7 +80,7 @@ std::vector<Method<R>> all_methods(const Profile& profile) {
                  return r.ok();
                }});
   m.push_back({"decode_stream", [&profile](const std::string& body, ResultTelegram<R>& out) {
-                 SliceSource source(body, 64 * 1024);
+                 SliceSource source(body, 256 * 1024);
                  RecordCallback<R> keep = [&out](R&& r) { return out.records.push_back(std::move(r)), Status(); };
                  return codec::decode_result<R>(source, profile, keep, out.header).ok();
                }});
