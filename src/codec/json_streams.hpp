@@ -86,6 +86,8 @@ class ByteCursor {
   }
 
   std::uint64_t offset() const noexcept { return offset_of(p_); }
+  /// Size of the current chunk (the whole body for a buffer).
+  std::size_t chunk_size() const noexcept { return static_cast<std::size_t>(end_ - begin_); }
   /// Absolute offset of a position inside the current chunk.
   std::uint64_t offset_of(const char* position) const noexcept {
     return consumed_before_ + static_cast<std::uint64_t>(position - begin_);
@@ -103,18 +105,20 @@ class ByteCursor {
 };
 
 /// Bounds one value (string, number, key) on bounded memory: the parser would otherwise
-/// buffer a huge value whole. Streams charge whole chunks read since the last parser event
-/// (reset by the handlers); handlers also check each value's length, which is exact for a
-/// body held in one buffer.
+/// buffer a huge value whole. Streams charge each chunk they have read through since the last
+/// parser event (reset by the handlers), except the chunk that event happened in: the count
+/// runs at most two chunks short of the value's length and never over it, so a chunk larger
+/// than the limit that holds small values is fine. Handlers also check each value's length,
+/// which is exact for a body held in one buffer.
 struct ValueBudget {
   std::size_t limit;
   std::size_t used = 0;
   bool reset_pending = false;
   bool exceeded = false;
   void reset() noexcept { reset_pending = true; }
-  /// Charges a chunk; false when the current value is over the limit.
+  /// Charges a chunk read through; false when the current value is over the limit.
   bool charge(std::size_t bytes) noexcept {
-    used = reset_pending ? bytes : used + bytes;
+    used = reset_pending ? 0 : used + bytes;
     reset_pending = false;
     if (used > limit) exceeded = true;
     return !exceeded;
@@ -159,8 +163,9 @@ class OuterStream {
 
  private:
   bool refill() {
+    const std::size_t read = c_.chunk_size();
     if (!c_.refill()) return false;
-    if (budget_.charge(static_cast<std::size_t>(c_.end_ - c_.p_))) return true;
+    if (budget_.charge(read)) return true;
     c_.p_ = c_.end_;  // stop here: the value is too long
     return false;
   }
@@ -215,10 +220,11 @@ class PayloadStream {
   bool more() {
     if (p_ != end_) return true;
     c_.p_ = p_;
+    const std::size_t read = c_.chunk_size();
     if (!c_.refill()) return false;
     p_ = c_.p_;
     end_ = c_.end_;
-    if (budget_.charge(static_cast<std::size_t>(end_ - p_))) return true;
+    if (budget_.charge(read)) return true;
     p_ = end_;
     stop(End::too_long);
     return false;

@@ -23,6 +23,7 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
   if (handler.error()) return *handler.error();
+  if (stream.end() == PayloadStream::End::too_long && !cursor.source_error()) return handler.too_long_error();
   if (!ok || stream.end() != PayloadStream::End::closed) {
     Error e = payload_syntax_error(ok ? "unexpected NUL character" : rapidjson::GetParseError_En(ok.Code()),
                                    ok ? stream.Tell() : ok.Offset(), stream.end(), cursor, profile.max_value_bytes);

@@ -89,6 +89,18 @@ class PayloadHandler {
   /// The item being decoded when a syntax error stopped the parser (-1 if none).
   int current_field() const noexcept { return field_; }
   bool in_record() const noexcept { return level_ == Level::record || level_ == Level::value; }
+  /// The error of a value over max_value_bytes here: from the handler's own length check,
+  /// or from a stream's budget that stopped the value before it was whole.
+  Error too_long_error() const {
+    std::string what = value_too_long_message(profile_.max_value_bytes);
+    if (record_index_ < 0) return Error(ErrorCategory::decode, "payload: " + what).with_location(location());
+    std::string where = std::string(japanese_name(RecordTraits<R>::type)) + " record #" + std::to_string(record_index_);
+    if (in_record() && field_ >= 0) {
+      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+      where += ", item " + std::to_string(info.number) + " " + std::string(info.ja);
+    }
+    return Error(ErrorCategory::decode, where + ": " + what).with_location(location());
+  }
 
  private:
   enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
@@ -277,16 +289,8 @@ class PayloadHandler {
                  .with_location(location());
     return false;
   }
-  // Same text as the streaming path reports (payload.cpp, parse_payload).
   bool fail_too_long() {
-    std::string msg = value_too_long_message(profile_.max_value_bytes);
-    if (record_index_ < 0) return fail_shape(msg);
-    std::string where = std::string(japanese_name(RecordTraits<R>::type)) + " record #" + std::to_string(record_index_);
-    if (in_record() && field_ >= 0) {
-      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
-      where += ", item " + std::to_string(info.number) + " " + std::string(info.ja);
-    }
-    error_ = Error(ErrorCategory::decode, where + ": " + msg).with_location(location());
+    error_ = too_long_error();
     return false;
   }
 

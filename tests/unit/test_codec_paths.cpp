@@ -50,9 +50,13 @@ void check_agree(const std::string& body, std::size_t chunk = 3) {
     CHECK(a.error->message() == b.error->message());
     REQUIRE(a.error->location().has_value() == b.error->location().has_value());
     if (!a.error->location()) return;
-    CHECK(a.error->location()->record_index == b.error->location()->record_index);
-    CHECK(a.error->location()->item_number == b.error->location()->item_number);
-    CHECK(a.error->location()->envelope_field == b.error->location()->envelope_field);
+    const DecodeLocation &x = *a.error->location(), &y = *b.error->location();
+    CHECK(x.record_type == y.record_type);
+    CHECK(x.record_index == y.record_index);
+    CHECK(x.item_number == y.item_number);
+    CHECK(x.item_name == y.item_name);
+    CHECK(x.envelope_field == y.envelope_field);
+    CHECK(x.byte_offset == y.byte_offset);
     return;
   }
   CHECK(a.header == b.header);
@@ -168,6 +172,30 @@ TEMPLATE_TEST_CASE("buffer and streaming decoders agree on damaged telegrams", "
     INFO("mutation " << i << " at " << at);
     check_agree<TestType>(damaged);
   }
+}
+
+TEST_CASE("the streaming decoder takes chunks larger than max_value_bytes", "[codec][paths]") {
+  std::vector<DrugRecord> records;
+  for (int i = 0; i < 200; ++i) records.push_back(test::filled<DrugRecord>(i));
+  const std::string body = codec::encode_result(header(), records, Profile{});
+  REQUIRE(body.size() > 3 * Profile{}.max_value_bytes);
+  for (std::size_t chunk : {Profile{}.max_value_bytes + 1, 3 * Profile{}.max_value_bytes, body.size()}) {
+    INFO("chunk " << chunk);
+    Outcome<DrugRecord> out = streamed<DrugRecord>(body, chunk);
+    REQUIRE_FALSE(out.error.has_value());
+    CHECK(out.records.size() == records.size());
+  }
+  // A value over the limit is still refused, whatever the chunk size.
+  DrugRecord big;
+  big.name = Text(std::string(Profile{}.max_value_bytes + 1, 'x'));
+  const std::string too_long = codec::encode_result(header(), std::vector<DrugRecord>{big}, Profile{});
+  for (std::size_t chunk : {1u, 4096u, 100000u, 1000000u}) {
+    INFO("chunk " << chunk);
+    Outcome<DrugRecord> out = streamed<DrugRecord>(too_long, chunk);
+    REQUIRE(out.error.has_value());
+    CHECK(out.error->message().find("limit") != std::string::npos);
+  }
+  check_agree<DrugRecord>(too_long, 1);
 }
 
 TEST_CASE("word scan finds the first quote, backslash or control byte", "[codec][paths]") {
