@@ -6,14 +6,11 @@
 
 #include "codec/envelope_parser.hpp"
 #include "codec/payload_decoder.hpp"
-#include "codec/insitu_text.hpp"
+#include "codec/payload_window.hpp"
 #include "codec/wire_text.hpp"
 
 namespace myna::codec {
 namespace detail {
-
-// Recursive parsing is safe: PayloadHandler refuses nesting beyond profile.max_depth first.
-constexpr unsigned kPayloadFlags = rapidjson::kParseNumbersAsStringsFlag;
 
 // Runs the inner parser over the embedded string; the cursor is just after its opening quote.
 template <class R, class Sink>
@@ -50,25 +47,13 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
 // streaming path", which then reports the error: one source of error texts and locations.
 Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode failed"); }
 
-// Parses a payload document in place (RapidJSON in-situ).
-template <class R, class Sink>
-Status parse_in_place(InsituText& text, const Profile& profile, Sink& sink) {
-  InsituTextStream stream(text);
-  ValueBudget budget{profile.max_value_bytes};  // values are whole: the handler checks lengths
-  PayloadHandler<R, Sink> handler(profile, sink, budget);
-  rapidjson::Reader reader;
-  rapidjson::ParseResult ok = reader.Parse<kPayloadFlags | rapidjson::kParseInsituFlag>(stream, handler);
-  if (!ok || stream.Tell() != text.size()) return in_place_failed();  // also: a NUL inside the text
-  return {};
-}
-
-// The embedded string of a body held whole: unescaped once, then parsed in place.
+// The embedded string of a body held whole: unescaped window by window and parsed in place.
 template <class R, class Sink>
 Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, Sink& sink) {
-  InsituText text;
-  if (!text.unescape(cursor.p_, cursor.end_)) return in_place_failed();
-  if (auto st = parse_in_place<R>(text, profile, sink); !st) return st;
-  cursor.p_ = text.after();
+  PayloadWindow window(cursor.p_, cursor.end_, profile.max_value_bytes);
+  if (!window.fill()) return in_place_failed();
+  if (!parse_in_place<R>(window, profile, sink)) return in_place_failed();
+  cursor.p_ = window.after();
   return {};
 }
 
@@ -214,10 +199,9 @@ Status decode_result(ByteSource& body, const Profile& profile, const RecordCallb
 template <class R>
 Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile) {
   std::vector<R> fast;  // in place first; the streaming path below reports errors
-  detail::InsituText text;
-  text.copy(payload);
+  detail::PayloadWindow window(payload);
   detail::VectorSink<R> fast_sink{fast};
-  if (detail::parse_in_place<R>(text, profile, fast_sink)) return fast;
+  if (detail::parse_in_place<R>(window, profile, fast_sink)) return fast;
   // Present the bare document as the body of a JSON string: quote-free, escape-free text is
   // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
   std::string quoted;
