@@ -23,7 +23,10 @@ class PayloadWindow {
   /// The body of the embedded JSON string, from raw (after its opening quote) to end. A string
   /// longer than max_string does not fit: the window declines (the payload would fail anyway).
   PayloadWindow(const char* raw, const char* end, std::size_t max_string, std::size_t window = kWindow)
-      : p_(raw), end_(end), window_(window), capacity_(window + max_string + 64) {
+      : p_(raw),
+        end_(end),
+        window_(window),
+        capacity_(std::min(window + max_string + 64, static_cast<std::size_t>(end - raw))) {
     buf_.reset(new char[capacity_ + kPadding]);
   }
   /// A bare payload document: one window holding all of it.
