@@ -18,6 +18,45 @@
 
 namespace myna::codec::detail {
 
+/// Bytes a JSON string body holds as they are: not '"', not '\\', not a control character.
+inline constexpr auto kPlainStringByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 256; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+/// Value of a hexadecimal digit, -1 for any other character.
+inline int hex_digit(char h) noexcept {
+  if (h >= '0' && h <= '9') return h - '0';
+  if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+  if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+  return -1;
+}
+
+/// Writes the UTF-8 encoding of a code point (< 0x110000); returns its length (1-4).
+inline std::uint8_t encode_utf8(unsigned cp, char* out) noexcept {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
 /// Raw bytes of the body, from one buffer or pulled from a ByteSource.
 class ByteCursor {
  public:
@@ -47,6 +86,8 @@ class ByteCursor {
   }
 
   std::uint64_t offset() const noexcept { return offset_of(p_); }
+  /// Size of the current chunk (the whole body for a buffer).
+  std::size_t chunk_size() const noexcept { return static_cast<std::size_t>(end_ - begin_); }
   /// Absolute offset of a position inside the current chunk.
   std::uint64_t offset_of(const char* position) const noexcept {
     return consumed_before_ + static_cast<std::uint64_t>(position - begin_);
@@ -64,18 +105,20 @@ class ByteCursor {
 };
 
 /// Bounds one value (string, number, key) on bounded memory: the parser would otherwise
-/// buffer a huge value whole. Streams charge whole chunks read since the last parser event
-/// (reset by the handlers); handlers also check each value's length, which is exact for a
-/// body held in one buffer.
+/// buffer a huge value whole. Streams charge each chunk they have read through since the last
+/// parser event (reset by the handlers), except the chunk that event happened in: the count
+/// runs at most two chunks short of the value's length and never over it, so a chunk larger
+/// than the limit that holds small values is fine. Handlers also check each value's length,
+/// which is exact for a body held in one buffer.
 struct ValueBudget {
   std::size_t limit;
   std::size_t used = 0;
   bool reset_pending = false;
   bool exceeded = false;
   void reset() noexcept { reset_pending = true; }
-  /// Charges a chunk; false when the current value is over the limit.
+  /// Charges a chunk read through; false when the current value is over the limit.
   bool charge(std::size_t bytes) noexcept {
-    used = reset_pending ? bytes : used + bytes;
+    used = reset_pending ? 0 : used + bytes;
     reset_pending = false;
     if (used > limit) exceeded = true;
     return !exceeded;
@@ -120,8 +163,9 @@ class OuterStream {
 
  private:
   bool refill() {
+    const std::size_t read = c_.chunk_size();
     if (!c_.refill()) return false;
-    if (budget_.charge(static_cast<std::size_t>(c_.end_ - c_.p_))) return true;
+    if (budget_.charge(read)) return true;
     c_.p_ = c_.end_;  // stop here: the value is too long
     return false;
   }
@@ -149,7 +193,7 @@ class PayloadStream {
     const Ch ch = cur_;
     if (ch == '\0') return ch;
     // Fast path: a plain byte of the string body (no escape, no quote, no control character).
-    if (p_ != end_ && pending_pos_ == pending_len_ && kPlain[static_cast<unsigned char>(*p_)]) {
+    if (p_ != end_ && pending_pos_ == pending_len_ && kPlainStringByte[static_cast<unsigned char>(*p_)]) {
       cur_ = *p_++;
       return ch;
     }
@@ -176,10 +220,11 @@ class PayloadStream {
   bool more() {
     if (p_ != end_) return true;
     c_.p_ = p_;
+    const std::size_t read = c_.chunk_size();
     if (!c_.refill()) return false;
     p_ = c_.p_;
     end_ = c_.end_;
-    if (budget_.charge(static_cast<std::size_t>(end_ - p_))) return true;
+    if (budget_.charge(read)) return true;
     p_ = end_;
     stop(End::too_long);
     return false;
@@ -225,12 +270,9 @@ class PayloadStream {
     int v = 0;
     for (int i = 0; i < 4; ++i) {
       if (p_ == end_ && !more()) return -1;
-      const char h = *p_++;
-      v <<= 4;
-      if (h >= '0' && h <= '9') v |= h - '0';
-      else if (h >= 'a' && h <= 'f') v |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') v |= h - 'A' + 10;
-      else return -1;
+      const int digit = hex_digit(*p_++);
+      if (digit < 0) return -1;
+      v = v << 4 | digit;
     }
     return v;
   }
@@ -253,22 +295,8 @@ class PayloadStream {
   }
 
   void encode_utf8(unsigned cp) {
-    pending_len_ = pending_pos_ = 0;
-    if (cp < 0x80) {
-      pending_[pending_len_++] = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      pending_[pending_len_++] = static_cast<char>(0xC0 | (cp >> 6));
-      pending_[pending_len_++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      pending_[pending_len_++] = static_cast<char>(0xE0 | (cp >> 12));
-      pending_[pending_len_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      pending_[pending_len_++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      pending_[pending_len_++] = static_cast<char>(0xF0 | (cp >> 18));
-      pending_[pending_len_++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      pending_[pending_len_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      pending_[pending_len_++] = static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    pending_len_ = detail::encode_utf8(cp, pending_);
+    pending_pos_ = 0;
     cur_ = pending_[pending_pos_++];
   }
 
@@ -280,12 +308,6 @@ class PayloadStream {
   End end_state_ = End::none;
   char pending_[4] = {};
   std::uint8_t pending_len_ = 0, pending_pos_ = 0;
-
-  static constexpr auto kPlain = [] {
-    std::array<bool, 256> plain{};
-    for (int c = 0x20; c < 256; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
-    return plain;
-  }();
 };
 
 }  // namespace myna::codec::detail

@@ -57,7 +57,7 @@ class KeyIndex {
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& slot = slots_[i];
       if (slot.index < 0) return -1;
-      if (slot.hash == h && slot.key.size() == n && slot.key.compare(0, n, s, n) == 0) return slot.index;
+      if (slot.hash == h && slot.key.size() == n && std::memcmp(slot.key.data(), s, n) == 0) return slot.index;
     }
   }
 

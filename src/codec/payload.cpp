@@ -6,13 +6,11 @@
 
 #include "codec/envelope_parser.hpp"
 #include "codec/payload_decoder.hpp"
+#include "codec/payload_window.hpp"
 #include "codec/wire_text.hpp"
 
 namespace myna::codec {
 namespace detail {
-
-// Recursive parsing is safe: PayloadHandler refuses nesting beyond profile.max_depth first.
-constexpr unsigned kPayloadFlags = rapidjson::kParseNumbersAsStringsFlag;
 
 // Runs the inner parser over the embedded string; the cursor is just after its opening quote.
 template <class R, class Sink>
@@ -22,6 +20,7 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
   if (handler.error()) return *handler.error();
+  if (stream.end() == PayloadStream::End::too_long && !cursor.source_error()) return handler.too_long_error();
   if (!ok || stream.end() != PayloadStream::End::closed) {
     Error e = payload_syntax_error(ok ? "unexpected NUL character" : rapidjson::GetParseError_En(ok.Code()),
                                    ok ? stream.Tell() : ok.Offset(), stream.end(), cursor, profile.max_value_bytes);
@@ -44,9 +43,29 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
   return {};
 }
 
+// The buffer decoder's fast path. Any failure here only means "decode again on the
+// streaming path", which then reports the error: one source of error texts and locations.
+Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode failed"); }
+
+// The embedded string of a body held whole: unescaped window by window and parsed in place.
 template <class R, class Sink>
-Status decode_body(ByteCursor& cursor, const Profile& profile, Sink& sink, CommonHeader& header) {
-  PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) { return parse_payload<R>(c, b, profile, sink); };
+Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, Sink& sink) {
+  PayloadWindow window(cursor.p_, cursor.end_, profile.max_value_bytes);
+  if (!window.fill()) return in_place_failed();
+  if (!parse_in_place<R>(window, profile, sink)) return in_place_failed();
+  cursor.p_ = window.after();
+  return {};
+}
+
+enum class PayloadPath : bool { streaming, in_place };
+
+template <class R, class Sink>
+Status decode_body(ByteCursor& cursor, const Profile& profile, Sink& sink, CommonHeader& header,
+                   PayloadPath path = PayloadPath::streaming) {
+  PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) {
+    return path == PayloadPath::in_place ? parse_payload_in_place<R>(c, profile, sink)
+                                         : parse_payload<R>(c, b, profile, sink);
+  };
   Envelope env;
   Status st = parse_envelope(cursor, profile, env, &parser);
   header = std::move(env.header);
@@ -149,13 +168,24 @@ class PayloadWriter {
 
 }  // namespace detail
 
+namespace detail {
+template <class R>
+Result<ResultTelegram<R>> decode_buffer(std::string_view body, const Profile& profile, PayloadPath path) {
+  ResultTelegram<R> result;
+  ByteCursor cursor(body);
+  VectorSink<R> sink{result.records};
+  if (auto st = decode_body<R>(cursor, profile, sink, result.header, path); !st) return std::move(st).error();
+  return result;
+}
+}  // namespace detail
+
+// The in-place path accepts exactly what the streaming path accepts and yields the same
+// records; whatever it fails on is decoded again on the streaming path for the error.
 template <class R>
 Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile) {
-  ResultTelegram<R> result;
-  detail::ByteCursor cursor(body);
-  detail::VectorSink<R> sink{result.records};
-  if (auto st = detail::decode_body<R>(cursor, profile, sink, result.header); !st) return std::move(st).error();
-  return result;
+  auto fast = detail::decode_buffer<R>(body, profile, detail::PayloadPath::in_place);
+  if (fast) return fast;
+  return detail::decode_buffer<R>(body, profile, detail::PayloadPath::streaming);
 }
 
 template <class R>
@@ -168,6 +198,10 @@ Status decode_result(ByteSource& body, const Profile& profile, const RecordCallb
 
 template <class R>
 Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile) {
+  std::vector<R> fast;  // in place first; the streaming path below reports errors
+  detail::PayloadWindow window(payload);
+  detail::VectorSink<R> fast_sink{fast};
+  if (detail::parse_in_place<R>(window, profile, fast_sink)) return fast;
   // Present the bare document as the body of a JSON string: quote-free, escape-free text is
   // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
   std::string quoted;

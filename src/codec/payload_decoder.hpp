@@ -5,6 +5,7 @@
 // other information types are skipped.
 #pragma once
 
+#include <array>
 #include <bitset>
 #include <cstring>
 #include <string>
@@ -41,6 +42,39 @@ class TextInterner {
 
 const KeyIndex& key_index(RecordType type, const Profile& profile);
 
+// Numbers arrive as their exact text. Recursive parsing is safe: PayloadHandler refuses
+// nesting beyond profile.max_depth first.
+constexpr unsigned kPayloadFlags = rapidjson::kParseNumbersAsStringsFlag;
+
+/// Finds the catalog row of a record key. The records of a payload list their items in much
+/// the same order, so the item that followed the previous one last time is tried first (one
+/// comparison); the hash index is the fallback and updates the guess.
+template <class R>
+class RecordKeys {
+ public:
+  explicit RecordKeys(const KeyIndex& index) : index_(index) { next_.fill(-1); }
+
+  void start_record() noexcept { previous_ = 0; }
+
+  /// Catalog index of an exact (not width-folded) key, or -1.
+  int find(const char* s, std::size_t n) noexcept {
+    int& guess = next_[previous_];
+    const int found = guess >= 0 && is_key(guess, s, n) ? guess : index_.find(s, n);
+    if (found >= 0) guess = found, previous_ = static_cast<std::size_t>(found) + 1;
+    return found;
+  }
+
+ private:
+  static bool is_key(int field, const char* s, std::size_t n) noexcept {
+    const std::string_view key = RecordTraits<R>::catalog[static_cast<std::size_t>(field)].ja;
+    return key.size() == n && std::memcmp(key.data(), s, n) == 0;
+  }
+
+  const KeyIndex& index_;
+  std::array<int, RecordTraits<R>::catalog.size() + 1> next_;  // [0]: record start, [i + 1]: after item i
+  std::size_t previous_ = 0;
+};
+
 template <class R, class Sink>
 class PayloadHandler {
   using rapidjson_size = rapidjson::SizeType;
@@ -50,7 +84,8 @@ class PayloadHandler {
       : profile_(profile),
         sink_(sink),
         budget_(budget),
-        keys_(key_index(RecordTraits<R>::type, profile)),
+        index_(key_index(RecordTraits<R>::type, profile)),
+        keys_(index_),
         type_key_(profile.payload_key(RecordTraits<R>::type)) {}
 
   // ---- RapidJSON handler interface
@@ -89,6 +124,18 @@ class PayloadHandler {
   /// The item being decoded when a syntax error stopped the parser (-1 if none).
   int current_field() const noexcept { return field_; }
   bool in_record() const noexcept { return level_ == Level::record || level_ == Level::value; }
+  /// The error of a value over max_value_bytes here: from the handler's own length check,
+  /// or from a stream's budget that stopped the value before it was whole.
+  Error too_long_error() const {
+    std::string what = value_too_long_message(profile_.max_value_bytes);
+    if (record_index_ < 0) return Error(ErrorCategory::decode, "payload: " + what).with_location(location());
+    std::string where = std::string(japanese_name(RecordTraits<R>::type)) + " record #" + std::to_string(record_index_);
+    if (in_record() && field_ >= 0) {
+      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
+      where += ", item " + std::to_string(info.number) + " " + std::string(info.ja);
+    }
+    return Error(ErrorCategory::decode, where + ": " + what).with_location(location());
+  }
 
  private:
   enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
@@ -163,6 +210,7 @@ class PayloadHandler {
     ++record_index_;
     level_ = Level::record;
     seen_.reset();
+    keys_.start_record();
     return true;
   }
 
@@ -180,7 +228,7 @@ class PayloadHandler {
 
   bool record_key(const char* s, std::size_t n) {
     int index = keys_.find(s, n);
-    if (index < 0) index = keys_.find_folded(std::string_view(s, n));
+    if (index < 0) index = index_.find_folded(std::string_view(s, n));
     if (index < 0) {  // unknown item: ignored
       field_ = -1;
       level_ = Level::value;
@@ -190,8 +238,8 @@ class PayloadHandler {
     field_ = index;
     skip_unknown_ = false;
     level_ = Level::value;
-    if (seen_.test(static_cast<std::size_t>(index))) return fail_item("appears twice in the record");
-    seen_.set(static_cast<std::size_t>(index));
+    if (seen_[static_cast<std::size_t>(index)]) return fail_item("appears twice in the record");
+    seen_[static_cast<std::size_t>(index)] = true;
     return true;
   }
 
@@ -232,7 +280,8 @@ class PayloadHandler {
       return true;
     }
     if (n == 0 && profile_.empty_is_absent) return true;
-    Status st = assign_wire_text(info, ref, std::string_view(s, n));
+    if (try_assign_wire_text(info, ref, std::string_view(s, n))) return true;
+    Status st = assign_wire_text(info, ref, std::string_view(s, n));  // says why
     if (!st) return fail_item(st.error().message());
     return true;
   }
@@ -277,16 +326,8 @@ class PayloadHandler {
                  .with_location(location());
     return false;
   }
-  // Same text as the streaming path reports (payload.cpp, parse_payload).
   bool fail_too_long() {
-    std::string msg = value_too_long_message(profile_.max_value_bytes);
-    if (record_index_ < 0) return fail_shape(msg);
-    std::string where = std::string(japanese_name(RecordTraits<R>::type)) + " record #" + std::to_string(record_index_);
-    if (in_record() && field_ >= 0) {
-      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
-      where += ", item " + std::to_string(info.number) + " " + std::string(info.ja);
-    }
-    error_ = Error(ErrorCategory::decode, where + ": " + msg).with_location(location());
+    error_ = too_long_error();
     return false;
   }
 
@@ -298,7 +339,8 @@ class PayloadHandler {
   const Profile& profile_;
   Sink& sink_;
   ValueBudget& budget_;
-  const KeyIndex& keys_;
+  const KeyIndex& index_;
+  RecordKeys<R> keys_;
   const std::string& type_key_;
   TextInterner interner_;
   R record_{};

@@ -39,6 +39,13 @@ template <class T> const T& as(ConstFieldRef r) { return *static_cast<const T*>(
 template <class T> T& as(FieldRef r) { return *static_cast<T*>(r.ptr); }
 
 template <class T>
+bool try_store(std::optional<T> parsed, FieldRef ref) noexcept {
+  if (!parsed) return false;
+  as<T>(ref) = *parsed;
+  return true;
+}
+
+template <class T>
 Status store(Result<T> parsed, FieldRef ref) {
   if (!parsed) return std::move(parsed).error();
   as<T>(ref) = *parsed;
@@ -104,6 +111,23 @@ Status assign_wire_text(const FieldInfo& info, FieldRef r, std::string_view text
     case ValueKind::coded: return as<Coded>(r).assign(text);
   }
   return Error(ErrorCategory::validation, "unknown value kind");
+}
+
+bool try_assign_wire_text(const FieldInfo& info, FieldRef r, std::string_view text) {
+  switch (r.kind) {
+    case ValueKind::text: as<Text>(r) = Text(text); return true;
+    case ValueKind::date: return try_store(Date::try_parse(text), r);
+    case ValueKind::year_month: return try_store(YearMonth::try_parse(text), r);
+    case ValueKind::count: return try_store(Count::try_parse(text), r);
+    case ValueKind::yen: return try_store(Yen::try_parse(text), r);
+    case ValueKind::decimal: {
+      auto d = Decimal::try_parse(text);
+      return d && !d->negative() && try_store(d, r);
+    }
+    case ValueKind::code: return as<CodeString>(r).try_assign(info.format, text);
+    case ValueKind::coded: return as<Coded>(r).try_assign(text);
+  }
+  return false;
 }
 
 void clear(FieldRef r) noexcept {

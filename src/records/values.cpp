@@ -18,6 +18,13 @@ bool all_digits(std::string_view s) noexcept {
   return true;
 }
 
+// The value of a string of at most 18 digits (checked by the caller).
+std::int64_t digits_value(std::string_view s) noexcept {
+  std::int64_t v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
 // Parses exactly n digits starting at pos; -1 on failure.
 int digits_at(std::string_view s, std::size_t pos, std::size_t n) noexcept {
   if (pos + n > s.size()) return -1;
@@ -70,7 +77,22 @@ Result<Date> Date::make(int year, int month, int day) {
   return Date(static_cast<std::uint32_t>(year * 10000 + month * 100 + day));
 }
 
+std::optional<Date> Date::try_parse(std::string_view text) noexcept {
+  int y, m, d;
+  if (text.size() == 8) {
+    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
+  } else if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2), d = digits_at(text, 8, 2);
+  } else {
+    return std::nullopt;
+  }
+  if (y < 0 || m < 0 || d < 0 || !is_valid_date(y, m, d)) return std::nullopt;
+  return Date(static_cast<std::uint32_t>(y * 10000 + m * 100 + d));
+}
+
+// The fast path, then the same checks again only to say what is wrong.
 Result<Date> Date::parse(std::string_view text) {
+  if (auto date = try_parse(text)) return *date;
   int y, m, d;
   if (text.size() == 8) {
     y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
@@ -141,7 +163,21 @@ Result<YearMonth> YearMonth::make(int year, int month) {
   return YearMonth(static_cast<std::uint32_t>(year * 100 + month));
 }
 
+std::optional<YearMonth> YearMonth::try_parse(std::string_view text) noexcept {
+  int y, m;
+  if (text.size() == 6) {
+    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
+  } else if (text.size() == 7 && text[4] == '-') {
+    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2);
+  } else {
+    return std::nullopt;
+  }
+  if (y < 1 || m < 1 || m > 12) return std::nullopt;
+  return YearMonth(static_cast<std::uint32_t>(y * 100 + m));
+}
+
 Result<YearMonth> YearMonth::parse(std::string_view text) {
+  if (auto month = try_parse(text)) return *month;
   int y, m;
   if (text.size() == 6) {
     y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
@@ -194,38 +230,20 @@ Text::Text(std::string_view text) {
   if (!text.empty()) std::memcpy(reinterpret_cast<char*>(rep_ + 1), text.data(), text.size());
 }
 
-Text::Text(const Text& other) noexcept : rep_(other.rep_) {
-  if (rep_) rep_->refs.fetch_add(1, std::memory_order_relaxed);
-}
-
 Text& Text::operator=(const Text& other) noexcept {
-  if (other.rep_) other.rep_->refs.fetch_add(1, std::memory_order_relaxed);
+  other.retain();
   release();
   rep_ = other.rep_;
   return *this;
 }
 
-Text& Text::operator=(Text&& other) noexcept {
-  if (this != &other) {
-    release();
-    rep_ = other.rep_;
-    other.rep_ = nullptr;
-  }
-  return *this;
-}
-
-void Text::release() noexcept {
-  if (rep_ && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+void Text::release_shared() noexcept {
+  if (rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     rep_->~Rep();
     ::operator delete(rep_);
   }
-  rep_ = nullptr;
 }
 
-std::string_view Text::view() const noexcept {
-  if (!rep_) return {};
-  return {reinterpret_cast<const char*>(rep_ + 1), rep_->size};
-}
 
 // ---------------------------------------------------------------- Decimal
 
@@ -238,7 +256,34 @@ Result<Decimal> Decimal::of(std::int64_t mantissa, int scale) {
   return d;
 }
 
+std::optional<Decimal> Decimal::try_parse(std::string_view text) noexcept {
+  std::size_t i = 0;
+  const bool neg = !text.empty() && text[0] == '-';
+  if (neg) ++i;
+  std::int64_t mantissa = 0;
+  int digits = 0, scale = 0;
+  bool seen_point = false, seen_digit = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !seen_point && seen_digit) {
+      seen_point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    seen_digit = true;
+    if (digits > 0 || c != '0') ++digits;
+    if (digits > 17) return std::nullopt;
+    mantissa = mantissa * 10 + (c - '0');
+    if (seen_point) ++scale;
+  }
+  if (!seen_digit || text.back() == '.' || scale > kMaxScale) return std::nullopt;
+  Decimal d;  // 17 digits stay below kMaxMantissa
+  d.packed_ = (neg ? -mantissa : mantissa) * (std::int64_t{1} << kScaleBits) + (scale + 1);
+  return d;
+}
+
 Result<Decimal> Decimal::parse(std::string_view text) {
+  if (auto decimal = try_parse(text)) return *decimal;
   std::size_t i = 0;
   bool neg = false;
   if (i < text.size() && text[i] == '-') neg = true, ++i;
@@ -302,11 +347,19 @@ Result<Yen> Yen::make(std::int64_t amount) {
   return y;
 }
 
+std::optional<Yen> Yen::try_parse(std::string_view text) noexcept {
+  if (!all_digits(text) || text.size() > 15) return std::nullopt;  // also refuses '-'
+  Yen y;
+  y.amount_ = digits_value(text);
+  return y;
+}
+
 Result<Yen> Yen::parse(std::string_view text) {
+  if (auto yen = try_parse(text)) return *yen;
   if (!text.empty() && text[0] == '-') return invalid("yen amount must not be negative");
   if (!all_digits(text) || text.size() > 15)
     return invalid("yen amount " + quoted(text) + " is not a whole number of at most 15 digits");
-  return make(std::strtoll(std::string(text).c_str(), nullptr, 10));
+  return make(digits_value(text));
 }
 
 std::string Yen::to_string() const { return has_value() ? std::to_string(amount_) : std::string(); }
@@ -318,10 +371,18 @@ Result<Count> Count::make(std::int64_t value) {
   return c;
 }
 
+std::optional<Count> Count::try_parse(std::string_view text) noexcept {
+  if (!all_digits(text) || text.size() > 9) return std::nullopt;
+  Count c;
+  c.value_ = static_cast<std::int32_t>(digits_value(text));
+  return c;
+}
+
 Result<Count> Count::parse(std::string_view text) {
+  if (auto count = try_parse(text)) return *count;
   if (!all_digits(text) || text.size() > 9)
     return invalid("count " + quoted(text) + " is not a whole number of at most 9 digits");
-  return make(std::strtoll(std::string(text).c_str(), nullptr, 10));
+  return make(digits_value(text));
 }
 
 std::string Count::to_string() const { return has_value() ? std::to_string(value_) : std::string(); }
@@ -339,7 +400,28 @@ const char* describe(CodeFormat format) noexcept {
   return "?";
 }
 
+namespace {
+bool price_list_chars(std::string_view text) noexcept {
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return false;
+  return true;
+}
+
+// The fast yes/no of check_code (decoders call this per value; messages only on failure).
+bool valid_code(CodeFormat format, std::string_view text) noexcept {
+  switch (format) {
+    case CodeFormat::institution_code: return text.size() == 10 && all_digits(text);
+    case CodeFormat::insurer_number: return (text.size() == 6 || text.size() == 8) && all_digits(text);
+    case CodeFormat::medicine_code: return text.size() == 9 && all_digits(text);
+    case CodeFormat::branch_number: return text.size() == 2 && all_digits(text);
+    case CodeFormat::price_list_code: return text.size() == 12 && price_list_chars(text);
+  }
+  return false;
+}
+}  // namespace
+
 std::string check_code(CodeFormat format, std::string_view text) {
+  if (valid_code(format, text)) return {};
   auto fail = [&](const char* what) {
     return std::string("code ") + quoted(text) + " " + what + " (expected " + describe(format) + ")";
   };
@@ -358,19 +440,36 @@ std::string check_code(CodeFormat format, std::string_view text) {
       return all_digits(text) ? std::string() : fail("is not all digits");
     case CodeFormat::price_list_code:
       if (text.size() != 12) return fail("has the wrong length");
-      for (char c : text)
-        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return fail("has a character outside 0-9 A-Z");
-      return {};
+      return price_list_chars(text) ? std::string() : fail("has a character outside 0-9 A-Z");
   }
   return fail("has an unknown format");
 }
 
-Status CodeString::assign(CodeFormat format, std::string_view text) {
-  if (auto problem = check_code(format, text); !problem.empty()) return invalid(std::move(problem));
+bool CodeString::try_assign(CodeFormat format, std::string_view text) noexcept {
+  if (!valid_code(format, text)) return false;
   std::memcpy(chars_.data(), text.data(), text.size());
   size_ = static_cast<std::uint8_t>(text.size());
-  return {};
+  return true;
 }
+
+Status CodeString::assign(CodeFormat format, std::string_view text) {
+  if (try_assign(format, text)) return {};
+  return invalid(check_code(format, text));
+}
+
+namespace {
+// Membership of a 1-3 character code, compared inline (no memcmp call per entry).
+bool listed(const CodeSet& set, std::string_view code) noexcept {
+  for (std::size_t i = 0; i < set.size; ++i) {
+    std::string_view entry = set.entries[i].code;
+    if (entry.size() != code.size()) continue;
+    std::size_t k = 0;
+    while (k < code.size() && entry[k] == code[k]) ++k;
+    if (k == code.size()) return true;
+  }
+  return false;
+}
+}  // namespace
 
 std::string_view Coded::code() const noexcept {
   std::size_t n = 0;
@@ -386,18 +485,20 @@ std::string_view Coded::meaning() const noexcept {
   return {};
 }
 
+bool Coded::try_assign(std::string_view text) noexcept {
+  if (text.empty() || text.size() > code_.size() || !all_digits(text)) return false;
+  if (const CodeSet& set = code_set(set_); set.closed && !listed(set, text)) return false;
+  code_ = {};
+  for (std::size_t i = 0; i < text.size(); ++i) code_[i] = text[i];  // 1-3 characters
+  return true;
+}
+
 Status Coded::assign(std::string_view text) {
+  if (try_assign(text)) return {};
   const CodeSet& set = code_set(set_);
   if (text.empty() || text.size() > code_.size() || !all_digits(text))
     return invalid("code " + quoted(text) + " is not 1-3 digits (" + std::string(set.name) + ")");
-  if (set.closed) {
-    bool listed = false;
-    for (std::size_t i = 0; i < set.size && !listed; ++i) listed = set.entries[i].code == text;
-    if (!listed) return invalid("code " + quoted(text) + " is not in the code set " + std::string(set.name));
-  }
-  code_ = {};
-  std::memcpy(code_.data(), text.data(), text.size());
-  return {};
+  return invalid("code " + quoted(text) + " is not in the code set " + std::string(set.name));
 }
 
 // ---------------------------------------------------------------- streams

@@ -127,3 +127,72 @@ TEST_CASE("Text distinguishes absent from empty and shares storage on copy", "[v
   CHECK(copy == "山田 太郎");
   CHECK(sizeof(Text) == sizeof(void*));
 }
+
+namespace {
+// Oracles written from the documented grammar, to hold the fast parsers to it.
+bool digits_only(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+int number(std::string_view s) { return std::stoi(std::string(s)); }
+
+bool date_ok(std::string_view s) {
+  std::string d;
+  if (s.size() == 8) d = std::string(s);
+  else if (s.size() == 10 && s[4] == '-' && s[7] == '-') d = std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) + std::string(s.substr(8, 2));
+  else return false;
+  return digits_only(d) && is_valid_date(number(d.substr(0, 4)), number(d.substr(4, 2)), number(d.substr(6, 2)));
+}
+bool year_month_ok(std::string_view s) {
+  std::string d;
+  if (s.size() == 6) d = std::string(s);
+  else if (s.size() == 7 && s[4] == '-') d = std::string(s.substr(0, 4)) + std::string(s.substr(5, 2));
+  else return false;
+  return digits_only(d) && number(d.substr(0, 4)) >= 1 && number(d.substr(4, 2)) >= 1 && number(d.substr(4, 2)) <= 12;
+}
+bool decimal_ok(std::string_view s) {
+  std::string_view body = !s.empty() && s[0] == '-' ? s.substr(1) : s;
+  const auto point = body.find('.');
+  std::string_view whole = body.substr(0, point);
+  std::string_view fraction = point == std::string_view::npos ? std::string_view("0") : body.substr(point + 1);
+  if (!digits_only(whole) || !digits_only(fraction) || fraction.size() > 20) return false;
+  std::string all = std::string(whole) + std::string(point == std::string_view::npos ? "" : fraction);
+  const auto first = all.find_first_not_of('0');
+  return first == std::string::npos || all.size() - first <= 17;
+}
+}  // namespace
+
+TEST_CASE("the fast parsers accept exactly what the documented grammar allows", "[values]") {
+  const std::string alphabet = "0000111229-.5a ";
+  std::uint64_t state = 12345;
+  auto next = [&](std::size_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::size_t>((state >> 33) % n);
+  };
+  for (int i = 0; i < 300000; ++i) {
+    std::string s(next(23), ' ');
+    for (char& c : s) c = alphabet[next(alphabet.size())];
+    if (next(3) == 0 && s.size() >= 8) s[4] = '-', s[7] = '-';
+    INFO('"' << s << '"');
+    REQUIRE(Date::try_parse(s).has_value() == date_ok(s));
+    REQUIRE(Date::parse(s).ok() == date_ok(s));
+    REQUIRE(YearMonth::try_parse(s).has_value() == year_month_ok(s));
+    REQUIRE(YearMonth::parse(s).ok() == year_month_ok(s));
+    REQUIRE(Decimal::try_parse(s).has_value() == decimal_ok(s));
+    REQUIRE(Decimal::parse(s).ok() == decimal_ok(s));
+    REQUIRE(Count::try_parse(s).has_value() == (digits_only(s) && s.size() <= 9));
+    REQUIRE(Yen::try_parse(s).has_value() == (digits_only(s) && s.size() <= 15));
+    REQUIRE(Yen::parse(s).ok() == (digits_only(s) && s.size() <= 15));
+    CodeString code;
+    REQUIRE(code.try_assign(CodeFormat::medicine_code, s) == (digits_only(s) && s.size() == 9));
+    REQUIRE(code.assign(CodeFormat::insurer_number, s).ok() == (digits_only(s) && (s.size() == 6 || s.size() == 8)));
+    Coded answer(CodeSetId::yes_no);
+    REQUIRE(answer.try_assign(s) == (s == "1" || s == "2"));
+    REQUIRE(Coded(CodeSetId::treatment_category).try_assign(s) == (digits_only(s) && s.size() <= 3));
+    if (auto d = Decimal::try_parse(s)) {
+      REQUIRE(Decimal::parse(d->to_string()).value() == *d);
+      REQUIRE(d->to_double() == Approx(std::stod(s)));
+    }
+    if (auto d = Date::try_parse(s)) REQUIRE(Date::parse(d->to_wire()).value() == *d);
+    if (auto c = Count::try_parse(s)) REQUIRE(c->value() == std::stoi(s));
+  }
+}

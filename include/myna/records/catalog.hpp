@@ -175,6 +175,9 @@ std::string to_wire_text(ConstFieldRef ref);
 std::string to_display_text(ConstFieldRef ref);
 /// Parses wire text into the field (validation per kind / format / code set).
 Status assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
+/// assign_wire_text() without building an error (decoders' hot loop): false, with the field
+/// unchanged, where assign_wire_text() fails; that call then says why.
+bool try_assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
 /// Resets the field to absent.
 void clear(FieldRef ref) noexcept;
 /// Field-by-field equality of two fields of the same kind.

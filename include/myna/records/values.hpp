@@ -25,6 +25,8 @@ class Date {
   static Result<Date> make(int year, int month, int day);
   /// Parses "YYYYMMDD" (wire format) or "YYYY-MM-DD".
   static Result<Date> parse(std::string_view text);
+  /// parse() without building an error (hot loops): nullopt where parse() fails.
+  static std::optional<Date> try_parse(std::string_view text) noexcept;
   /// Today's date in Japan Standard Time.
   static Date today_jst();
 
@@ -63,6 +65,8 @@ class YearMonth {
   static Result<YearMonth> make(int year, int month);
   /// Parses "YYYYMM" (wire format) or "YYYY-MM".
   static Result<YearMonth> parse(std::string_view text);
+  /// parse() without building an error: nullopt where parse() fails.
+  static std::optional<YearMonth> try_parse(std::string_view text) noexcept;
   static YearMonth of(Date date) noexcept;
 
   constexpr bool has_value() const noexcept { return packed_ != 0; }
@@ -94,14 +98,24 @@ class Text {
  public:
   Text() noexcept = default;
   explicit Text(std::string_view text);
-  Text(const Text& other) noexcept;
+  Text(const Text& other) noexcept : rep_(other.rep_) { retain(); }
   Text(Text&& other) noexcept : rep_(other.rep_) { other.rep_ = nullptr; }
   Text& operator=(const Text& other) noexcept;
-  Text& operator=(Text&& other) noexcept;
+  Text& operator=(Text&& other) noexcept {
+    if (this != &other) {
+      release();
+      rep_ = other.rep_;
+      other.rep_ = nullptr;
+    }
+    return *this;
+  }
   ~Text() { release(); }
 
   bool has_value() const noexcept { return rep_ != nullptr; }
-  std::string_view view() const noexcept;  ///< "" when absent
+  std::string_view view() const noexcept {  ///< "" when absent
+    if (!rep_) return {};
+    return {reinterpret_cast<const char*>(rep_ + 1), rep_->size};
+  }
   std::string str() const { return std::string(view()); }
   bool empty() const noexcept { return view().empty(); }
 
@@ -118,7 +132,14 @@ class Text {
     std::atomic<std::uint32_t> refs;
     std::uint32_t size;
   };
-  void release() noexcept;
+  void retain() const noexcept {
+    if (rep_) rep_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  void release() noexcept {
+    if (rep_) release_shared();
+    rep_ = nullptr;
+  }
+  void release_shared() noexcept;  ///< drops one reference; frees the text with the last
   Rep* rep_ = nullptr;
 };
 
@@ -131,6 +152,8 @@ class Decimal {
   constexpr Decimal() noexcept = default;
   /// Parses "-?digits(.digits)?" exactly; no exponent, no '+', no spaces.
   static Result<Decimal> parse(std::string_view text);
+  /// parse() without building an error: nullopt where parse() fails.
+  static std::optional<Decimal> try_parse(std::string_view text) noexcept;
   /// mantissa × 10^-scale, e.g. of(56, 1) == 5.6.
   static Result<Decimal> of(std::int64_t mantissa, int scale);
 
@@ -162,6 +185,8 @@ class Yen {
   constexpr Yen() noexcept = default;
   static Result<Yen> make(std::int64_t amount);
   static Result<Yen> parse(std::string_view text);  ///< digits only
+  /// parse() without building an error: nullopt where parse() fails.
+  static std::optional<Yen> try_parse(std::string_view text) noexcept;
   constexpr bool has_value() const noexcept { return amount_ >= 0; }
   constexpr std::int64_t amount() const noexcept { return amount_; }
   std::string to_string() const;  ///< "1234", "" when absent
@@ -178,6 +203,8 @@ class Count {
   constexpr Count() noexcept = default;
   static Result<Count> make(std::int64_t value);
   static Result<Count> parse(std::string_view text);  ///< digits only
+  /// parse() without building an error: nullopt where parse() fails.
+  static std::optional<Count> try_parse(std::string_view text) noexcept;
   constexpr bool has_value() const noexcept { return value_ >= 0; }
   constexpr std::int32_t value() const noexcept { return value_; }
   std::string to_string() const;
@@ -217,6 +244,8 @@ class CodeString {
 
   /// Stores text after validating it against format (used by decoders and Code::parse).
   Status assign(CodeFormat format, std::string_view text);
+  /// assign() without building an error: false (value unchanged) where assign() fails.
+  bool try_assign(CodeFormat format, std::string_view text) noexcept;
 
  private:
   std::array<char, 15> chars_{};
@@ -314,6 +343,8 @@ class Coded {
 
   /// Validates text against the set (closed sets: membership; open: 1–3 digits) and stores it.
   Status assign(std::string_view text);
+  /// assign() without building an error: false (value unchanged) where assign() fails.
+  bool try_assign(std::string_view text) noexcept;
   void clear() noexcept { code_ = {}; }
 
   friend bool operator==(const Coded& a, const Coded& b) noexcept {

@@ -1,0 +1,10 @@
+# Decode and footprint benchmarks (issue [3/6] items 2 and 6; docs/perf/decode.md).
+set(MYNA_DECODE_BENCH_LIBS myna_sandbox_data)
+if(nlohmann_json_FOUND)
+  list(APPEND MYNA_DECODE_BENCH_LIBS nlohmann_json::nlohmann_json)
+endif()
+myna_bench(decode_bench SOURCES decode_bench.cpp LIBS ${MYNA_DECODE_BENCH_LIBS})
+if(nlohmann_json_FOUND)
+  target_compile_definitions(decode_bench PRIVATE MYNA_BENCH_HAVE_NLOHMANN)
+endif()
+myna_bench(footprint_bench SOURCES footprint_bench.cpp LIBS myna_sandbox_data)
