@@ -1,0 +1,184 @@
+// Issue [3/6] item 5 — batch: Client::batch over many citizens with the sandbox's
+// notification delay at 200 ms and 64 retrievals in flight.
+//   FIGURE batch_efficiency          ideal / measured time of 1,000 citizens     (target >= 0.8)
+//                                    ideal = 1000 / 64 × single-retrieval latency (same run,
+//                                    same delay: median of sequential fetches before the batch)
+//   FIGURE batch_peak_rss_mb_1000    peak RSS of a client process batching 1,000 citizens
+//   FIGURE batch_peak_rss_mb_10000   the same for 10,000                 (target < 1.2 × the 1,000)
+//   FIGURE batch_rss_ratio           batch_peak_rss_mb_10000 / batch_peak_rss_mb_1000
+// Each size runs in a child process of its own (peak RSS = VmHWM of that process); the
+// sandbox is a separate myna-sandbox process. Consent for all citizens is set-up (not
+// measured): done once, in parallel, into a file token store that the children share.
+// usage: bench_batch [--smoke] [--sizes 1000,10000] [--delay MS] [--concurrency N]
+//                    [--latency-samples N]
+#include <malloc.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "client/support.hpp"
+#include "common/bench.hpp"
+#include "myna/sandbox/generator.hpp"
+
+namespace {
+
+using namespace bench::client;
+using Clock = std::chrono::steady_clock;
+
+
+std::string user(std::size_t i) { return "u" + std::to_string(i); }
+
+myna::Query year_2024() { return myna::drug_query().from("2024-01-01").to("2024-12-31").build().value(); }
+
+std::vector<long long> parse_sizes(const std::string& text) {
+  std::vector<long long> sizes;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) sizes.push_back(std::stoll(item));
+  if (sizes.empty()) fail("--sizes needs a comma-separated list");
+  return sizes;
+}
+
+// ---------------------------------------------------------------- child: one batch
+
+// Each child is its own instance: telegram ids of runs in the same second never meet.
+std::shared_ptr<myna::Client> make_client(const SandboxInfo& sandbox, const std::string& token_dir,
+                                          unsigned instance = 0, unsigned instances = 1) {
+  myna::ClientOptions options = client_options(sandbox);
+  options.instance = instance;
+  options.instance_count = instances;
+  auto tokens = myna::make_file_token_store(token_dir);
+  if (!tokens) fail("token store: " + tokens.error().to_string());
+  options.token_store = *tokens;
+  return myna::Client::create(options).value();
+}
+
+// Median latency of sequential single retrievals (one warm-up first).
+double single_latency_seconds(myna::Client& client, int samples) {
+  std::vector<double> seconds;
+  for (int i = 0; i <= samples; ++i) {
+    const auto start = Clock::now();
+    if (auto r = client.fetch_drugs(user(0), year_2024()); !r) fail("single retrieval: " + r.error().to_string());
+    if (i > 0) seconds.push_back(bench::seconds_since(start));
+  }
+  return median(seconds);
+}
+
+// Compares every citizen's records with the sandbox's ground truth (smoke runs).
+myna::Status check_truth(const std::string& who, const std::vector<myna::DrugRecord>& records) {
+  static const myna::sandbox::Generator generator;
+  const auto truth = generator.records<myna::DrugRecord>(std::stoul(who.substr(1)), year_2024());
+  bool same = truth.size() == records.size();
+  for (std::size_t i = 0; same && i < truth.size(); ++i) same = myna::records_equal(truth[i], records[i]);
+  if (same) return {};
+  return myna::Error(myna::ErrorCategory::validation, "records differ from the ground truth for " + who);
+}
+
+int child_main(const Args& args) {
+  const SandboxInfo sandbox = SandboxInfo::from_args(args);
+  auto client = make_client(sandbox, args.text("--tokens"), static_cast<unsigned>(args.number("--instance", 0)),
+                            static_cast<unsigned>(args.number("--instances", 1)));
+  auto listener = start_listener(sandbox, static_cast<int>(args.number("--port", 0)), client->notification_handler());
+  const auto citizens = static_cast<std::size_t>(args.number("--citizens", 0));
+  const int samples = static_cast<int>(args.number("--latency-samples", 0));
+  if (samples > 0) report("single_latency_s", single_latency_seconds(*client, samples));
+
+  std::vector<std::string> users;
+  for (std::size_t i = 0; i < citizens; ++i) users.push_back(user(i));
+  const bool verify = args.has("--verify");
+  std::atomic<std::uint64_t> records{0};
+  myna::BatchOptions options;
+  options.concurrency = static_cast<std::size_t>(args.number("--concurrency", 64));
+  const auto start = Clock::now();
+  auto report_ = client->batch<myna::DrugRecord>(users, year_2024(), [&](const std::string& who, std::vector<myna::DrugRecord>&& r) {
+    records += r.size();
+    return verify ? check_truth(who, r) : myna::Status();
+  }, options);
+  const double seconds = bench::seconds_since(start);
+  for (const auto& o : report_.outcomes)
+    if (!o.status.ok()) fail("batch: " + o.citizen + ": " + o.status.error().to_string());
+  if (report_.succeeded != citizens) fail("batch: not every citizen succeeded");
+  report("batch_s", seconds);
+  report("records", static_cast<double>(records.load()));
+  report("rss_after_mb", bench::current_rss_mb());
+  const struct mallinfo2 heap = mallinfo2();
+  report("heap_in_use_mb", static_cast<double>(heap.uordblks + heap.hblkhd) / (1024.0 * 1024.0));
+  report("heap_total_mb", static_cast<double>(heap.arena + heap.hblkhd) / (1024.0 * 1024.0));
+  report("peak_rss_mb", own_peak_rss_mb());
+  return 0;
+}
+
+// ---------------------------------------------------------------- parent
+
+// Consents users u0..u{n-1} as sandbox citizens C0000000.. in parallel threads.
+void consent_all(const SandboxInfo& sandbox, const std::string& token_dir, std::size_t n, long long threads) {
+  auto client = make_client(sandbox, token_dir);
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  std::string first_error;
+  auto work = [&] {
+    Consenter consenter(sandbox);
+    for (std::size_t i; (i = next++) < n;) {
+      if (myna::Status st = consenter.consent(*client, user(i), myna::sandbox::citizen_id(i)); !st) {
+        std::lock_guard<std::mutex> lock(mu);
+        first_error = st.error().to_string();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (long long t = 0; t < threads; ++t) workers.emplace_back(work);
+  for (auto& t : workers) t.join();
+  if (!first_error.empty()) fail("consent: " + first_error);
+}
+
+int parent_main(const Args& args, bool smoke) {
+  const auto sizes = parse_sizes(args.text("--sizes", smoke ? "20,100" : "1000,10000"));
+  const long long delay = args.number("--delay", smoke ? 20 : 200);
+  const long long concurrency = args.number("--concurrency", smoke ? 8 : 64);
+  const int port = free_loopback_port();
+  SandboxProcess sandbox({"--delay", std::to_string(delay), "--notify", notify_url(port)});
+  const std::string token_dir = sandbox.info().state_dir + "/../tokens";
+  const auto most = static_cast<std::size_t>(*std::max_element(sizes.begin(), sizes.end()));
+  const auto consent_start = Clock::now();
+  consent_all(sandbox.info(), token_dir, most, args.number("--consent-threads", 8));
+  std::printf("# consent for %zu citizens (set-up): %.1f s\n", most, bench::seconds_since(consent_start));
+
+  std::map<long long, ChildOutcome> runs;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    std::vector<std::string> child = {"--child", "--citizens", std::to_string(sizes[i]), "--port", std::to_string(port),
+                                      "--tokens", token_dir, "--concurrency", std::to_string(concurrency),
+                                      "--latency-samples", i == 0 ? args.text("--latency-samples", "10") : "0",
+                                      "--instance", std::to_string(i), "--instances", std::to_string(sizes.size())};
+    if (smoke) child.push_back("--verify");
+    for (const auto& a : sandbox.info().as_args()) child.push_back(a);
+    runs[sizes[i]] = run_child(child);
+    const ChildOutcome& run = runs[sizes[i]];
+    if (run.exit_status != 0) fail("the batch child for " + std::to_string(sizes[i]) + " citizens failed");
+    std::printf("# %lld citizens: %.2f s, %.0f records, peak RSS %.1f MiB; after: RSS %.1f MiB, heap %.1f MiB in use "
+                "of %.1f MiB\n",
+                sizes[i], run.value("batch_s"), run.value("records"), run.value("peak_rss_mb"),
+                run.value("rss_after_mb"), run.value("heap_in_use_mb"), run.value("heap_total_mb"));
+  }
+  std::printf("# sandbox: %s\n", sandbox.stop().c_str());
+
+  const ChildOutcome& first = runs[sizes.front()];
+  const double latency = first.value("single_latency_s");
+  const double ideal = static_cast<double>(sizes.front()) / static_cast<double>(concurrency) * latency;
+  std::printf("# single retrieval %.1f ms; ideal %.2f s for %lld citizens at concurrency %lld\n", latency * 1e3, ideal,
+              sizes.front(), concurrency);
+  bench::figure("batch_efficiency", ideal / first.value("batch_s"), "ratio");
+  for (long long n : sizes) bench::figure("batch_peak_rss_mb_" + std::to_string(n), runs[n].value("peak_rss_mb"), "MB");
+  bench::figure("batch_rss_ratio", runs[sizes.back()].value("peak_rss_mb") / first.value("peak_rss_mb"), "ratio");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args(argc, argv);
+  if (args.has("--child")) return child_main(args);
+  return parent_main(args, bench::smoke(argc, argv));
+}
