@@ -51,9 +51,9 @@ struct ClientOptions {
   /// Finished retrievals stay in the retrieval store this long, so that a duplicate or late
   /// notification still gets its proper answer (200 echo, 409 late; afterwards 404 unknown).
   /// Then the client purges them (RetrievalStore::purge, at most once per half this period,
-  /// on a thread that just finished a retrieval): the store holds about rate × this period,
-  /// however many citizens are fetched. nullopt: never (the application purges the store).
-  std::optional<std::chrono::seconds> keep_finished{std::chrono::seconds(30)};
+  /// on a thread that just finished a retrieval): the store holds about 1.5 × rate × this
+  /// period, however many citizens are fetched. nullopt: never (the application purges).
+  std::optional<std::chrono::seconds> keep_finished{std::chrono::seconds(10)};
 };
 
 /// Per-citizen outcome of a batch (records go to the batch callback, not into the report).
