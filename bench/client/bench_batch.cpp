@@ -10,11 +10,13 @@
 // sandbox is a separate myna-sandbox process. Consent for all citizens is set-up (not
 // measured): done once, in parallel, into a file token store that the children share.
 // usage: bench_batch [--smoke] [--sizes 1000,10000] [--delay MS] [--concurrency N]
-//                    [--latency-samples N]
+//                    [--latency-samples N] [--consent-threads N] [--keep-finished S]
+//                    [--child-wrapper "valgrind --tool=massif"] (diagnostics)
 #include <malloc.h>
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <sstream>
@@ -37,8 +39,13 @@ myna::Query year_2024() { return myna::drug_query().from("2024-01-01").to("2024-
 std::vector<long long> parse_sizes(const std::string& text) {
   std::vector<long long> sizes;
   std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) sizes.push_back(std::stoll(item));
-  if (sizes.empty()) fail("--sizes needs a comma-separated list");
+  for (std::string item; std::getline(in, item, ',');) {
+    char* end = nullptr;
+    const long long n = std::strtoll(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || n <= 0) fail("--sizes needs positive numbers separated by commas");
+    sizes.push_back(n);
+  }
+  if (sizes.empty()) fail("--sizes needs positive numbers separated by commas");
   return sizes;
 }
 
@@ -46,10 +53,11 @@ std::vector<long long> parse_sizes(const std::string& text) {
 
 // Each child is its own instance: telegram ids of runs in the same second never meet.
 std::shared_ptr<myna::Client> make_client(const SandboxInfo& sandbox, const std::string& token_dir,
-                                          unsigned instance = 0, unsigned instances = 1) {
+                                          unsigned instance = 0, unsigned instances = 1, long long keep_finished = -1) {
   myna::ClientOptions options = client_options(sandbox);
   options.instance = instance;
   options.instance_count = instances;
+  if (keep_finished >= 0) options.keep_finished = std::chrono::seconds(keep_finished);
   auto tokens = myna::make_file_token_store(token_dir);
   if (!tokens) fail("token store: " + tokens.error().to_string());
   options.token_store = *tokens;
@@ -80,7 +88,7 @@ myna::Status check_truth(const std::string& who, const std::vector<myna::DrugRec
 int child_main(const Args& args) {
   const SandboxInfo sandbox = SandboxInfo::from_args(args);
   auto client = make_client(sandbox, args.text("--tokens"), static_cast<unsigned>(args.number("--instance", 0)),
-                            static_cast<unsigned>(args.number("--instances", 1)));
+                            static_cast<unsigned>(args.number("--instances", 1)), args.number("--keep-finished", -1));
   auto listener = start_listener(sandbox, static_cast<int>(args.number("--port", 0)), client->notification_handler());
   const auto citizens = static_cast<std::size_t>(args.number("--citizens", 0));
   const int samples = static_cast<int>(args.number("--latency-samples", 0));
@@ -90,18 +98,32 @@ int child_main(const Args& args) {
   for (std::size_t i = 0; i < citizens; ++i) users.push_back(user(i));
   const bool verify = args.has("--verify");
   std::atomic<std::uint64_t> records{0};
+  std::atomic<bool> first{true};
+  double first_done = 0;  // when the first citizen's records arrived (start-up cost)
   myna::BatchOptions options;
   options.concurrency = static_cast<std::size_t>(args.number("--concurrency", 64));
+  std::atomic<bool> done{false};
+  std::thread sampler([&] {
+    if (!args.has("--rss-timeline")) return;
+    for (int tick = 0; !done; ++tick) {
+      if (tick % 10 == 0) std::printf("# t=%ds rss=%.1f MiB\n", tick / 10, bench::current_rss_mb());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
   const auto start = Clock::now();
   auto report_ = client->batch<myna::DrugRecord>(users, year_2024(), [&](const std::string& who, std::vector<myna::DrugRecord>&& r) {
     records += r.size();
+    if (first.exchange(false)) first_done = bench::seconds_since(start);
     return verify ? check_truth(who, r) : myna::Status();
   }, options);
   const double seconds = bench::seconds_since(start);
+  done = true;
+  sampler.join();
   for (const auto& o : report_.outcomes)
     if (!o.status.ok()) fail("batch: " + o.citizen + ": " + o.status.error().to_string());
   if (report_.succeeded != citizens) fail("batch: not every citizen succeeded");
   report("batch_s", seconds);
+  report("first_done_s", first_done);
   report("records", static_cast<double>(records.load()));
   report("rss_after_mb", bench::current_rss_mb());
   const struct mallinfo2 heap = mallinfo2();
@@ -112,6 +134,17 @@ int child_main(const Args& args) {
 }
 
 // ---------------------------------------------------------------- parent
+
+// Runs the child, optionally under a wrapper command (e.g. "valgrind --tool=massif").
+ChildOutcome run_wrapped(std::vector<std::string> child, const std::string& wrapper) {
+  if (wrapper.empty()) return run_child(child);
+  std::vector<std::string> words;
+  std::stringstream in(wrapper);
+  for (std::string word; in >> word;) words.push_back(word);
+  child.insert(child.begin(), self_path());
+  child.insert(child.begin(), words.begin() + 1, words.end());
+  return run_child(child, words.front());
+}
 
 // Consents users u0..u{n-1} as sandbox citizens C0000000.. in parallel threads.
 void consent_all(const SandboxInfo& sandbox, const std::string& token_dir, std::size_t n, long long threads) {
@@ -153,14 +186,17 @@ int parent_main(const Args& args, bool smoke) {
                                       "--latency-samples", i == 0 ? args.text("--latency-samples", "10") : "0",
                                       "--instance", std::to_string(i), "--instances", std::to_string(sizes.size())};
     if (smoke) child.push_back("--verify");
+    if (args.has("--rss-timeline")) child.push_back("--rss-timeline");
+    if (args.has("--keep-finished")) child.insert(child.end(), {"--keep-finished", args.text("--keep-finished")});
     for (const auto& a : sandbox.info().as_args()) child.push_back(a);
-    runs[sizes[i]] = run_child(child);
+    runs[sizes[i]] = run_wrapped(child, args.text("--child-wrapper"));
     const ChildOutcome& run = runs[sizes[i]];
     if (run.exit_status != 0) fail("the batch child for " + std::to_string(sizes[i]) + " citizens failed");
-    std::printf("# %lld citizens: %.2f s, %.0f records, peak RSS %.1f MiB; after: RSS %.1f MiB, heap %.1f MiB in use "
-                "of %.1f MiB\n",
-                sizes[i], run.value("batch_s"), run.value("records"), run.value("peak_rss_mb"),
-                run.value("rss_after_mb"), run.value("heap_in_use_mb"), run.value("heap_total_mb"));
+    std::printf("# %lld citizens: %.2f s (first done after %.0f ms), %.0f records, peak RSS %.1f MiB; after: RSS "
+                "%.1f MiB, heap %.1f MiB in use of %.1f MiB\n",
+                sizes[i], run.value("batch_s"), run.value("first_done_s") * 1e3, run.value("records"),
+                run.value("peak_rss_mb"), run.value("rss_after_mb"), run.value("heap_in_use_mb"),
+                run.value("heap_total_mb"));
   }
   std::printf("# sandbox: %s\n", sandbox.stop().c_str());
 
@@ -179,6 +215,6 @@ int parent_main(const Args& args, bool smoke) {
 
 int main(int argc, char** argv) {
   const Args args(argc, argv);
-  if (args.has("--child")) return child_main(args);
-  return parent_main(args, bench::smoke(argc, argv));
+  if (args.has("--child")) return guarded_main([&] { return child_main(args); });
+  return guarded_main([&] { return parent_main(args, bench::smoke(argc, argv)); });
 }

@@ -213,9 +213,11 @@ void instructions(const Args& args, bool smoke) {
 
 int main(int argc, char** argv) {
   const Args args(argc, argv);
-  if (args.has("--callgrind-child")) return callgrind_child(args);
+  if (args.has("--callgrind-child")) return guarded_main([&] { return callgrind_child(args); });
   const bool smoke = bench::smoke(argc, argv);
-  timing(args, smoke);
-  instructions(args, smoke);
-  return 0;
+  return guarded_main([&] {
+    timing(args, smoke);
+    instructions(args, smoke);
+    return 0;
+  });
 }

@@ -111,6 +111,6 @@ int parent_main(const Args& args, bool smoke) {
 
 int main(int argc, char** argv) {
   const Args args(argc, argv);
-  if (args.has("--child")) return child_main(args);
-  return parent_main(args, bench::smoke(argc, argv));
+  if (args.has("--child")) return guarded_main([&] { return child_main(args); });
+  return guarded_main([&] { return parent_main(args, bench::smoke(argc, argv)); });
 }

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -43,6 +44,7 @@ pid_t spawn(const std::string& program, std::vector<std::string> args, int& out_
   const pid_t pid = ::fork();
   if (pid < 0) fail("fork failed");
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench (a sandbox would linger)
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
@@ -299,9 +301,15 @@ double percentile(std::vector<double> sample, double p) {
   return *at;
 }
 
-void fail(const std::string& message) {
-  std::fprintf(stderr, "bench: %s\n", message.c_str());
-  std::exit(1);
+void fail(const std::string& message) { throw std::runtime_error(message); }
+
+int guarded_main(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {  // destructors have run: the sandbox process is stopped
+    std::fprintf(stderr, "bench: %s\n", e.what());
+    return 1;
+  }
 }
 
 }  // namespace bench::client

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -106,7 +107,10 @@ class Consenter {
 /// The p-th percentile (0..100, nearest rank) of a sample (copied); median = percentile 50.
 double percentile(std::vector<double> sample, double p);
 inline double median(std::vector<double> sample) { return percentile(std::move(sample), 50); }
-/// Dies with a message (a bench that cannot measure must not print figures).
+/// Stops the bench with a message (a bench that cannot measure must not print figures):
+/// throws std::runtime_error, which guarded_main reports after the destructors have run.
 [[noreturn]] void fail(const std::string& message);
+/// Runs main's body; an exception becomes a message on stderr and exit status 1.
+int guarded_main(const std::function<int()>& body);
 
 }  // namespace bench::client
