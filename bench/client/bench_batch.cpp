@@ -6,10 +6,12 @@
 //   FIGURE batch_peak_rss_mb_1000    peak RSS of a client process batching 1,000 citizens
 //   FIGURE batch_peak_rss_mb_10000   the same for 10,000                 (target < 1.2 × the 1,000)
 //   FIGURE batch_rss_ratio           batch_peak_rss_mb_10000 / batch_peak_rss_mb_1000
-// Each size runs in a child process of its own (peak RSS = VmHWM of that process); the
-// sandbox is a separate myna-sandbox process. Consent for all citizens is set-up (not
-// measured): done once, in parallel, into a file token store that the children share.
-// usage: bench_batch [--smoke] [--sizes 1000,10000] [--delay MS] [--concurrency N]
+// Each size runs in a child process of its own (peak RSS = VmHWM of that process), three
+// times, sizes interleaved; the figures are medians (glibc's per-thread arenas make the peak
+// of identical runs vary by a few MB). The sandbox is a separate myna-sandbox process.
+// Consent for all citizens is set-up (not measured): done once, in parallel, into a file
+// token store that the children share.
+// usage: bench_batch [--smoke] [--sizes 1000,10000] [--repeats 3] [--delay MS] [--concurrency N]
 //                    [--latency-samples N] [--consent-threads N] [--keep-finished S]
 //                    [--child-wrapper "valgrind --tool=massif"] (diagnostics)
 #include <malloc.h>
@@ -94,7 +96,10 @@ int child_main(const Args& args) {
   const int samples = static_cast<int>(args.number("--latency-samples", 0));
   if (samples > 0) report("single_latency_s", single_latency_seconds(*client, samples));
 
+  // Reserved: growing it would free a > 128 KiB block, which makes glibc raise its mmap and
+  // trim thresholds, so that every arena keeps more free memory (a bench artefact).
   std::vector<std::string> users;
+  users.reserve(citizens);
   for (std::size_t i = 0; i < citizens; ++i) users.push_back(user(i));
   const bool verify = args.has("--verify");
   std::atomic<std::uint64_t> records{0};
@@ -111,11 +116,12 @@ int child_main(const Args& args) {
     }
   });
   const auto start = Clock::now();
-  auto report_ = client->batch<myna::DrugRecord>(users, year_2024(), [&](const std::string& who, std::vector<myna::DrugRecord>&& r) {
+  auto on_records = [&](const std::string& who, std::vector<myna::DrugRecord>&& r) {
     records += r.size();
     if (first.exchange(false)) first_done = bench::seconds_since(start);
     return verify ? check_truth(who, r) : myna::Status();
-  }, options);
+  };
+  auto report_ = client->batch<myna::DrugRecord>(users, year_2024(), on_records, options);
   const double seconds = bench::seconds_since(start);
   done = true;
   sampler.join();
@@ -167,47 +173,85 @@ void consent_all(const SandboxInfo& sandbox, const std::string& token_dir, std::
   if (!first_error.empty()) fail("consent: " + first_error);
 }
 
+/// What the parent needs to start children: the sandbox, the shared tokens, the options.
+struct Plan {
+  const Args& args;
+  const SandboxInfo& sandbox;
+  std::string token_dir;
+  int port = 0;
+  long long concurrency = 64;
+  bool smoke = false;
+  unsigned instances = 1;
+};
+
+// One child batching `citizens`; the first size's children also measure the single latency.
+ChildOutcome run_size(const Plan& plan, long long citizens, bool first_size, unsigned instance) {
+  std::vector<std::string> child = {"--child", "--citizens", std::to_string(citizens), "--port",
+                                    std::to_string(plan.port), "--tokens", plan.token_dir, "--concurrency",
+                                    std::to_string(plan.concurrency), "--latency-samples",
+                                    first_size ? plan.args.text("--latency-samples", "10") : "0", "--instance",
+                                    std::to_string(instance), "--instances", std::to_string(plan.instances)};
+  if (plan.smoke) child.push_back("--verify");
+  if (plan.args.has("--rss-timeline")) child.push_back("--rss-timeline");
+  if (plan.args.has("--keep-finished"))
+    child.insert(child.end(), {"--keep-finished", plan.args.text("--keep-finished")});
+  for (const auto& a : plan.sandbox.as_args()) child.push_back(a);
+  ChildOutcome run = run_wrapped(child, plan.args.text("--child-wrapper"));
+  if (run.exit_status != 0) fail("the batch child for " + std::to_string(citizens) + " citizens failed");
+  std::printf("# %lld citizens: %.2f s (first done after %.0f ms), %.0f records, peak RSS %.1f MiB; after: RSS "
+              "%.1f MiB, heap %.1f MiB in use of %.1f MiB\n",
+              citizens, run.value("batch_s"), run.value("first_done_s") * 1e3, run.value("records"),
+              run.value("peak_rss_mb"), run.value("rss_after_mb"), run.value("heap_in_use_mb"),
+              run.value("heap_total_mb"));
+  return run;
+}
+
+std::vector<double> values(const std::vector<ChildOutcome>& runs, const std::string& name) {
+  std::vector<double> out;
+  for (const auto& run : runs) out.push_back(run.value(name));
+  return out;
+}
+
+// Figures: medians over the repeated runs of each size.
+void report_figures(const std::vector<long long>& sizes, std::map<long long, std::vector<ChildOutcome>>& runs,
+                    long long concurrency) {
+  std::vector<double> efficiency;
+  for (const auto& run : runs[sizes.front()]) {
+    const double latency = run.value("single_latency_s");
+    const double ideal = static_cast<double>(sizes.front()) / static_cast<double>(concurrency) * latency;
+    std::printf("# single retrieval %.1f ms; ideal %.2f s for %lld citizens at concurrency %lld; measured %.2f s\n",
+                latency * 1e3, ideal, sizes.front(), concurrency, run.value("batch_s"));
+    efficiency.push_back(ideal / run.value("batch_s"));
+  }
+  bench::figure("batch_efficiency", median(efficiency), "ratio");
+  for (long long n : sizes)
+    bench::figure("batch_peak_rss_mb_" + std::to_string(n), median(values(runs[n], "peak_rss_mb")), "MB");
+  bench::figure("batch_rss_ratio",
+                median(values(runs[sizes.back()], "peak_rss_mb")) / median(values(runs[sizes.front()], "peak_rss_mb")),
+                "ratio");
+}
+
 int parent_main(const Args& args, bool smoke) {
   const auto sizes = parse_sizes(args.text("--sizes", smoke ? "20,100" : "1000,10000"));
-  const long long delay = args.number("--delay", smoke ? 20 : 200);
-  const long long concurrency = args.number("--concurrency", smoke ? 8 : 64);
+  const long long repeats = args.number("--repeats", smoke ? 1 : 3);
   const int port = free_loopback_port();
-  SandboxProcess sandbox({"--delay", std::to_string(delay), "--notify", notify_url(port)});
-  const std::string token_dir = sandbox.info().state_dir + "/../tokens";
+  SandboxProcess sandbox({"--delay", std::to_string(args.number("--delay", smoke ? 20 : 200)), "--notify",
+                          notify_url(port)});
+  Plan plan{args, sandbox.info(), sandbox.info().state_dir + "/../tokens", port,
+            args.number("--concurrency", smoke ? 8 : 64), smoke,
+            static_cast<unsigned>(repeats * static_cast<long long>(sizes.size()))};
   const auto most = static_cast<std::size_t>(*std::max_element(sizes.begin(), sizes.end()));
   const auto consent_start = Clock::now();
-  consent_all(sandbox.info(), token_dir, most, args.number("--consent-threads", 8));
+  consent_all(sandbox.info(), plan.token_dir, most, args.number("--consent-threads", 8));
   std::printf("# consent for %zu citizens (set-up): %.1f s\n", most, bench::seconds_since(consent_start));
 
-  std::map<long long, ChildOutcome> runs;
-  for (std::size_t i = 0; i < sizes.size(); ++i) {
-    std::vector<std::string> child = {"--child", "--citizens", std::to_string(sizes[i]), "--port", std::to_string(port),
-                                      "--tokens", token_dir, "--concurrency", std::to_string(concurrency),
-                                      "--latency-samples", i == 0 ? args.text("--latency-samples", "10") : "0",
-                                      "--instance", std::to_string(i), "--instances", std::to_string(sizes.size())};
-    if (smoke) child.push_back("--verify");
-    if (args.has("--rss-timeline")) child.push_back("--rss-timeline");
-    if (args.has("--keep-finished")) child.insert(child.end(), {"--keep-finished", args.text("--keep-finished")});
-    for (const auto& a : sandbox.info().as_args()) child.push_back(a);
-    runs[sizes[i]] = run_wrapped(child, args.text("--child-wrapper"));
-    const ChildOutcome& run = runs[sizes[i]];
-    if (run.exit_status != 0) fail("the batch child for " + std::to_string(sizes[i]) + " citizens failed");
-    std::printf("# %lld citizens: %.2f s (first done after %.0f ms), %.0f records, peak RSS %.1f MiB; after: RSS "
-                "%.1f MiB, heap %.1f MiB in use of %.1f MiB\n",
-                sizes[i], run.value("batch_s"), run.value("first_done_s") * 1e3, run.value("records"),
-                run.value("peak_rss_mb"), run.value("rss_after_mb"), run.value("heap_in_use_mb"),
-                run.value("heap_total_mb"));
-  }
+  std::map<long long, std::vector<ChildOutcome>> runs;  // sizes interleaved, each run its own instance
+  unsigned instance = 0;
+  for (long long r = 0; r < repeats; ++r)
+    for (std::size_t i = 0; i < sizes.size(); ++i)
+      runs[sizes[i]].push_back(run_size(plan, sizes[i], i == 0, instance++));
   std::printf("# sandbox: %s\n", sandbox.stop().c_str());
-
-  const ChildOutcome& first = runs[sizes.front()];
-  const double latency = first.value("single_latency_s");
-  const double ideal = static_cast<double>(sizes.front()) / static_cast<double>(concurrency) * latency;
-  std::printf("# single retrieval %.1f ms; ideal %.2f s for %lld citizens at concurrency %lld\n", latency * 1e3, ideal,
-              sizes.front(), concurrency);
-  bench::figure("batch_efficiency", ideal / first.value("batch_s"), "ratio");
-  for (long long n : sizes) bench::figure("batch_peak_rss_mb_" + std::to_string(n), runs[n].value("peak_rss_mb"), "MB");
-  bench::figure("batch_rss_ratio", runs[sizes.back()].value("peak_rss_mb") / first.value("peak_rss_mb"), "ratio");
+  report_figures(sizes, runs, plan.concurrency);
   return 0;
 }
 

@@ -59,7 +59,8 @@ class Contenders {
     listener_ = start_listener(sandbox, sdk_port, client_->notification_handler());
     Consenter consenter(sandbox);
     for (const char* user : {"sdk-user", "raw-user"})
-      if (myna::Status st = consenter.consent(*client_, user, kCitizen); !st) fail("consent: " + st.error().to_string());
+      if (myna::Status st = consenter.consent(*client_, user, kCitizen); !st)
+        fail("consent: " + st.error().to_string());
     auto token = tokens_->load("raw-user").value();
     raw_ = std::make_unique<RawRetriever>(sandbox, std::string(token->access_token.reveal()), raw_port);
     filter_ = query_.to_filter(client_->profile());
@@ -169,7 +170,8 @@ std::map<std::string, std::vector<double>> read_dumps(const std::string& dir) {
     double total = -1;
     while (std::getline(in, line)) {
       if (line.rfind("desc: Trigger: Client Request: ", 0) == 0) trigger = line.substr(31);
-      if (line.rfind("totals: ", 0) == 0 || line.rfind("summary: ", 0) == 0) total = std::stod(line.substr(line.find(' ')));
+      if (line.rfind("totals: ", 0) == 0 || line.rfind("summary: ", 0) == 0)
+        total = std::stod(line.substr(line.find(' ')));
     }
     if (!trigger.empty() && total >= 0) totals[trigger].push_back(total);
   }
@@ -178,7 +180,8 @@ std::map<std::string, std::vector<double>> read_dumps(const std::string& dir) {
 
 void instructions(const Args& args, bool smoke) {
   if (!MYNA_HAVE_CALLGRIND || args.has("--no-callgrind") || smoke) return;
-  if (std::system("valgrind --version > /dev/null 2>&1") != 0) return (void)std::printf("# valgrind not found: no instruction counts\n");
+  if (std::system("valgrind --version > /dev/null 2>&1") != 0)
+    return (void)std::printf("# valgrind not found: no instruction counts\n");
   const int iterations = static_cast<int>(args.number("--callgrind-iterations", 30));
   std::string dir = args.text("--callgrind-dir");
   const bool keep = !dir.empty();
@@ -190,8 +193,9 @@ void instructions(const Args& args, bool smoke) {
   std::filesystem::create_directories(dir);
   const int sdk_port = free_loopback_port(), raw_port = free_loopback_port();
   SandboxProcess sandbox(sandbox_options(sdk_port, raw_port));
-  std::vector<std::string> child = {"--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=" + dir + "/callgrind.out",
-                                    self_path(), "--callgrind-child", "--iterations", std::to_string(iterations),
+  std::vector<std::string> child = {"--tool=callgrind", "--instr-atstart=no",
+                                    "--callgrind-out-file=" + dir + "/callgrind.out", self_path(),
+                                    "--callgrind-child", "--iterations", std::to_string(iterations),
                                     "--sdk-port", std::to_string(sdk_port), "--raw-port", std::to_string(raw_port)};
   for (const auto& a : sandbox.info().as_args()) child.push_back(a);
   const ChildOutcome outcome = run_child(child, "/usr/bin/valgrind");

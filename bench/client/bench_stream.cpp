@@ -63,7 +63,8 @@ int child_main(const Args& args) {
   options.transport = counting;
   auto client = myna::Client::create(options).value();
   auto listener = start_listener(sandbox, static_cast<int>(args.number("--port", 0)), client->notification_handler());
-  if (myna::Status st = Consenter(sandbox).consent(*client, "bulk-user", "BULK"); !st) fail("consent: " + st.error().to_string());
+  if (myna::Status st = Consenter(sandbox).consent(*client, "bulk-user", "BULK"); !st)
+    fail("consent: " + st.error().to_string());
 
   report("rss_before_fetch_mb", bench::current_rss_mb());
   auto query = myna::drug_query().from("2024-01-01").to("2024-12-31").build().value();

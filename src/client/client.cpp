@@ -235,8 +235,9 @@ struct Client::Impl {
   void purge_finished() {
     if (!options.keep_finished) return;
     const auto now = SteadyClock::now().time_since_epoch().count();
+    const SteadyClock::duration interval =
+        std::max<SteadyClock::duration>(*options.keep_finished / 2, kMinPurgeInterval);
     auto due = next_purge.load(std::memory_order_relaxed);
-    const SteadyClock::duration interval = std::max<SteadyClock::duration>(*options.keep_finished / 2, kMinPurgeInterval);
     if (now < due || !next_purge.compare_exchange_strong(due, now + interval.count())) return;
     if (Status st = store->purge(*options.keep_finished); !st)
       log().log(LogLevel::warn, "purging finished retrievals failed: " + st.error().to_string());
@@ -245,13 +246,13 @@ struct Client::Impl {
   template <class R, class Fetch>
   auto run(const std::string& citizen, const Query& query, const Context& context, Fetch&& fetch)
       -> decltype(fetch(std::declval<const Retrieval&>(), false)) {
-    auto result = run_once<R>(citizen, query, context, std::forward<Fetch>(fetch));
+    auto result = retrieve<R>(citizen, query, context, std::forward<Fetch>(fetch));
     purge_finished();
     return result;
   }
 
   template <class R, class Fetch>
-  auto run_once(const std::string& citizen, const Query& query, const Context& context, Fetch&& fetch)
+  auto retrieve(const std::string& citizen, const Query& query, const Context& context, Fetch&& fetch)
       -> decltype(fetch(std::declval<const Retrieval&>(), false)) {
     if (query.type() != RecordTraits<R>::type)
       return Error(ErrorCategory::validation, std::string("the query is for ") + std::string(japanese_name(query.type())) +
