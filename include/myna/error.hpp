@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <exception>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -138,13 +139,20 @@ class [[nodiscard]] Result {
   std::variant<T, Error> state_;
 };
 
-/// Success or an Error.
+/// Success or an Error. One pointer in size (null when ok): a batch keeps one per citizen.
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error)) {}  // NOLINT: implicit
+  Status(Error error) : error_(std::make_unique<Error>(std::move(error))) {}  // NOLINT: implicit
+  Status(const Status& other) : error_(copy(other.error_)) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) error_ = copy(other.error_);
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
 
-  bool ok() const noexcept { return !error_.has_value(); }
+  bool ok() const noexcept { return error_ == nullptr; }
   explicit operator bool() const noexcept { return ok(); }
   /// Throws myna::Exception when this holds an error.
   void value() const {
@@ -154,7 +162,10 @@ class [[nodiscard]] Status {
   Error&& error() && { return std::move(*error_); }
 
  private:
-  std::optional<Error> error_;
+  static std::unique_ptr<Error> copy(const std::unique_ptr<Error>& e) {
+    return e ? std::make_unique<Error>(*e) : nullptr;
+  }
+  std::unique_ptr<Error> error_;
 };
 
 }  // namespace myna

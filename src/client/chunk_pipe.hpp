@@ -1,5 +1,7 @@
 // A bounded pipe between a transfer (pushing body chunks from its thread) and the decoder
 // (pulling them on the caller's thread as a ByteSource). Memory stays below the capacity.
+// A full pipe wakes its producer only once half of it is drained: one hand-off per half
+// capacity instead of one per chunk when the decoder is the slower side.
 #pragma once
 
 #include <condition_variable>
@@ -54,7 +56,7 @@ class ChunkPipe : public ByteSource {
     if (!current_.empty()) {
       queued_ -= current_.size();
       current_.clear();
-      space_.notify_one();
+      if (queued_ <= capacity_ / 2) space_.notify_one();
     }
     data_.wait(lock, [&] { return closed_ || !chunks_.empty(); });
     if (chunks_.empty()) return std::string_view{};

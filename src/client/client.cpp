@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -11,7 +12,9 @@
 namespace myna {
 namespace {
 
+using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t kStreamPipeBytes = std::size_t{1} << 20;
+constexpr std::chrono::seconds kMinPurgeInterval{1};
 
 std::string default_instance_name() {
   char host[256] = {};
@@ -44,6 +47,7 @@ struct Client::Impl {
   std::unique_ptr<TokenProvider> tokens;
   std::unique_ptr<NotificationHandler> notifications;
   std::unique_ptr<TelegramIdGenerator> ids;
+  std::atomic<SteadyClock::rep> next_purge{0};  // when purge_finished() may run again
 
   const Profile& profile() const { return options.profile; }
   const Logger& log() const { return options.logger; }
@@ -229,8 +233,29 @@ struct Client::Impl {
     }
   }
 
+  // Drops finished retrievals older than keep_finished, at most once per half that period, on
+  // the thread that just finished one (no background thread).
+  void purge_finished() {
+    if (!options.keep_finished) return;
+    const auto now = SteadyClock::now().time_since_epoch().count();
+    const SteadyClock::duration interval =
+        std::max<SteadyClock::duration>(*options.keep_finished / 2, kMinPurgeInterval);
+    auto due = next_purge.load(std::memory_order_relaxed);
+    if (now < due || !next_purge.compare_exchange_strong(due, now + interval.count())) return;
+    if (Status st = store->purge(*options.keep_finished); !st)
+      log().log(LogLevel::warn, "purging finished retrievals failed: " + st.error().to_string());
+  }
+
   template <class R, class Fetch>
   auto run(const std::string& citizen, const Query& query, const Context& context, Fetch&& fetch)
+      -> decltype(fetch(std::declval<const Retrieval&>(), false)) {
+    auto result = retrieve<R>(citizen, query, context, std::forward<Fetch>(fetch));
+    purge_finished();
+    return result;
+  }
+
+  template <class R, class Fetch>
+  auto retrieve(const std::string& citizen, const Query& query, const Context& context, Fetch&& fetch)
       -> decltype(fetch(std::declval<const Retrieval&>(), false)) {
     if (query.type() != RecordTraits<R>::type)
       return Error(ErrorCategory::validation, std::string("the query is for ") + std::string(japanese_name(query.type())) +

@@ -1,6 +1,7 @@
 #include <condition_variable>
-#include <map>
+#include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "process/transitions.hpp"
 
@@ -10,6 +11,35 @@ namespace {
 
 using detail::SysClock;
 constexpr std::chrono::milliseconds kWaitSlice{50};  // to notice cancellation
+
+/// Where the waiters of one retrieval sleep; exists only while someone waits.
+struct Wait {
+  std::condition_variable cv;
+  int waiters = 0;
+};
+using Waits = std::unordered_map<std::string, std::unique_ptr<Wait>>;
+
+/// Registers a waiter for its lifetime (the store's mutex is held at both ends).
+class WaitRegistration {
+ public:
+  WaitRegistration(Waits& waits, const std::string& telegram_id) : waits_(waits), telegram_id_(telegram_id) {
+    auto& slot = waits_[telegram_id];
+    if (!slot) slot = std::make_unique<Wait>();
+    ++slot->waiters;
+    wait_ = slot.get();  // stable: the map owns it through a unique_ptr
+  }
+  ~WaitRegistration() {
+    if (--wait_->waiters == 0) waits_.erase(telegram_id_);
+  }
+  WaitRegistration(const WaitRegistration&) = delete;
+  WaitRegistration& operator=(const WaitRegistration&) = delete;
+  std::condition_variable& cv() const { return wait_->cv; }
+
+ private:
+  Waits& waits_;
+  const std::string& telegram_id_;
+  Wait* wait_;
+};
 
 class MemoryRetrievalStore final : public RetrievalStore {
  public:
@@ -34,7 +64,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
     if (!r) return detail::unknown_retrieval();
     bool changed = false;
     Status st = detail::apply_process_id(*r, process_id, SysClock::now(), changed);
-    if (changed) cv_.notify_all();
+    if (changed) wake(telegram_id);
     return st;
   }
 
@@ -46,7 +76,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
     if (!r) return std::optional<RetrievalState>();
     bool changed = false;
     auto state = detail::apply_notified(*r, process_id, error_code, SysClock::now(), changed);
-    if (changed) cv_.notify_all();
+    if (changed) wake(telegram_id);
     return state;
   }
 
@@ -64,12 +94,14 @@ class MemoryRetrievalStore final : public RetrievalStore {
     if (!r) return detail::unknown_retrieval();
     bool changed = false;
     Status st = detail::apply_finish(*r, state, SysClock::now(), changed);
-    if (changed) cv_.notify_all();
+    if (changed) wake(telegram_id);
     return st;
   }
 
   Result<RetrievalState> wait(const std::string& telegram_id, const Context& context) override {
     std::unique_lock<std::mutex> lock(mu_);
+    const WaitRegistration registration(waits_, telegram_id);
+    std::condition_variable& cv = registration.cv();
     for (;;) {
       const Retrieval* r = lookup(telegram_id);
       if (!r) return detail::unknown_retrieval();
@@ -77,7 +109,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
       if (context.cancelled()) return detail::wait_cancelled();
       const auto left = context.remaining();
       if (left && *left <= Context::Clock::duration::zero()) return r->state;
-      cv_.wait_for(lock, left ? std::min<Context::Clock::duration>(*left, kWaitSlice) : kWaitSlice);
+      cv.wait_for(lock, left ? std::min<Context::Clock::duration>(*left, kWaitSlice) : kWaitSlice);
     }
   }
 
@@ -106,9 +138,15 @@ class MemoryRetrievalStore final : public RetrievalStore {
     return it == records_.end() ? nullptr : &it->second;
   }
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<std::string, Retrieval> records_;
+  // Wakes the waiters of one retrieval only (a batch has dozens of waits at once).
+  void wake(const std::string& telegram_id) {
+    const auto it = waits_.find(telegram_id);
+    if (it != waits_.end()) it->second->cv.notify_all();
+  }
+
+  std::mutex mu_;  // guards everything below, and the Waits in waits_
+  std::unordered_map<std::string, Retrieval> records_;
+  Waits waits_;
 };
 
 }  // namespace

@@ -42,6 +42,9 @@ TEST_CASE("happy path: all three record types equal the sandbox's ground truth",
   auto expenses = w.client().fetch_expenses("alice", eq);
   REQUIRE(expenses.ok());
   CHECK(test::same_records(*expenses, truth<MedicalExpenseRecord>(w, 5, eq)));
+  // The sandbox counts an ack when the listener's reply reaches it, possibly after the fetch.
+  for (int i = 0; i < 1000 && w.sandbox().stats().notifications_acked < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto stats = w.sandbox().stats();
   CHECK(stats.requests == 3);
   CHECK(stats.results == 3);
@@ -297,4 +300,73 @@ TEST_CASE("a revoked token is refreshed; without refresh the citizen must consen
   CHECK((r.error().category() == ErrorCategory::consent_required || r.error().category() == ErrorCategory::auth));
   REQUIRE(w.consent("k", "C0000009").ok());
   CHECK(w.client().fetch_expenses("k", q).ok());
+}
+
+namespace {
+/// A memory store that remembers the last retrieval the client created.
+class RecordingStore final : public RetrievalStore {
+ public:
+  Status create(const Retrieval& r) override {
+    last_id = r.telegram_id;
+    return inner->create(r);
+  }
+  Result<std::optional<Retrieval>> find(const std::string& id) override { return inner->find(id); }
+  Status set_process_id(const std::string& id, const std::string& process_id) override {
+    last_process_id = process_id;
+    return inner->set_process_id(id, process_id);
+  }
+  Result<std::optional<RetrievalState>> mark_notified(const std::string& id, const std::string& process_id,
+                                                      const std::string& code) override {
+    return inner->mark_notified(id, process_id, code);
+  }
+  Result<bool> claim_fetch(const std::string& id, const std::string& owner, std::chrono::seconds stale) override {
+    return inner->claim_fetch(id, owner, stale);
+  }
+  Status finish(const std::string& id, RetrievalState state) override { return inner->finish(id, state); }
+  Result<RetrievalState> wait(const std::string& id, const Context& context) override { return inner->wait(id, context); }
+  Result<std::vector<Retrieval>> unfinished() override { return inner->unfinished(); }
+  Status purge(std::chrono::seconds older_than) override {
+    ++purges;
+    return inner->purge(older_than);
+  }
+
+  std::shared_ptr<RetrievalStore> inner = make_memory_retrieval_store();
+  std::string last_id, last_process_id;
+  std::atomic<int> purges{0};
+};
+
+/// The sandbox's notification for the last retrieval, sent again.
+NotificationReply repeat_notification(World& w, const RecordingStore& store) {
+  const Profile& p = w.client().profile();
+  return w.client().notification_handler().handle(
+      codec::encode_header({store.last_id, p.notification_type, p.mode, store.last_process_id, ""}));
+}
+}  // namespace
+
+TEST_CASE("finished retrievals are purged after keep_finished; a duplicate before then is still accepted", "[e2e]") {
+  auto store = std::make_shared<RecordingStore>();
+  std::optional<std::chrono::seconds> keep;
+  SECTION("default: kept for a while, duplicates answered 200") { keep = ClientOptions().keep_finished; }
+  SECTION("never purged") { keep = std::nullopt; }
+  SECTION("purged at once") { keep = std::chrono::seconds(0); }
+  World w(World::fast_sandbox(), [&](ClientOptions& o) {
+    o.retrieval_store = store;
+    o.keep_finished = keep;
+  });
+  REQUIRE(w.consent("p", "C0000004").ok());
+  REQUIRE(w.client().fetch_expenses("p", year(RecordType::expense)).ok());
+  auto kept = store->inner->find(store->last_id);
+  REQUIRE(kept.ok());
+  NotificationReply duplicate = repeat_notification(w, *store);
+  if (keep && keep->count() == 0) {
+    CHECK_FALSE(kept->has_value());
+    CHECK(duplicate.http_status == 404);
+    CHECK(store->purges == 1);
+  } else {
+    REQUIRE(kept->has_value());
+    CHECK((*kept)->state == RetrievalState::fetched);
+    CHECK(duplicate.http_status == 200);
+    CHECK(duplicate.accepted);
+    CHECK(store->purges == (keep ? 1 : 0));  // the first finished retrieval purges once
+  }
 }

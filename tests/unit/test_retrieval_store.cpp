@@ -232,6 +232,30 @@ TEMPLATE_TEST_CASE("retrieval store: wait", "[retrieval][wait]", MemoryStore, Fi
   }
 }
 
+TEMPLATE_TEST_CASE("retrieval store: a change wakes the waiters of that retrieval only", "[retrieval][wait]",
+                   MemoryStore, FileStore) {
+  TestType s;
+  RetrievalStore& store = *s.store;
+  const std::string a = "TL-00000086-260101093000-0007", b = "TL-00000086-260101093000-0008";
+  for (const auto& id : {a, b}) {
+    REQUIRE(store.create(retrieval(id)).ok());
+    REQUIRE(store.set_process_id(id, "P" + id.substr(id.size() - 1)).ok());
+  }
+  std::vector<Result<RetrievalState>> on_a(2, Error(ErrorCategory::timeout, "not run"));
+  Result<RetrievalState> on_b = Error(ErrorCategory::timeout, "not run");
+  std::vector<std::thread> waiters;
+  for (auto& out : on_a) waiters.emplace_back([&] { out = store.wait(a, Context().with_timeout(5s)); });
+  waiters.emplace_back([&] { on_b = store.wait(b, Context().with_timeout(400ms)); });
+  std::this_thread::sleep_for(50ms);
+  REQUIRE(store.mark_notified(a, "P7", "").ok());
+  for (auto& t : waiters) t.join();
+  for (auto& out : on_a) CHECK(out.value() == RetrievalState::notified);
+  CHECK(on_b.value() == RetrievalState::waiting);  // woke only at its own deadline
+  CHECK(state_of(store, b) == RetrievalState::waiting);
+  REQUIRE(store.mark_notified(b, "P8", "").ok());
+  CHECK(store.wait(b, Context().with_timeout(5s)).value() == RetrievalState::notified);
+}
+
 TEMPLATE_TEST_CASE("retrieval store: unfinished and purge", "[retrieval]", MemoryStore, FileStore) {
   TestType s;
   RetrievalStore& store = *s.store;

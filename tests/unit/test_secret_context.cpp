@@ -3,6 +3,7 @@
 #include <sstream>
 #include <thread>
 
+#include "myna/error.hpp"
 #include "myna/log.hpp"
 #include "myna/secret.hpp"
 #include "myna/transport/context.hpp"
@@ -125,4 +126,25 @@ TEST_CASE("Context::sleep_for wakes on cancel from another thread and stops at t
     CHECK(elapsed >= 45ms);
     CHECK(elapsed < 1s);
   }
+}
+
+TEST_CASE("Status is one pointer; copies are deep and independent", "[status]") {
+  static_assert(sizeof(Status) == sizeof(void*), "a batch report keeps one Status per citizen");
+  Status ok;
+  CHECK(ok.ok());
+  Status failed = Error(ErrorCategory::timeout, "late").with_http_status(504);
+  Status copy = failed;
+  REQUIRE_FALSE(copy.ok());
+  CHECK(&copy.error() != &failed.error());
+  CHECK(copy.error().category() == ErrorCategory::timeout);
+  CHECK(copy.error().http_status() == 504);
+  copy = ok;
+  CHECK(copy.ok());
+  CHECK_FALSE(failed.ok());
+  Status moved = std::move(failed);
+  CHECK(moved.error().message() == "late");
+  Status assigned;
+  assigned = moved;
+  CHECK(assigned.error().message() == "late");
+  CHECK_THROWS_AS(assigned.value(), Exception);
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ struct ClientOptions {
   bool resend_requests = true;
   /// A fetch claim older than this may be taken over (its instance died).
   std::chrono::seconds stale_claim_after{std::chrono::minutes(2)};
+  /// Finished retrievals stay in the retrieval store this long, so that a duplicate or late
+  /// notification still gets its proper answer (200 echo, 409 late; afterwards 404 unknown).
+  /// Then the client purges them (RetrievalStore::purge, at most once per half this period,
+  /// on a thread that just finished a retrieval): the store holds about 1.5 × rate × this
+  /// period, however many citizens are fetched. nullopt: never (the application purges).
+  std::optional<std::chrono::seconds> keep_finished{std::chrono::seconds(10)};
 };
 
 /// Per-citizen outcome of a batch (records go to the batch callback, not into the report).
