@@ -176,7 +176,10 @@ class PayloadStream {
   bool more() {
     if (p_ != end_) return true;
     c_.p_ = p_;
-    if (!c_.refill()) return false;
+    if (!c_.refill()) {
+      p_ = end_ = c_.p_;  // the old chunk is gone: Tell() is now the body's length
+      return false;
+    }
     p_ = c_.p_;
     end_ = c_.end_;
     if (budget_.charge(static_cast<std::size_t>(end_ - p_))) return true;

@@ -97,6 +97,28 @@ TEST_CASE("fuzz: a payload stop is located where it happens, in every decoder", 
   }
 }
 
+// fuzz/regressions/stream/truncated-offset: once the body ended inside the payload, the
+// payload stream measured its position from a chunk that was gone (a garbage offset).
+TEST_CASE("fuzz: a body cut inside the payload is located at its end", "[fuzz][codec]") {
+  const std::string whole_body = result_body("[{\"org\":{\"薬剤情報\":[{\"氏名\":\"山田\"}]}}]");
+  for (std::size_t cut : {whole_body.size() - 3, whole_body.find("氏名") + 2}) {
+    const std::string body = whole_body.substr(0, cut);
+    const auto whole = codec::decode_result<DrugRecord>(body, Profile{});
+    REQUIRE_FALSE(whole.ok());
+    INFO(whole.error().message());
+    CHECK(whole.error().location()->byte_offset == body.size());
+    for (std::size_t chunk : {1u, 5u, 64u}) {
+      test::ChunkedSource source(body, {chunk});
+      CommonHeader header;
+      const Status st = codec::decode_result<DrugRecord>(
+          source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
+      REQUIRE_FALSE(st.ok());
+      CHECK(st.error().message() == whole.error().message());
+      CHECK(st.error().location()->byte_offset == body.size());
+    }
+  }
+}
+
 // fuzz/regressions/token/truncated-utf8-at-end: RapidJSON 1.1.0's UTF-8 validation read (and
 // in situ wrote) past the end of a token response ending inside a multi-byte character.
 TEST_CASE("fuzz: a JSON body cut inside a UTF-8 character is malformed, not an overflow", "[fuzz][auth]") {
