@@ -1,13 +1,13 @@
 # The sandbox's end-to-end tests (real loopback HTTPS with mutual TLS through raw libcurl) and
 # the callback listener's tests.
 if(TARGET myna_sandbox)
-  myna_test(e2e_sandbox LABEL e2e
+  myna_test(e2e_sandbox LABELS e2e threads
     SOURCES e2e/test_sandbox.cpp e2e/test_sandbox_faults.cpp e2e/test_sandbox_scale.cpp
     LIBS myna_sandbox CURL::libcurl PkgConfig::HTTPLIB)
 endif()
 
 if(TARGET mynaportal_listener AND TARGET myna_sandbox)
-  myna_test(unit_listener LABEL unit
+  myna_test(unit_listener LABELS unit threads
     SOURCES unit/test_listener.cpp
     LIBS mynaportal_listener myna_sandbox CURL::libcurl)
 endif()

@@ -110,6 +110,13 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
 /// String views handed to fn point into buffer. Depth is unbounded but parsing is iterative.
 inline FlatParse parse_flat_object(std::string& buffer, const FlatMemberFn& fn) {
   if (buffer.find('\0') != std::string::npos) return FlatParse::malformed;
+  // RapidJSON 1.1.0 validates UTF-8 by taking all continuation bytes a lead byte announces:
+  // a multi-byte character cut off by the end of the buffer makes it read (and, in situ,
+  // write) past the terminating NUL (Tencent/rapidjson#1636). A JSON object ends with '}'
+  // and ASCII whitespace, so a non-ASCII byte among the last two bytes is malformed anyway.
+  const std::size_t n = buffer.size();
+  for (std::size_t i = n < 2 ? 0 : n - 2; i < n; ++i)
+    if (static_cast<unsigned char>(buffer[i]) >= 0x80) return FlatParse::malformed;
   flat_json_internal::Handler handler(fn);
   rapidjson::InsituStringStream stream(buffer.data());
   rapidjson::Reader reader;

@@ -192,7 +192,7 @@ Error payload_syntax_error(const char* message, std::size_t offset, PayloadStrea
   }
   DecodeLocation loc;
   loc.envelope_field = "selfPersonalDataProvisionInfo.selfPersonalData";
-  loc.byte_offset = offset;  // exact on every path (the cursor lags behind a PayloadStream)
+  loc.byte_offset = offset;  // where the payload stream stopped (the cursor lags behind it)
   return Error(ErrorCategory::decode, std::move(what)).with_location(std::move(loc));
 }
 

@@ -221,7 +221,10 @@ class PayloadStream {
     if (p_ != end_) return true;
     c_.p_ = p_;
     const std::size_t read = c_.chunk_size();
-    if (!c_.refill()) return false;
+    if (!c_.refill()) {
+      p_ = end_ = c_.p_;  // the old chunk is gone: Tell() is now the body's length
+      return false;
+    }
     p_ = c_.p_;
     end_ = c_.end_;
     if (budget_.charge(read)) return true;

@@ -45,14 +45,8 @@ void put_digits(std::string& out, unsigned value, int width) {
   out.append(buf, static_cast<std::size_t>(width));
 }
 
-std::string quoted(std::string_view s) {
-  // Only used for short, non-secret inputs of validation errors; truncated to stay short.
-  std::string out = "\"";
-  out.append(s.substr(0, 32));
-  if (s.size() > 32) out += "…";
-  out += "\"";
-  return out;
-}
+// Parse errors never show the text: decoders pass them on, and the text may be a record value
+// (docs/errors.md: no record values in messages; it may also hold control characters).
 
 }  // namespace
 
@@ -99,9 +93,10 @@ Result<Date> Date::parse(std::string_view text) {
   } else if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
     y = digits_at(text, 0, 4), m = digits_at(text, 5, 2), d = digits_at(text, 8, 2);
   } else {
-    return invalid("date " + quoted(text) + " is not YYYYMMDD or YYYY-MM-DD");
+    return invalid("date is not YYYYMMDD or YYYY-MM-DD");
   }
-  if (y < 0 || m < 0 || d < 0) return invalid("date " + quoted(text) + " has non-digit characters");
+  if (y < 0 || m < 0 || d < 0) return invalid("date has non-digit characters");
+  if (!is_valid_date(y, m, d)) return invalid("date is not a real calendar date");
   return make(y, m, d);
 }
 
@@ -184,9 +179,10 @@ Result<YearMonth> YearMonth::parse(std::string_view text) {
   } else if (text.size() == 7 && text[4] == '-') {
     y = digits_at(text, 0, 4), m = digits_at(text, 5, 2);
   } else {
-    return invalid("year-month " + quoted(text) + " is not YYYYMM or YYYY-MM");
+    return invalid("year-month is not YYYYMM or YYYY-MM");
   }
-  if (y < 0 || m < 0) return invalid("year-month " + quoted(text) + " has non-digit characters");
+  if (y < 0 || m < 0) return invalid("year-month has non-digit characters");
+  if (y < 1 || m < 1 || m > 12) return invalid("year-month is not a real month");
   return make(y, m);
 }
 
@@ -296,16 +292,16 @@ Result<Decimal> Decimal::parse(std::string_view text) {
       seen_point = true;
       continue;
     }
-    if (c < '0' || c > '9') return invalid("decimal " + quoted(text) + " is not of the form -?digits(.digits)?");
+    if (c < '0' || c > '9') return invalid("decimal is not of the form -?digits(.digits)?");
     seen_digit = true;
     if (digits > 0 || c != '0') ++digits;
-    if (digits > 17) return invalid("decimal " + quoted(text) + " has more than 17 significant digits");
+    if (digits > 17) return invalid("decimal has more than 17 significant digits");
     mantissa = mantissa * 10 + (c - '0');
     if (seen_point) ++scale;
   }
   if (!seen_digit || text.back() == '.')
-    return invalid("decimal " + quoted(text) + " is not of the form -?digits(.digits)?");
-  if (scale > kMaxScale) return invalid("decimal " + quoted(text) + " has too many fractional digits");
+    return invalid("decimal is not of the form -?digits(.digits)?");
+  if (scale > kMaxScale) return invalid("decimal has too many fractional digits");
   return of(neg ? -mantissa : mantissa, scale);
 }
 
@@ -358,7 +354,7 @@ Result<Yen> Yen::parse(std::string_view text) {
   if (auto yen = try_parse(text)) return *yen;
   if (!text.empty() && text[0] == '-') return invalid("yen amount must not be negative");
   if (!all_digits(text) || text.size() > 15)
-    return invalid("yen amount " + quoted(text) + " is not a whole number of at most 15 digits");
+    return invalid("yen amount is not a whole number of at most 15 digits");
   return make(digits_value(text));
 }
 
@@ -381,7 +377,7 @@ std::optional<Count> Count::try_parse(std::string_view text) noexcept {
 Result<Count> Count::parse(std::string_view text) {
   if (auto count = try_parse(text)) return *count;
   if (!all_digits(text) || text.size() > 9)
-    return invalid("count " + quoted(text) + " is not a whole number of at most 9 digits");
+    return invalid("count is not a whole number of at most 9 digits");
   return make(digits_value(text));
 }
 
@@ -423,7 +419,7 @@ bool valid_code(CodeFormat format, std::string_view text) noexcept {
 std::string check_code(CodeFormat format, std::string_view text) {
   if (valid_code(format, text)) return {};
   auto fail = [&](const char* what) {
-    return std::string("code ") + quoted(text) + " " + what + " (expected " + describe(format) + ")";
+    return std::string("code ") + what + " (expected " + describe(format) + ")";
   };
   switch (format) {
     case CodeFormat::institution_code:
@@ -497,8 +493,8 @@ Status Coded::assign(std::string_view text) {
   if (try_assign(text)) return {};
   const CodeSet& set = code_set(set_);
   if (text.empty() || text.size() > code_.size() || !all_digits(text))
-    return invalid("code " + quoted(text) + " is not 1-3 digits (" + std::string(set.name) + ")");
-  return invalid("code " + quoted(text) + " is not in the code set " + std::string(set.name));
+    return invalid("code is not 1-3 digits (" + std::string(set.name) + ")");
+  return invalid("code is not in the code set " + std::string(set.name));
 }
 
 // ---------------------------------------------------------------- streams

@@ -1,0 +1,141 @@
+// Bugs found by fuzzing (docs/fuzzing.md), one test each; the inputs that found them are
+// replayed from fuzz/regressions/<target>/ by the fuzz_replay_<target> tests.
+#include <catch2/catch.hpp>
+
+#include "auth/flat_json.hpp"
+#include "myna/auth/token.hpp"
+#include "myna/codec/payload.hpp"
+#include "myna/query/query.hpp"
+#include "support/chunks.hpp"
+
+using namespace myna;
+
+namespace {
+
+bool has_control_character(std::string_view text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  return false;
+}
+
+std::string result_body(std::string_view payload) {
+  std::string body = codec::encode_header({"TL-00000086-260101093000-0001", "IFA0303-S01", "1", "P1", ""});
+  body.pop_back();
+  body += R"(,"selfPersonalDataProvisionInfo":{"selfPersonalData":)";
+  codec::append_json_string(body, payload);
+  return body + "}}";
+}
+
+// Every non-text item of R, given a malformed value: the decode error names the item but
+// shows neither the value nor its control characters.
+template <class R>
+void check_values_hidden() {
+  const Profile profile;
+  for (const FieldInfo& f : catalog<R>()) {
+    if (f.kind == ValueKind::text) continue;
+    const std::string payload = "[{\"org\":{\"" + profile.payload_key(RecordTraits<R>::type) + "\":[{\"" +
+                                std::string(f.ja) + "\":\"" + "PRIVATE-1985\\n0230" + "\"}]}}]";
+    auto decoded = codec::decode_payload<R>(payload, profile);
+    INFO(f.ja);
+    REQUIRE_FALSE(decoded.ok());
+    const std::string text = decoded.error().to_string();
+    CHECK(decoded.error().location()->item_number == f.number);
+    CHECK(text.find("PRIVATE") == std::string::npos);
+    CHECK_FALSE(has_control_character(text));
+  }
+}
+
+}  // namespace
+
+// fuzz/regressions/payload_*/…-value-in-message: value parsers quoted the text into their
+// message, and the payload decoder passed it on, so record values reached logs.
+TEST_CASE("fuzz: decode errors never show record values", "[fuzz][codec]") {
+  check_values_hidden<DrugRecord>();
+  check_values_hidden<CheckupRecord>();
+  check_values_hidden<MedicalExpenseRecord>();
+}
+
+// fuzz/regressions/query/control-char-in-message: a control character in a parsed text
+// reached the error message (log injection).
+TEST_CASE("fuzz: value parse errors carry neither the text nor control characters", "[fuzz][values]") {
+  const std::string bad = "2024\n01\x1b[2J";
+  for (const Error& e : {Date::parse(bad).error(), YearMonth::parse(bad).error(), Decimal::parse(bad).error(),
+                         Yen::parse(bad).error(), Count::parse(bad).error(), MedicineCode::parse(bad).error(),
+                         make_query(RecordType::drug, bad, "20241231").error()}) {
+    INFO(e.message());
+    CHECK(e.category() == ErrorCategory::validation);
+    CHECK_FALSE(has_control_character(e.to_string()));
+    CHECK(e.message().find("2024") == std::string::npos);
+  }
+  Coded coded(CodeSetId::sex);
+  const Status st = coded.assign("\n9");
+  REQUIRE_FALSE(st.ok());
+  CHECK_FALSE(has_control_character(st.error().message()));
+  CHECK(Date::parse("20240230").error().message().find("calendar") != std::string::npos);
+}
+
+// fuzz/regressions/stream/control-char-offset: a payload that stops early (control
+// character, bad escape, truncation) was located at a stale cursor position: the buffer
+// decoder named the start of the payload, the streaming decoder its last chunk.
+TEST_CASE("fuzz: a payload stop is located where it happens, in every decoder", "[fuzz][codec]") {
+  std::string broken = result_body("[{\"org\":{\"薬剤情報\":[{\"氏名\":\"a~b\"}]}}]");
+  const auto raw_newline = broken.find('~');
+  broken[raw_newline] = '\n';  // an unescaped control character inside selfPersonalData
+  const auto whole = codec::decode_result<DrugRecord>(broken, Profile{});
+  REQUIRE_FALSE(whole.ok());
+  const auto expected = whole.error().location()->byte_offset;
+  CHECK(expected == raw_newline + 1);
+  for (std::size_t chunk : {1u, 2u, 7u, 64u, 4096u}) {
+    test::ChunkedSource source(broken, {chunk});
+    CommonHeader header;
+    const Status st = codec::decode_result<DrugRecord>(
+        source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
+    REQUIRE_FALSE(st.ok());
+    INFO("chunk " << chunk);
+    CHECK(st.error().message() == whole.error().message());
+    CHECK(st.error().location()->byte_offset == expected);
+  }
+}
+
+// fuzz/regressions/stream/truncated-offset: once the body ended inside the payload, the
+// payload stream measured its position from a chunk that was gone (a garbage offset).
+TEST_CASE("fuzz: a body cut inside the payload is located at its end", "[fuzz][codec]") {
+  const std::string whole_body = result_body("[{\"org\":{\"薬剤情報\":[{\"氏名\":\"山田\"}]}}]");
+  for (std::size_t cut : {whole_body.size() - 3, whole_body.find("氏名") + 2}) {
+    const std::string body = whole_body.substr(0, cut);
+    const auto whole = codec::decode_result<DrugRecord>(body, Profile{});
+    REQUIRE_FALSE(whole.ok());
+    INFO(whole.error().message());
+    CHECK(whole.error().location()->byte_offset == body.size());
+    for (std::size_t chunk : {1u, 5u, 64u}) {
+      test::ChunkedSource source(body, {chunk});
+      CommonHeader header;
+      const Status st = codec::decode_result<DrugRecord>(
+          source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
+      REQUIRE_FALSE(st.ok());
+      CHECK(st.error().message() == whole.error().message());
+      CHECK(st.error().location()->byte_offset == body.size());
+    }
+  }
+}
+
+// fuzz/regressions/token/truncated-utf8-at-end: RapidJSON 1.1.0's UTF-8 validation read (and
+// in situ wrote) past the end of a token response ending inside a multi-byte character.
+TEST_CASE("fuzz: a JSON body cut inside a UTF-8 character is malformed, not an overflow", "[fuzz][auth]") {
+  const auto now = std::chrono::system_clock::now();
+  for (const char* body : {R"({"access_token":"t","token_type":"invali)" "\xe6",
+                           R"({"access_token":"t","x":")" "\xf0\x9f",
+                           R"({"access_token":"t","x":")" "\xf0" "A"}) {
+    const auto token = parse_token_response(200, body, Profile{}, now, now);
+    REQUIRE_FALSE(token.ok());
+    CHECK(token.error().category() == ErrorCategory::protocol);
+    std::string exact(body);
+    exact.shrink_to_fit();  // no spare capacity behind the terminator for a stray read to hit
+    CHECK(detail::parse_flat_object(exact, [](std::string_view, const detail::FlatValue&) { return true; }) ==
+          detail::FlatParse::malformed);
+  }
+  // Valid multi-byte text right before the closing brace still parses.
+  std::string valid = "{\"a\":\"\xe3\x81\x82\"}";
+  CHECK(detail::parse_flat_object(valid, [](std::string_view, const detail::FlatValue&) { return true; }) ==
+        detail::FlatParse::ok);
+}
