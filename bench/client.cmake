@@ -1,6 +1,6 @@
 # Client benchmarks (issue [3/6] items 3, 4, 5): each starts myna-sandbox as a separate process
 # and measures the client in a child process of its own where memory matters.
-# Full-size runs: bench/run-client.sh; method and figures: docs/perf/client.md.
+# Full-size runs: bench/run; method and figures: docs/performance.md.
 add_library(myna_bench_client STATIC client/support.cpp client/raw_retriever.cpp)
 target_include_directories(myna_bench_client PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_include_directories(myna_bench_client SYSTEM PRIVATE ${RAPIDJSON_INCLUDE_DIR})

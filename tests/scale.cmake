@@ -20,7 +20,7 @@ if(TARGET myna_sandbox_data)
     Catch2::Catch2 PostgreSQL::PostgreSQL)
   myna_warnings(postgres_stores)
   add_test(NAME postgres_stores COMMAND postgres_stores)
-  set_tests_properties(postgres_stores PROPERTIES LABELS "e2e;postgres" SKIP_RETURN_CODE 77 TIMEOUT 300)
+  set_tests_properties(postgres_stores PROPERTIES LABELS "e2e;postgres;threads" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endif()
 
 # The multi-instance test: three examples/multi_instance processes share one cluster; the

@@ -14,6 +14,22 @@
 
 namespace myna::test {
 
+/// True in an AddressSanitizer or ThreadSanitizer build. The allocator is then the sanitizer's:
+/// freed blocks wait in a quarantine, mallinfo2 does not see them, shadow memory counts in the
+/// RSS. Memory bounds are loosened by kMemoryBoundFactor there; leaks are LeakSanitizer's job.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitizedHeap = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool kSanitizedHeap = true;
+#else
+inline constexpr bool kSanitizedHeap = false;
+#endif
+#else
+inline constexpr bool kSanitizedHeap = false;
+#endif
+inline constexpr double kMemoryBoundFactor = kSanitizedHeap ? 2.0 : 1.0;
+
 /// Entries of a /proc directory, without "." and ".." (and the directory's own fd).
 inline long count_entries(const char* dir, bool minus_own_fd = false) {
   DIR* d = ::opendir(dir);

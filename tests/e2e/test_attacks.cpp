@@ -479,8 +479,8 @@ constexpr std::uint64_t kEarly = 128ull << 20;
 // Peak RSS growth of the whole process (the hostile server runs in it too; thread arenas and
 // TLS buffers add 20–40 MiB of noise): with an 8 MiB cap the collected body needs up to twice
 // the cap while it grows; the streamed one about the 1 MiB pipe.
-constexpr double kCollectedPeakMiB = 96;
-constexpr double kStreamedPeakMiB = 64;
+constexpr double kCollectedPeakMiB = 96 * test::kMemoryBoundFactor;
+constexpr double kStreamedPeakMiB = 64 * test::kMemoryBoundFactor;
 
 }  // namespace
 

@@ -60,6 +60,15 @@ void operator delete(void* p, std::size_t) noexcept {
   inspect(p);
   std::free(p);
 }
+// Every other replaceable form goes to malloc/free as well, so that no block crosses between
+// this program's operators and the runtime's (AddressSanitizer reports such mismatches).
+void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n ? n : 1); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n ? n : 1); }
+void operator delete[](void* p) noexcept { operator delete(p); }
+void operator delete[](void* p, std::size_t) noexcept { operator delete(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { operator delete(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { operator delete(p); }
 
 TEST_CASE("the watcher sees secrets left in a freed block (control)", "[secret][wipe]") {
   auto* plain = new std::string(long_secret("plain"));
