@@ -48,6 +48,33 @@ void put_digits(std::string& out, unsigned value, int width) {
 // Parse errors never show the text: decoders pass them on, and the text may be a record value
 // (docs/errors.md: no record values in messages; it may also hold control characters).
 
+/// Year, month and day of "YYYYMMDD" or "YYYY-MM-DD" (-1 for a field with a non-digit);
+/// false for any other shape.
+bool date_fields(std::string_view text, int& y, int& m, int& d) noexcept {
+  if (text.size() == 8) {
+    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
+    return true;
+  }
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2), d = digits_at(text, 8, 2);
+    return true;
+  }
+  return false;
+}
+
+/// Year and month of "YYYYMM" or "YYYY-MM", as date_fields.
+bool month_fields(std::string_view text, int& y, int& m) noexcept {
+  if (text.size() == 6) {
+    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
+    return true;
+  }
+  if (text.size() == 7 && text[4] == '-') {
+    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- Date
@@ -73,13 +100,7 @@ Result<Date> Date::make(int year, int month, int day) {
 
 std::optional<Date> Date::try_parse(std::string_view text) noexcept {
   int y, m, d;
-  if (text.size() == 8) {
-    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
-  } else if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2), d = digits_at(text, 8, 2);
-  } else {
-    return std::nullopt;
-  }
+  if (!date_fields(text, y, m, d)) return std::nullopt;
   if (y < 0 || m < 0 || d < 0 || !is_valid_date(y, m, d)) return std::nullopt;
   return Date(static_cast<std::uint32_t>(y * 10000 + m * 100 + d));
 }
@@ -88,13 +109,7 @@ std::optional<Date> Date::try_parse(std::string_view text) noexcept {
 Result<Date> Date::parse(std::string_view text) {
   if (auto date = try_parse(text)) return *date;
   int y, m, d;
-  if (text.size() == 8) {
-    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
-  } else if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2), d = digits_at(text, 8, 2);
-  } else {
-    return invalid("date is not YYYYMMDD or YYYY-MM-DD");
-  }
+  if (!date_fields(text, y, m, d)) return invalid("date is not YYYYMMDD or YYYY-MM-DD");
   if (y < 0 || m < 0 || d < 0) return invalid("date has non-digit characters");
   if (!is_valid_date(y, m, d)) return invalid("date is not a real calendar date");
   return make(y, m, d);
@@ -160,13 +175,7 @@ Result<YearMonth> YearMonth::make(int year, int month) {
 
 std::optional<YearMonth> YearMonth::try_parse(std::string_view text) noexcept {
   int y, m;
-  if (text.size() == 6) {
-    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
-  } else if (text.size() == 7 && text[4] == '-') {
-    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2);
-  } else {
-    return std::nullopt;
-  }
+  if (!month_fields(text, y, m)) return std::nullopt;
   if (y < 1 || m < 1 || m > 12) return std::nullopt;
   return YearMonth(static_cast<std::uint32_t>(y * 100 + m));
 }
@@ -174,13 +183,7 @@ std::optional<YearMonth> YearMonth::try_parse(std::string_view text) noexcept {
 Result<YearMonth> YearMonth::parse(std::string_view text) {
   if (auto month = try_parse(text)) return *month;
   int y, m;
-  if (text.size() == 6) {
-    y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
-  } else if (text.size() == 7 && text[4] == '-') {
-    y = digits_at(text, 0, 4), m = digits_at(text, 5, 2);
-  } else {
-    return invalid("year-month is not YYYYMM or YYYY-MM");
-  }
+  if (!month_fields(text, y, m)) return invalid("year-month is not YYYYMM or YYYY-MM");
   if (y < 0 || m < 0) return invalid("year-month has non-digit characters");
   if (y < 1 || m < 1 || m > 12) return invalid("year-month is not a real month");
   return make(y, m);
