@@ -6,9 +6,13 @@
 #include <thread>
 
 #include "scale/pg_fixture.hpp"
+#include "unit/retrieval_fixtures.hpp"
 
 using namespace myna;
 using namespace std::chrono_literals;
+using test::race;
+using test::retrieval;
+using test::state_of;
 
 namespace {
 
@@ -18,33 +22,6 @@ struct Instance {
   Instance(const std::string& conninfo, pg::RetrievalStoreOptions o = {})
       : db(test::open_db(conninfo)), store(pg::make_retrieval_store(db, o).value()) {}
 };
-
-Retrieval retrieval(const std::string& telegram_id, const std::string& citizen = "市民-\"1\"") {
-  Retrieval r;
-  r.telegram_id = telegram_id;
-  r.citizen = citizen;
-  r.type = RecordType::checkup;
-  r.from = Date::parse("20240101").value();
-  r.to = Date::parse("20241231").value();
-  return r;
-}
-
-RetrievalState state_of(RetrievalStore& store, const std::string& id) { return store.find(id)->value().state; }
-
-template <class Fn>
-int race(int n, Fn fn) {
-  std::atomic<int> ready{0}, wins{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i)
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready < n) std::this_thread::yield();
-      if (fn(i)) ++wins;
-    });
-  for (auto& t : threads) t.join();
-  return wins;
-}
-
 }  // namespace
 
 TEST_CASE("pg retrieval store: create and find", "[postgres][retrieval]") {

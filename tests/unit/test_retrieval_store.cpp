@@ -10,9 +10,13 @@
 #include "auth/crypto.hpp"
 #include "myna/process/retrieval.hpp"
 #include "unit/temp_dir.hpp"
+#include "unit/retrieval_fixtures.hpp"
 
 using namespace myna;
 using namespace std::chrono_literals;
+using test::race;
+using test::retrieval;
+using test::state_of;
 
 namespace {
 
@@ -24,33 +28,6 @@ struct FileStore {
   test::TempDir tmp;
   std::shared_ptr<RetrievalStore> store = make_file_retrieval_store(tmp.sub("retrievals")).value();
 };
-
-Retrieval retrieval(const std::string& telegram_id, const std::string& citizen = "市民-\"1\"") {
-  Retrieval r;
-  r.telegram_id = telegram_id;
-  r.citizen = citizen;
-  r.type = RecordType::checkup;
-  r.from = Date::parse("20240101").value();
-  r.to = Date::parse("20241231").value();
-  return r;
-}
-
-RetrievalState state_of(RetrievalStore& store, const std::string& id) { return store.find(id)->value().state; }
-
-/// Runs fn on n threads released together; returns how many returned true.
-template <class Fn>
-int race(int n, Fn fn) {
-  std::atomic<int> ready{0}, wins{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i)
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready < n) std::this_thread::yield();
-      if (fn(i)) ++wins;
-    });
-  for (auto& t : threads) t.join();
-  return wins;
-}
 
 }  // namespace
 
