@@ -27,6 +27,34 @@ using FlatMemberFn = std::function<bool(std::string_view key, const FlatValue& v
 
 enum class FlatParse { ok, malformed, not_object, stopped };
 
+/// The required members of a stored file (token, retrieval) met so far, one bit each.
+class RequiredMembers {
+ public:
+  explicit RequiredMembers(int count) : all_((1 << count) - 1) {}
+  /// Records member `index` (0-based); true, so that it chains after a successful read.
+  bool mark(int index) noexcept {
+    seen_ |= 1 << index;
+    return true;
+  }
+  bool complete() const noexcept { return seen_ == all_; }
+
+ private:
+  int all_;
+  int seen_ = 0;
+};
+
+/// The "version" member of a stored file: the integer `expected`.
+inline bool is_version(const FlatValue& v, std::int64_t expected) noexcept {
+  return v.kind == FlatValue::Kind::integer && v.integer == expected;
+}
+
+/// A string member copied into `out`.
+inline bool read_string(const FlatValue& v, std::string& out) {
+  if (v.kind != FlatValue::Kind::string) return false;
+  out.assign(v.text);
+  return true;
+}
+
 namespace flat_json_internal {
 
 class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {

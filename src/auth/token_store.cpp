@@ -65,12 +65,7 @@ std::string token_json(const Token& token) {
 
 struct TokenFileFields {
   Token token;
-  int seen = 0;  // bit per required member
-  bool mark(int bit) {
-    seen |= bit;
-    return true;
-  }
-  static constexpr int all = 63;
+  detail::RequiredMembers required{6};
 };
 
 bool read_secret(const detail::FlatValue& v, SecretString& out) {
@@ -86,12 +81,13 @@ bool read_seconds(const detail::FlatValue& v, SysClock::time_point& out) {
 }
 
 bool read_token_member(TokenFileFields& f, std::string_view key, const detail::FlatValue& v) {
-  if (key == "version") return v.kind == detail::FlatValue::Kind::integer && v.integer == 1 && f.mark(1);
-  if (key == "access_token") return read_secret(v, f.token.access_token) && f.mark(2);
-  if (key == "refresh_token") return read_secret(v, f.token.refresh_token) && f.mark(4);
-  if (key == "expires_at") return read_seconds(v, f.token.expires_at) && f.mark(8);
-  if (key == "grant_expires_at") return read_seconds(v, f.token.grant_expires_at) && f.mark(16);
-  if (key == "granted_at") return read_seconds(v, f.token.granted_at) && f.mark(32);
+  auto& required = f.required;
+  if (key == "version") return detail::is_version(v, 1) && required.mark(0);
+  if (key == "access_token") return read_secret(v, f.token.access_token) && required.mark(1);
+  if (key == "refresh_token") return read_secret(v, f.token.refresh_token) && required.mark(2);
+  if (key == "expires_at") return read_seconds(v, f.token.expires_at) && required.mark(3);
+  if (key == "grant_expires_at") return read_seconds(v, f.token.grant_expires_at) && required.mark(4);
+  if (key == "granted_at") return read_seconds(v, f.token.granted_at) && required.mark(5);
   return true;
 }
 
@@ -110,7 +106,7 @@ class FileTokenStore final : public TokenStore {
         **content,
         [&](std::string_view key, const detail::FlatValue& v) { return read_token_member(fields, key, v); });
     wipe(**content);
-    if (parsed != detail::FlatParse::ok || fields.seen != TokenFileFields::all ||
+    if (parsed != detail::FlatParse::ok || !fields.required.complete() ||
         fields.token.access_token.empty())
       return Error(ErrorCategory::storage, "the token file " + *name + " in " + dir_ +
                                                " is corrupt; remove it and ask the citizen to consent again");

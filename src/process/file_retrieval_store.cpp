@@ -73,19 +73,8 @@ bool read_date(const detail::FlatValue& v, Date& out) {
 
 struct RecordFields {
   Retrieval r;
-  int seen = 0;  // bit per required member
-  bool mark(int bit) {
-    seen |= bit;
-    return true;
-  }
-  static constexpr int all = 63;
+  detail::RequiredMembers required{6};
 };
-
-bool read_text(const detail::FlatValue& v, std::string& out) {
-  if (v.kind != detail::FlatValue::Kind::string) return false;
-  out.assign(v.text);
-  return true;
-}
 
 bool read_ms(const detail::FlatValue& v, SysClock::time_point& out) {
   if (v.kind != detail::FlatValue::Kind::integer) return false;
@@ -106,16 +95,18 @@ bool read_state(const detail::FlatValue& v, RetrievalState& out) {
 }
 
 bool read_record_member(RecordFields& f, std::string_view key, const detail::FlatValue& v) {
-  if (key == "version") return v.kind == detail::FlatValue::Kind::integer && v.integer == 1 && f.mark(1);
-  if (key == "telegramId") return read_text(v, f.r.telegram_id) && f.mark(2);
-  if (key == "type") return read_type(v, f.r.type) && f.mark(4);
-  if (key == "state") return read_state(v, f.r.state) && f.mark(8);
-  if (key == "createdAt") return read_ms(v, f.r.created_at) && f.mark(16);
-  if (key == "updatedAt") return read_ms(v, f.r.updated_at) && f.mark(32);
-  if (key == "processId") return read_text(v, f.r.process_id);
-  if (key == "citizen") return read_text(v, f.r.citizen);
-  if (key == "errorCode") return read_text(v, f.r.error_code);
-  if (key == "owner") return read_text(v, f.r.owner);
+  using detail::read_string;
+  auto& required = f.required;
+  if (key == "version") return detail::is_version(v, 1) && required.mark(0);
+  if (key == "telegramId") return read_string(v, f.r.telegram_id) && required.mark(1);
+  if (key == "type") return read_type(v, f.r.type) && required.mark(2);
+  if (key == "state") return read_state(v, f.r.state) && required.mark(3);
+  if (key == "createdAt") return read_ms(v, f.r.created_at) && required.mark(4);
+  if (key == "updatedAt") return read_ms(v, f.r.updated_at) && required.mark(5);
+  if (key == "processId") return read_string(v, f.r.process_id);
+  if (key == "citizen") return read_string(v, f.r.citizen);
+  if (key == "errorCode") return read_string(v, f.r.error_code);
+  if (key == "owner") return read_string(v, f.r.owner);
   if (key == "from") return read_date(v, f.r.from);
   if (key == "to") return read_date(v, f.r.to);
   return true;
@@ -278,7 +269,7 @@ class FileRetrievalStore final : public RetrievalStore {
     const auto parsed = detail::parse_flat_object(
         **content,
         [&](std::string_view key, const detail::FlatValue& v) { return read_record_member(fields, key, v); });
-    if (parsed != detail::FlatParse::ok || fields.seen != RecordFields::all) return corrupt(name);
+    if (parsed != detail::FlatParse::ok || !fields.required.complete()) return corrupt(name);
     return std::optional<Retrieval>(std::move(fields.r));
   }
 
