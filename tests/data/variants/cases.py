@@ -101,7 +101,7 @@ case('drug_negative_quantity', 'drug',
      'negative decimal. Negative 使用量/一回用量 are expected values, not errors (our assumption: the '
      'guideline defines no sign).',
      [rec(DRUG, [('使用量', s('-28'), valid(decimal='-28')), ('一回用量', s('-1'), valid(decimal='-1'))])],
-     sources=['issue: negative amounts from corrections', 'guideline 表2.4-2 (no format)'])
+     sources=['corrections (過誤・返戻の調整) produce negative lines: our assumption', 'guideline 表2.4-2 (no format)'])
 
 case('drug_institution_code_9_digits', 'drug',
      'A 10-digit 医療機関コード whose leading 0 (都道府県 01 北海道) was lost by a system that stored it '
@@ -256,7 +256,7 @@ case('checkup_lab_comparators', 'checkup',
                            ('GPT(ALT)紫外線吸光光度法', s('<=5'), valid(decimal='5', comparator='<=')),
                            ('随時血糖(その他)', s('>=300'), valid(decimal='300', comparator='>=')),
                            ('γ-GT(γ-GTP)可視吸光光度法', s('>1000'), valid(decimal='1000', comparator='>'))])],
-     sources=['jpcore (valueQuantity.comparator 「未満」)', 'issue: comparators'])
+     sources=['jpcore (valueQuantity.comparator 「未満」)', 'lab reports: values at the assay limits'])
 
 case('checkup_lab_out_of_measurable_range', 'checkup',
      'The MHLW 入力範囲 rule writes "L"/"H" for values at or beyond the input range and "未実施" for tests '
@@ -379,7 +379,7 @@ case('expense_negative_copayment', 'expense',
      'A 窓口負担相当額 correction (過誤調整) is negative: a valid negative amount (our assumption: the '
      'guideline defines no sign).',
      [rec(EXPENSE, [('窓口負担相当額', s('-3450'), valid(yen=-3450))]), rec(EXPENSE, [('窓口負担相当額', s('0'), valid(yen=0))])],
-     sources=['issue: negative amounts from corrections'])
+     sources=['corrections (過誤・返戻の調整) produce negative lines: our assumption'])
 
 case('expense_copayment_forms', 'expense',
      'Amounts as printed on a notice (thousands separator, yen sign), with decimals, as a JSON number '
