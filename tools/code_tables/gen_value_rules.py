@@ -42,8 +42,8 @@ guideline fixes item numbers and names only and defines no format, range or leng
 | **D** date | `YYYYMMDD` or `YYYY-MM-DD`, a real Gregorian date (re-encoded in the form received) | unparsed, `unparsed_value`: 和暦 (`3370304`, `R06.01.15`, `S40.07.20`), `2024/1/15`, full-width digits, impossible dates, surrounding spaces | error |
 | **M** year-month | `YYYYMM` or `YYYY-MM` (form kept) | unparsed: `20240115`, `R0601`, `2024/01` | error |
 | **N** count | `0` or `[1-9][0-9]{0,8}`, string or JSON number | unparsed: `1.0`, `014`, full-width. A canonical negative integer: valid + `out_of_range` | error |
-| **Y** yen | `-?(0\\|[1-9][0-9]{0,14})`, string or JSON number; **negative is a value** (corrections) | unparsed: `3,450`, `¥3450`, `3450.0`, 16+ digits | error |
-| **X** decimal | canonical `-?(0\\|[1-9][0-9]*)(\\.[0-9]+)?`, ≤ 17 significant digits, string or JSON number; trailing zeros kept (`82.0` stays `82.0`) | unparsed: `.5`, `5.`, `+5`, `05.6`, `1e3`, `１２０`, ` 5.6`, `L`, `H`, `未実施`, `0.5未満` | error |
+| **Y** yen | an optional `-`, then `0` or up to 15 digits without a leading zero, string or JSON number; **negative is a value** (corrections) | unparsed: `3,450`, `¥3450`, `3450.0`, 16+ digits | error |
+| **X** decimal | canonical: an optional `-`, `0` or digits without a leading zero, optionally `.` and digits, ≤ 17 significant digits, string or JSON number; trailing zeros kept (`82.0` stays `82.0`) | unparsed: `.5`, `5.`, `+5`, `05.6`, `1e3`, `１２０`, ` 5.6`, `L`, `H`, `未実施`, `0.5未満` | error |
 | **C** code | the item's exact format (below); string | unparsed (`unparsed_value`): other lengths (`141234567`), lower case, spaces. A JSON number: its digits, `wrong_json_type` (+ `unparsed_value` when the digits no longer fit) | error |
 | **K** coded answer | 1–3 ASCII digits (string; a JSON number adds `wrong_json_type`). In the item's table for the record's period: valid with meaning. Not in it: valid **without meaning** + `unknown_code` (unless the set is marked "no unknown_code") | unparsed: `－`, `＋`, `１`, `1 `, 4+ digits. Period-dependent code with no usable 実施年月日: no meaning + `ambiguous_code` (proposed kind) | error |
 
