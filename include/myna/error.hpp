@@ -49,6 +49,8 @@ struct DecodeLocation {
 
 /// One error: a category, a message that says what to do, and optional details.
 /// Messages never contain tokens, codes, keys or record values (only item names and positions).
+/// A value type: const use from several threads is safe, a change needs one thread at a time
+/// (as for Result and Status).
 class Error {
  public:
   using Clock = std::chrono::system_clock;

@@ -208,7 +208,7 @@ struct Client::Impl {
       return on_record(std::move(record));
     };
     for (int attempt = 1;; ++attempt) {
-      detail::ChunkPipe pipe(kStreamPipeBytes);
+      internal::ChunkPipe pipe(kStreamPipeBytes);
       Result<HttpResponse> response = Error(ErrorCategory::network, "no response");
       std::thread producer([&] {
         response = call(r.citizen, profile().result_path, body, true, context,
