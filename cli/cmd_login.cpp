@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "internal/host_port.hpp"
 #include "session.hpp"
 
 extern char** environ;
@@ -62,7 +63,7 @@ Result<Redirect> parse_redirect_uri(const std::string& uri) {
   std::string authority = rest.substr(0, slash);
   r.path = slash == std::string::npos ? "/" : rest.substr(slash);
   if (auto q = r.path.find('?'); q != std::string::npos) r.path.resize(q);
-  auto address = parse_host_port(authority);
+  auto address = internal::parse_host_port(authority);
   bool loopback =
       address && (address->first == "127.0.0.1" || address->first == "localhost" || address->first == "::1");
   if (rest.empty() || !loopback || address->second == 0)
@@ -194,9 +195,12 @@ int run_login(const Argv& argv) {
   Context interrupt = interrupt_context();
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
+  if (Status st = config->require({"redirect_uri"}, "login"); !st) return report(st.error(), "configuration");
   const std::string citizen = args->get("citizen", config->get("citizen"));
   auto redirect_uri = parse_redirect_uri(config->get("redirect_uri"));
   if (!redirect_uri) return report(redirect_uri.error(), "login");
+  if (Status st = config->require({"api_base_url", "authorize_base_url"}, "login"); !st)
+    return report(st.error(), "configuration");
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "login");
   RedirectReceiver receiver;
