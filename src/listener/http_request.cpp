@@ -135,8 +135,9 @@ std::size_t RequestReader::feed_head(std::string_view data) {
   const std::size_t old = line_.size();
   const std::size_t take = std::min(data.size(), limit - old);
   line_.append(data.substr(0, take));
-  if (has_lone_cr_or_lf(line_, old)) return fail(400);
   const std::size_t end = line_.find("\r\n\r\n", old >= 3 ? old - 3 : 0);
+  if (end != std::string::npos) line_.resize(end + 4);  // what follows is the body or the next request
+  if (has_lone_cr_or_lf(line_, old)) return fail(400);
   if (end == std::string::npos) return line_.size() >= limit ? fail(431) : take;
   const std::size_t used = end + 4 - old;
   line_.resize(end + 2);  // keep the last field's CRLF

@@ -71,6 +71,19 @@ TEST_CASE("listener reader: a Content-Length request, whole and byte by byte", "
   }
 }
 
+TEST_CASE("listener reader: line ends are checked in the head only, not in a body that came with it",
+          "[listener][reader][fuzz]") {
+  // Found by fuzzing (fuzz/regressions/listener_request/body-line-feed-with-head): a body with a
+  // bare LF (pretty-printed JSON) arriving in the same read as the head was refused with 400.
+  const std::string body = "{\n  \"a\": 1\r}";
+  const std::string wire = kHead + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  CHECK(status_of(wire) == 200);
+  RequestReader reader(small_limits());
+  CHECK(reader.feed(wire) == wire.size());
+  REQUIRE(reader.state() == State::complete);
+  CHECK(reader.take().body == body);
+}
+
 TEST_CASE("listener reader: chunked bodies are joined; extensions and trailers are dropped", "[listener][reader]") {
   const std::string wire = kHead + "Transfer-Encoding: Chunked\r\n\r\n" + "4;ext=1\r\n{\"a\"\r\n" +
                            "9 \r\n:1234567}\r\n" + "0\r\nX-Trailer: t\r\n\r\n";
