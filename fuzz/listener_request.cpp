@@ -12,9 +12,9 @@
 
 namespace {
 
-using myna::internal::HttpRequest;
-using myna::internal::RequestLimits;
-using myna::internal::RequestReader;
+using myna::internal::listener::HttpRequest;
+using myna::internal::listener::RequestLimits;
+using myna::internal::listener::RequestReader;
 
 RequestLimits limits() {
   RequestLimits l;

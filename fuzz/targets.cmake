@@ -7,6 +7,5 @@ set(MYNA_FUZZ_SOURCES registry.cpp envelope.cpp payload.cpp stream.cpp redirect.
     query.cpp listener_request.cpp)
 list(TRANSFORM MYNA_FUZZ_SOURCES PREPEND ${MYNA_FUZZ_DIR}/)
 # The listener's request reader is compiled in directly (the listener library needs no
-# fuzzing build of its own); its header is found under src/.
+# fuzzing build of its own); its header is found under src/ (myna_use_internal_headers).
 list(APPEND MYNA_FUZZ_SOURCES ${MYNA_FUZZ_DIR}/../src/listener/http_request.cpp)
-set(MYNA_FUZZ_INCLUDE_DIRS ${MYNA_FUZZ_DIR}/../src)

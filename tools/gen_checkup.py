@@ -21,7 +21,7 @@ out = []
 w = out.append
 w('// 特定健診情報: table 2.4-3 of the guideline (143 items), grouped by its 項目分類.')
 w('// Generated from tools/checkup_table.txt by tools/gen_checkup.py; edit the table, not this file.')
-w('#pragma once\n\n#include "myna/records/catalog.hpp"\n\nnamespace myna {\n')
+w('#pragma once\n\n#include "myna/records/catalog.hpp"\n#include "myna/records/issues.hpp"\n\nnamespace myna {\n')
 w('/// One 特定健診情報 record: members grouped as the table groups its items.')
 w('struct CheckupRecord {')
 for key, (cls, mem, ja) in groups.items():
@@ -37,14 +37,18 @@ for key, (cls, mem, ja) in groups.items():
         unit = f' [{i["unit"]}]' if i['unit'] else ''
         w(f'    {decl:<56} ///< {i["n"]} {i["ja"]}{unit}')
     w(f'  }} {mem};')
+w('  /// Items whose value did not fit the SDK\'s rules, and keys the fields could not hold.')
+w('  Issues issues;')
 w('};\n')
 w('/// The 項目分類 names of table 2.4-3, in table order.')
 w('inline constexpr std::array<std::string_view, 6> kCheckupGroups{{')
 for key, (cls, mem, ja) in groups.items():
     w(f'  "{ja}",')
 w('}};\n')
-w('namespace catalogs {\nusing C = CheckupRecord;\n// clang-format off')
-w('inline constexpr std::array<FieldInfo, 143> kCheckup{{')
+w('namespace catalogs {\n// clang-format off')
+w('inline constexpr std::array<FieldInfo, 143> kCheckup = [] {')
+w('  using C = CheckupRecord;  // the rows\' member paths')
+w('  return std::array<FieldInfo, 143>{{')
 for i in items:
     cls, mem, ja = groups[i['g']]
     e = f'field<&C::{mem}, &C::{cls}::{i["en"]}>({i["n"]}, "{i["ja"]}", "{i["en"]}")'
@@ -54,7 +58,7 @@ for i in items:
     if i['ty'].startswith('Coded:'): e = f'with_codes({e}, CodeSetId::{i["ty"][6:]})'
     if i['code']: e = f'with_observation_code({e}, "{i["code"]}")'
     w(f'  {e},')
-w('}};\n// clang-format on\n}  // namespace catalogs\n')
+w('}};\n}();\n// clang-format on\n}  // namespace catalogs\n')
 w('template <>\nstruct RecordTraits<CheckupRecord> {')
 w('  static constexpr RecordType type = RecordType::checkup;')
 w('  static constexpr const auto& catalog = catalogs::kCheckup;\n};\n')

@@ -1,10 +1,12 @@
-// All record types, their catalogs and value types.
+// All record types, their catalogs and value types. Records are plain structs of values (see
+// values.hpp for thread safety); the catalogs are constant tables, safe from any thread.
 #pragma once
 
 #include "myna/records/catalog.hpp"
 #include "myna/records/checkup.hpp"
 #include "myna/records/drug.hpp"
 #include "myna/records/expense.hpp"
+#include "myna/records/issues.hpp"
 #include "myna/records/values.hpp"
 
 namespace myna {

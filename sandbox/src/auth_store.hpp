@@ -14,7 +14,7 @@
 
 #include "util.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// What the citizen consented to at the authorize endpoint.
 struct CodeRequest {
@@ -91,4 +91,4 @@ class AuthStore {
   std::size_t issued_since_prune_ = 0;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

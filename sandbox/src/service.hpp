@@ -19,7 +19,7 @@
 #include "result_body.hpp"
 #include "stats.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// An HTTP answer. A result with data carries `stream` instead of `body`.
 struct Reply {
@@ -41,7 +41,7 @@ struct AuthorizeQuery {
 
 class Service {
  public:
-  Service(const SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier);
+  Service(const myna::sandbox::SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier);
 
   Reply authorize(const AuthorizeQuery& query);
   /// client_certified: the TLS client presented a certificate from the sandbox CA.
@@ -58,7 +58,7 @@ class Service {
   /// Registers one more redirect_uri for the provider (besides profile.redirect_uri).
   void register_redirect_uri(std::string uri);
   void set_notification_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
-  const Generator& generator() const noexcept { return generator_; }
+  const myna::sandbox::Generator& generator() const noexcept { return generator_; }
   const Profile& profile() const noexcept { return profile_; }
 
  private:
@@ -74,9 +74,9 @@ class Service {
   Reply result_body(const Process& process);
   std::shared_ptr<const std::vector<DrugRecord>> bulk_pool();
 
-  SandboxOptions options_;
+  myna::sandbox::SandboxOptions options_;
   const Profile& profile_;  // options_.profile
-  Generator generator_;
+  myna::sandbox::Generator generator_;
   Counters& counters_;
   FaultInjector& faults_;
   Notifier& notifier_;
@@ -90,4 +90,4 @@ class Service {
   std::shared_ptr<const std::vector<DrugRecord>> bulk_pool_;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -10,7 +10,7 @@
 
 #include "listener/http_response.hpp"
 
-namespace myna::internal {
+namespace myna::internal::listener {
 namespace {
 
 constexpr std::size_t kReadSize = 16 * 1024;
@@ -263,4 +263,4 @@ Connection::Io Connection::write_some(const char* data, std::size_t size, std::s
   }
 }
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -15,7 +15,7 @@
 
 #include "listener/http_request.hpp"
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -82,4 +82,4 @@ class Connection {
   short write_want_ = POLLOUT;  ///< or POLLIN when TLS must read to write
 };
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
-namespace myna::internal {
+#include "internal/text.hpp"
+
+namespace myna::internal::listener {
 namespace {
 
 constexpr std::size_t kMaxChunkLine = 256;  // hex size and extensions
@@ -12,40 +14,19 @@ constexpr std::size_t kMaxChunkLine = 256;  // hex size and extensions
 constexpr std::size_t kFramingAllowance = 1024;
 constexpr std::string_view kCrlf = "\r\n";
 
-// Header names and the few values compared here (transfer coding, connection options, expect)
-// are ASCII and case-insensitive.
-std::string lower(std::string_view s) {
+std::string lower(std::string_view s) {  // header names are stored lower-case
   std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
   return out;
 }
 
-bool is_tchar(char c) {  // RFC 9110 token characters
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar); }
+bool is_token(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_token_char); }
 
 bool is_field_value(std::string_view s) {  // visible characters, spaces, tabs, obs-text
   return std::all_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u == '\t' || u >= 0x20 ? u != 0x7f : false;
   });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 /// Whether text[from…] holds a LF without its CR, or a CR followed by anything but LF: lines
@@ -58,14 +39,12 @@ bool has_lone_cr_or_lf(std::string_view text, std::size_t from) {
   return false;
 }
 
-/// Whether a comma-separated field value lists `option` (lower-case).
+/// Whether a comma-separated field value lists `option` (case-insensitive).
 bool lists(std::string_view value, std::string_view option) {
-  const std::string all = lower(value);
-  std::string_view rest = all;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    if (trim(rest.substr(0, comma)) == option) return true;
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    if (iequals(trim_ows(value.substr(0, comma)), option)) return true;
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
   }
   return false;
 }
@@ -179,7 +158,7 @@ bool RequestReader::parse_request_line(std::string_view line) {
 bool RequestReader::parse_field(std::string_view line) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) return refuse(400);  // also folding
-  const std::string_view value = trim(line.substr(colon + 1));
+  const std::string_view value = trim_ows(line.substr(colon + 1));
   if (!is_field_value(value)) return refuse(400);
   if (request_.headers.size() >= limits_.max_fields) return refuse(431);
   request_.headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
@@ -194,20 +173,18 @@ bool RequestReader::choose_framing() {
     if (slot && *slot) return refuse(400);  // repeated: ambiguous framing
     if (slot) *slot = &value;
     if (name == "connection" && lists(value, "close")) request_.keep_alive = false;
-    if (name == "expect" && lower(value) == "100-continue" && !http10_) expects_continue_ = true;
+    if (name == "expect" && iequals(value, "100-continue") && !http10_) expects_continue_ = true;
   }
   if (length && coding) return refuse(400);  // both: a request-smuggling shape
   if (coding) {
     if (http10_) return refuse(400);
-    if (lower(*coding) != "chunked") return refuse(501);
+    if (!iequals(*coding, "chunked")) return refuse(501);
     phase_ = Phase::chunk_size;
     return true;
   }
   if (length) {
-    if (length->empty() || length->size() > 18 ||
-        !std::all_of(length->begin(), length->end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return refuse(400);
-    remaining_ = std::stoull(*length);
+    if (length->size() > 18 || !all_digits(*length)) return refuse(400);
+    remaining_ = static_cast<std::size_t>(digits_value(*length));
     if (remaining_ > limits_.max_body_bytes) return refuse(413);
   }
   phase_ = Phase::body;
@@ -242,11 +219,11 @@ std::size_t RequestReader::feed_chunk_line(std::string_view data) {
 }
 
 bool RequestReader::chunk_size_from(std::string_view line) {
-  const std::string_view size = trim(line.substr(0, line.find(';')));
+  const std::string_view size = trim_ows(line.substr(0, line.find(';')));
   if (size.empty() || size.size() > 16) return refuse(size.empty() ? 400 : 413);
   std::size_t value = 0;
   for (char c : size) {
-    const int d = hex_digit(c);
+    const int d = hex_value(c);
     if (d < 0) return refuse(400);
     value = value * 16 + static_cast<std::size_t>(d);
     if (value > limits_.max_body_bytes) return refuse(413);
@@ -293,4 +270,4 @@ std::size_t RequestReader::feed_trailer(std::string_view data) {
   return n;
 }
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 struct HttpRequest {
   std::string method;                                        ///< "GET", "POST", … (case-sensitive, as sent)
@@ -80,4 +80,4 @@ class RequestReader {
   HttpRequest request_;
 };
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

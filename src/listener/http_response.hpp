@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 struct HttpResponse {
   int status = 200;
@@ -66,4 +66,4 @@ inline HttpResponse error_response(int status) {
   return r;
 }
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -11,8 +11,9 @@
 namespace myna {
 namespace {
 
-using internal::HttpRequest;
-using internal::HttpResponse;
+namespace io = internal::listener;
+using io::HttpRequest;
+using io::HttpResponse;
 
 constexpr const char* kRedirectPage =
     "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>Mynaportal</title></head>"
@@ -26,7 +27,7 @@ Error invalid(const std::string& message) { return Error(ErrorCategory::validati
 Status validate_endpoint(const ListenerOptions& o) {
   if (o.cert_file.empty() != o.key_file.empty())
     return invalid("listener: set both cert_file and key_file (TLS) or neither (plain HTTP on loopback)");
-  if (o.cert_file.empty() && !internal::is_loopback_host(o.host))
+  if (o.cert_file.empty() && !io::is_loopback_host(o.host))
     return invalid("listener: plain HTTP is allowed only on a loopback host; set cert_file and key_file for " + o.host);
   if (o.notification_path.empty() || o.notification_path.front() != '/' || o.redirect_path.empty() ||
       o.redirect_path.front() != '/')
@@ -73,8 +74,8 @@ class ReactorListener final : public CallbackListener {
   void stop() override;
 
  private:
-  Result<internal::SslContext> tls_context() const;
-  internal::ReactorSettings settings() const;
+  Result<io::SslContext> tls_context() const;
+  io::ReactorSettings settings() const;
   HttpResponse route(const HttpRequest& request) const;
   std::string origin() const;
 
@@ -82,21 +83,21 @@ class ReactorListener final : public CallbackListener {
   NotifierGate gate_;
   NotificationCallback on_notification_;
   RedirectCallback on_redirect_;
-  std::unique_ptr<internal::Reactor> reactor_;
+  std::unique_ptr<io::Reactor> reactor_;
   int port_ = 0;
   std::mutex stop_mutex_;
 };
 
-Result<internal::SslContext> ReactorListener::tls_context() const {
-  if (options_.cert_file.empty()) return internal::SslContext();
-  internal::TlsServerFiles files{options_.cert_file, options_.key_file, options_.notifier.client_ca_file,
+Result<io::SslContext> ReactorListener::tls_context() const {
+  if (options_.cert_file.empty()) return io::SslContext();
+  io::TlsServerFiles files{options_.cert_file, options_.key_file, options_.notifier.client_ca_file,
                                  options_.notifier.client_names};
-  return internal::make_server_context(files);
+  return io::make_server_context(files);
 }
 
-internal::ReactorSettings ReactorListener::settings() const {
+io::ReactorSettings ReactorListener::settings() const {
   const ListenerLimits& l = options_.limits;
-  internal::ReactorSettings s;
+  io::ReactorSettings s;
   s.connection.request.max_header_bytes = l.max_header_bytes;
   s.connection.request.max_body_bytes = l.max_body_bytes;
   s.connection.request_timeout = l.request_timeout;
@@ -109,15 +110,15 @@ internal::ReactorSettings ReactorListener::settings() const {
 Status ReactorListener::start() {
   auto tls = tls_context();
   if (!tls) return std::move(tls).error();
-  auto listening = internal::listen_on(options_.host, options_.port);
+  auto listening = io::listen_on(options_.host, options_.port);
   if (!listening) return std::move(listening).error();
-  port_ = internal::local_port(*listening);
-  internal::Admission admit;
+  port_ = io::local_port(*listening);
+  io::Admission admit;
   if (gate_.has_allowlist())
-    admit = [this](const sockaddr_storage& peer) { return gate_.admits_address(internal::address_text(peer)); };
-  reactor_ = std::make_unique<internal::Reactor>(*listening, std::move(*tls), settings(), std::move(admit),
+    admit = [this](const sockaddr_storage& peer) { return gate_.admits_address(io::address_text(peer)); };
+  reactor_ = std::make_unique<io::Reactor>(*listening, std::move(*tls), settings(), std::move(admit),
                                                  [this](const HttpRequest& request) { return route(request); });
-  internal::ignore_sigpipe();
+  io::ignore_sigpipe();
   return reactor_->start();
 }
 
@@ -144,7 +145,7 @@ HttpResponse ReactorListener::route(const HttpRequest& request) const {
     response.headers = {{"Referrer-Policy", "no-referrer"}};
     return response;
   }
-  return internal::error_response(404);
+  return io::error_response(404);
 }
 
 std::string ReactorListener::origin() const {
@@ -165,10 +166,10 @@ Result<std::unique_ptr<CallbackListener>> CallbackListener::start(ListenerOption
   auto gate = NotifierGate::create(options.notifier.allowed_networks, std::move(options.notifier.path_secret));
   options.notifier.path_secret.clear();
   if (!gate) return std::move(gate).error();
-  auto listener = std::make_unique<ReactorListener>(std::move(options), std::move(*gate), std::move(on_notification),
-                                                    std::move(on_redirect));
-  if (auto started = listener->start(); !started) return std::move(started).error();
-  return std::unique_ptr<CallbackListener>(std::move(listener));
+  auto served = std::make_unique<ReactorListener>(std::move(options), std::move(*gate), std::move(on_notification),
+                                                  std::move(on_redirect));
+  if (auto started = served->start(); !started) return std::move(started).error();
+  return std::unique_ptr<CallbackListener>(std::move(served));
 }
 
 }  // namespace myna

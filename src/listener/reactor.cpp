@@ -11,7 +11,7 @@
 
 #include "listener/socket.hpp"
 
-namespace myna::internal {
+namespace myna::internal::listener {
 namespace {
 
 constexpr int kAcceptBurst = 64;                               // accepts per wake-up, so that reads keep up
@@ -217,4 +217,4 @@ void Reactor::close_expired(SteadyClock::time_point now) {
   }
 }
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -24,7 +24,7 @@
 #include "listener/worker_pool.hpp"
 #include "myna/error.hpp"
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 struct ReactorSettings {
   ConnectionLimits connection;
@@ -85,4 +85,4 @@ class Reactor {
   std::thread io_thread_;
 };
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -10,7 +10,7 @@
 #include <csignal>
 #include <cstring>
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 bool is_loopback_host(const std::string& host) {
   if (host == "localhost" || host == "::1") return true;
@@ -87,4 +87,4 @@ void ignore_sigpipe() {
   }
 }
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

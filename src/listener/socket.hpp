@@ -8,7 +8,7 @@
 
 #include "myna/error.hpp"
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 /// True for "localhost", "::1" and 127.0.0.0/8.
 bool is_loopback_host(const std::string& host);
@@ -32,4 +32,4 @@ bool make_nonblocking(int fd);
 /// closing mid-answer must not kill the process; TLS writes cannot use MSG_NOSIGNAL).
 void ignore_sigpipe();
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

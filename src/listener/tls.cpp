@@ -4,7 +4,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-namespace myna::internal {
+namespace myna::internal::listener {
 namespace {
 
 Error tls_error(const std::string& message) {
@@ -49,4 +49,4 @@ Result<SslContext> make_server_context(const TlsServerFiles& files) {
   return ctx;
 }
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

@@ -11,7 +11,7 @@
 
 #include "myna/error.hpp"
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 struct SslCtxFree {
   void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
@@ -27,4 +27,4 @@ struct TlsServerFiles {
 /// The server context, or a `tls` error (files that do not load; never their contents).
 Result<SslContext> make_server_context(const TlsServerFiles& files);
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

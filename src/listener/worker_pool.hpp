@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace myna::internal {
+namespace myna::internal::listener {
 
 class WorkerPool {
  public:
@@ -65,4 +65,4 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace myna::internal
+}  // namespace myna::internal::listener

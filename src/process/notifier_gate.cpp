@@ -6,13 +6,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "internal/text.hpp"
+
 namespace myna {
 namespace {
-
-bool is_unreserved(char c) {  // RFC 3986: a path segment without escaping
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
-}
 
 Error invalid(const std::string& message) { return Error(ErrorCategory::validation, "notifier: " + message); }
 
@@ -49,8 +46,7 @@ Result<NotifierGate::Network> NotifierGate::parse_network(const std::string& tex
   if (slash == std::string::npos) return n;
   const std::string bits = text.substr(slash + 1);
   const int max = n.v4 ? 32 : 128;
-  if (bits.empty() || bits.size() > 3 ||
-      !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }) || std::stoi(bits) > max)
+  if (bits.size() > 3 || !internal::all_digits(bits) || std::stoi(bits) > max)
     return invalid("allowed_networks: \"" + text + "\" has no valid prefix length (0–" + std::to_string(max) + ")");
   n.prefix_bits = std::stoi(bits);
   return n;
@@ -77,7 +73,7 @@ Result<NotifierGate> NotifierGate::create(const std::vector<std::string>& allowe
   if (!secret.empty() && (secret.size() < kMinSecretLength || secret.size() > kMaxSecretLength))
     return invalid("path_secret must have " + std::to_string(kMinSecretLength) + " to " +
                    std::to_string(kMaxSecretLength) + " characters");
-  if (!std::all_of(secret.begin(), secret.end(), is_unreserved))
+  if (!std::all_of(secret.begin(), secret.end(), internal::is_url_unreserved))  // one path segment, unescaped
     return invalid("path_secret may hold only A-Z a-z 0-9 - . _ ~ (one path segment)");
   gate.path_secret_ = std::move(path_secret);
   return gate;

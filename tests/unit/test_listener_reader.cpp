@@ -5,9 +5,9 @@
 
 #include "listener/http_request.hpp"
 
-using myna::internal::HttpRequest;
-using myna::internal::RequestLimits;
-using myna::internal::RequestReader;
+using myna::internal::listener::HttpRequest;
+using myna::internal::listener::RequestLimits;
+using myna::internal::listener::RequestReader;
 using State = RequestReader::State;
 
 namespace {

@@ -76,6 +76,9 @@ using RedirectCallback = std::function<void(std::string target)>;
 /// SIGPIPE is ignored process-wide unless the application installed its own handler (a peer
 /// closing mid-answer must not kill the process). stop() (also run by the destructor) closes
 /// every connection at once, waits for callbacks still running and joins the threads.
+/// Thread-safe; the notification and redirect callbacks run on the listener's worker threads,
+/// several at once, so they must be thread-safe (NotificationHandler::handle is). Do not call
+/// stop() from a callback.
 class CallbackListener {
  public:
   /// Starts serving in background threads; the handler answers notification POSTs; on_redirect
