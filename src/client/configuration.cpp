@@ -11,12 +11,6 @@ namespace {
 
 Error invalid(const std::string& message) { return Error(ErrorCategory::validation, message); }
 
-std::string_view trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
 const ConfigKey* find_key(std::string_view key) {
   for (const ConfigKey& k : configuration_keys())
     if (key == k.key) return &k;
@@ -94,14 +88,17 @@ Result<Configuration> Configuration::parse(std::string_view text, const std::str
   for (std::size_t start = 0; start <= text.size(); ++number) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = trim(text.substr(start, end - start));
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // a file written on Windows
+    line = internal::trim_ows(line);
     start = end + 1;
     if (line.empty() || line[0] == '#') continue;
     const std::string where = origin + ":" + std::to_string(number + 1);
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) return invalid(where + ": expected `key = value`");
-    if (Status st = config.set(trim(line.substr(0, eq)), std::string(trim(line.substr(eq + 1))), where, base_dir); !st)
-      return std::move(st).error();
+    const std::string_view key = internal::trim_ows(line.substr(0, eq));
+    const std::string value(internal::trim_ows(line.substr(eq + 1)));
+    if (Status st = config.set(key, value, where, base_dir); !st) return std::move(st).error();
   }
   return config;
 }
