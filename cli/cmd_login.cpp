@@ -195,12 +195,16 @@ int run_login(const Argv& argv) {
   Context interrupt = interrupt_context();
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
-  if (Status st = config->require({"redirect_uri"}, "login"); !st) return report(st.error(), "configuration");
+  // The redirect first (its own check says what `myna login` needs of it), then the hosts;
+  // with nothing configured, all three at once.
+  const std::vector<std::string> hosts{"api_base_url", "authorize_base_url"};
+  std::vector<std::string> first{"redirect_uri"};
+  if (config->nothing_configured()) first.insert(first.end(), hosts.begin(), hosts.end());
+  if (Status st = config->require(first, "login"); !st) return report(st.error(), "configuration");
   const std::string citizen = args->get("citizen", config->get("citizen"));
   auto redirect_uri = parse_redirect_uri(config->get("redirect_uri"));
   if (!redirect_uri) return report(redirect_uri.error(), "login");
-  if (Status st = config->require({"api_base_url", "authorize_base_url"}, "login"); !st)
-    return report(st.error(), "configuration");
+  if (Status st = config->require(hosts, "login"); !st) return report(st.error(), "configuration");
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "login");
   RedirectReceiver receiver;

@@ -40,6 +40,9 @@ class Config {
   /// gives a working one.
   Status require(const std::vector<std::string>& keys, const std::string& command) const;
 
+  /// No file, no MYNA_* variable and no configuration flag was found.
+  bool nothing_configured() const noexcept { return !configured_; }
+
   /// The settings with the tool's defaults (token_dir) filled in, as the library reads them.
   const Configuration& settings() const noexcept { return settings_; }
 

@@ -172,7 +172,7 @@ class TestBasics(unittest.TestCase):
             with open(citizens, 'w') as f:
                 f.write('C0000001\n')
             period = ['--from', '2024-01-01', '--to', '2024-02-01']
-            for args, missing in ((['login'], 'redirect_uri'),
+            for args, missing in ((['login'], 'redirect_uri, api_base_url, authorize_base_url'),
                                   (['fetch', 'drugs', *period], 'api_base_url'),
                                   (['sync', '--citizens', citizens, '--out', d + '/out', *period], 'api_base_url')):
                 r = myna(*args)

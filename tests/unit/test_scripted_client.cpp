@@ -2,6 +2,8 @@
 // typed errors carrying their RetrievalInfo, streaming, batch on the double, and the calls.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include "myna/testing/scripted_client.hpp"
 
 using namespace myna;

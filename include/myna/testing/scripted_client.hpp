@@ -11,7 +11,9 @@
 //   assert(client.calls().size() == 2);
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
