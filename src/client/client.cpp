@@ -260,6 +260,8 @@ struct Client::Impl {
     if (query.type() != RecordTraits<R>::type)
       return Error(ErrorCategory::validation, std::string("the query is for ") + std::string(japanese_name(query.type())) +
                                                   ", not " + std::string(japanese_name(RecordTraits<R>::type)));
+    // Consent is per information type: refuse an ungranted type before any telegram.
+    if (Status granted = tokens->check_grant(citizen, query.type()); !granted) return std::move(granted).error();
     auto started = start(citizen, query, context);
     if (!started) return std::move(started).error();
     const Retrieval& r = *started;
@@ -315,12 +317,15 @@ const Profile& Client::profile() const noexcept { return impl_->profile(); }
 const NotificationHandler& Client::notification_handler() const noexcept { return *impl_->notifications; }
 
 Result<ConsentRequest> Client::begin_consent() const { return myna::begin_consent(impl_->profile()); }
+Result<ConsentRequest> Client::begin_consent(RecordTypes types) const {
+  return myna::begin_consent(impl_->profile(), types);
+}
 
 Status Client::complete_consent(const std::string& citizen, std::string_view redirect, const ConsentRequest& request,
                                 const Context& context) {
   auto code = consent_code(redirect, request.state);
   if (!code) return std::move(code).error();
-  auto token = impl_->token_client->exchange_code(*code, request.code_verifier, context);
+  auto token = impl_->token_client->exchange_code(*code, request.code_verifier, context, request.types);
   if (!token) return std::move(token).error();
   return impl_->token_store->save(citizen, *token);
 }
@@ -329,6 +334,13 @@ Result<bool> Client::has_grant(const std::string& citizen) {
   auto token = impl_->token_store->load(citizen);
   if (!token) return std::move(token).error();
   return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now();
+}
+
+Result<bool> Client::has_grant(const std::string& citizen, RecordType type) {
+  auto token = impl_->token_store->load(citizen);
+  if (!token) return std::move(token).error();
+  return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now() &&
+         (*token)->record_types.contains(type);
 }
 
 template <class R>
