@@ -228,31 +228,42 @@ std::string item_header(const myna::FieldInfo& f, const char* scope) {
          "</th>";
 }
 
-/// The catalog's items that some record carries, split into those with one value in every
-/// record (shown once, above the table) and the others (the table's columns).
+/// An item that two or more records carry, all with the same value (e.g. 氏名).
+struct CommonItem {
+  const myna::FieldInfo* field;
+  std::string value;
+  bool in_every_record;
+};
+
+/// The catalog's items that some record carries, split into those with one value wherever
+/// present (shown once, above the table) and the others (the table's items).
 template <class R>
-void split_items(const std::vector<R>& records, std::vector<const myna::FieldInfo*>& common,
+void split_items(const std::vector<R>& records, std::vector<CommonItem>& common,
                  std::vector<const myna::FieldInfo*>& varying) {
   for (const myna::FieldInfo& f : myna::catalog<R>()) {
-    bool present = false, same = records.size() >= 2;
-    const std::string first = records.empty() ? std::string() : value_text(f, records.front());
+    std::string value;
+    std::size_t carried = 0;
+    bool same = true;
     for (const R& r : records) {
       const std::string text = value_text(f, r);
-      present = present || !text.empty();
-      same = same && text == first;
+      if (text.empty()) continue;
+      same = same && (carried == 0 || text == value);
+      value = text;
+      ++carried;
     }
-    if (present) (same ? common : varying).push_back(&f);
+    if (carried == 0) continue;  // no record carries it
+    if (same && carried >= 2) common.push_back({&f, value, carried == records.size()});
+    else varying.push_back(&f);
   }
 }
 
-template <class R>
-std::string common_items(const std::vector<const myna::FieldInfo*>& items, const R& any) {
+std::string common_items(const std::vector<CommonItem>& items) {
   if (items.empty()) return {};
-  std::string out = "<details class=\"common\"><summary>すべての記録で同じ項目（" + std::to_string(items.size()) +
+  std::string out = "<details class=\"common\"><summary>どの記録でも同じ項目（" + std::to_string(items.size()) +
                     "項目）</summary><dl>";
-  for (const myna::FieldInfo* f : items)
-    out += "<dt title=\"項番" + std::to_string(f->number) + "\">" + escape(f->ja) + "</dt><dd>" +
-           escape(value_text(*f, any)) + "</dd>";
+  for (const CommonItem& item : items)
+    out += "<dt title=\"項番" + std::to_string(item.field->number) + "\">" + escape(item.field->ja) + "</dt><dd>" +
+           escape(item.value) + (item.in_every_record ? "" : "（一部の記録にはありません）") + "</dd>";
   return out + "</dl></details>";
 }
 
@@ -260,10 +271,11 @@ std::string common_items(const std::vector<const myna::FieldInfo*>& items, const
 
 template <class R>
 std::string records_table(const std::vector<R>& records) {
-  std::vector<const myna::FieldInfo*> common, columns;
+  std::vector<CommonItem> common;
+  std::vector<const myna::FieldInfo*> columns;
   split_items(records, common, columns);
   const std::string name = escape(myna::japanese_name(myna::RecordTraits<R>::type));
-  std::string out = records.empty() ? std::string() : common_items(common, records.front());
+  std::string out = common_items(common);
   out += "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"" + name + "の表\"><table>";
   if (columns.size() > 40) {  // one row per item, one column per record
     out += "<thead><tr><th scope=\"col\">項目名</th>";

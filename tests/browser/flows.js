@@ -77,7 +77,7 @@ async function launchChromium(executable, info, userDataDir) {
     defaultViewport: { width: 760, height: 560, deviceScaleFactor: 1 },
     args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync',
-           '--lang=ja', `--ignore-certificate-errors-spki-list=${trusted}`],
+           '--lang=ja-JP', `--ignore-certificate-errors-spki-list=${trusted}`],
   });
 }
 
@@ -110,6 +110,8 @@ class Flows {
     const context = await this.browser.createBrowserContext();  // own cookies per flow
     const page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const cdp = await page.createCDPSession();  // a Japanese browser: dates as 2024/01/31
+    await cdp.send('Emulation.setLocaleOverride', { locale: 'ja-JP' });
     page.on('request', (request) => {
       const url = request.url();
       if (!url.startsWith('data:') && !this.origins.some((o) => url.startsWith(o))) this.foreign = url;
