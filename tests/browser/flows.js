@@ -51,10 +51,10 @@ async function startWebApp(webApp, work) {
                       { stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.on('data', () => {});
   let exited = null;
-  child.on('exit', (code, signal) => { exited = code ?? signal; });
+  const done = new Promise((resolve) => child.on('exit', (code, signal) => { exited = code ?? signal; resolve(exited); }));
   for (let waited = 0; waited < 20000; waited += 50) {
     if (exited !== null) throw new Error(`web_app exited early (${exited})`);
-    if (fs.existsSync(infoFile)) return { child, info: JSON.parse(fs.readFileSync(infoFile, 'utf8')) };
+    if (fs.existsSync(infoFile)) return { child, done, info: JSON.parse(fs.readFileSync(infoFile, 'utf8')) };
     await sleep(50);
   }
   child.kill('SIGTERM');
@@ -292,7 +292,14 @@ async function main() {
     console.log(`FAIL setting up: ${e.message}`);
   } finally {
     if (browser) await browser.close();
-    if (app) app.child.kill('SIGTERM');
+    if (app) {  // it ends cleanly on SIGTERM; anything else (a sanitizer report, a crash) fails
+      app.child.kill('SIGTERM');
+      const status = await Promise.race([app.done, sleep(15000).then(() => 'no exit within 15 s')]);
+      if (status !== 0) {
+        console.log(`FAIL web_app ended with ${status}`);
+        passed = 0;
+      }
+    }
     fs.rmSync(work, { recursive: true, force: true });
   }
   console.log(`screenshots in ${args.out}; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
