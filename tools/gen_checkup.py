@@ -21,7 +21,7 @@ out = []
 w = out.append
 w('// 特定健診情報: table 2.4-3 of the guideline (143 items), grouped by its 項目分類.')
 w('// Generated from tools/checkup_table.txt by tools/gen_checkup.py; edit the table, not this file.')
-w('#pragma once\n\n#include "myna/records/catalog.hpp"\n\nnamespace myna {\n')
+w('#pragma once\n\n#include "myna/records/catalog.hpp"\n#include "myna/records/issues.hpp"\n\nnamespace myna {\n')
 w('/// One 特定健診情報 record: members grouped as the table groups its items.')
 w('struct CheckupRecord {')
 for key, (cls, mem, ja) in groups.items():
@@ -37,6 +37,8 @@ for key, (cls, mem, ja) in groups.items():
         unit = f' [{i["unit"]}]' if i['unit'] else ''
         w(f'    {decl:<56} ///< {i["n"]} {i["ja"]}{unit}')
     w(f'  }} {mem};')
+w('  /// Items whose value did not fit the SDK\'s rules, and keys the fields could not hold.')
+w('  Issues issues;')
 w('};\n')
 w('/// The 項目分類 names of table 2.4-3, in table order.')
 w('inline constexpr std::array<std::string_view, 6> kCheckupGroups{{')

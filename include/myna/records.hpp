@@ -5,6 +5,7 @@
 #include "myna/records/checkup.hpp"
 #include "myna/records/drug.hpp"
 #include "myna/records/expense.hpp"
+#include "myna/records/issues.hpp"
 #include "myna/records/record_types.hpp"
 #include "myna/records/values.hpp"
 

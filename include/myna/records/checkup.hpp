@@ -3,6 +3,7 @@
 #pragma once
 
 #include "myna/records/catalog.hpp"
+#include "myna/records/issues.hpp"
 
 namespace myna {
 
@@ -169,6 +170,8 @@ struct CheckupRecord {
     Coded social_contact{CodeSetId::yes_no};                 ///< 142 ふだんから家族や友人と付き合いがありますか(後期)
     Coded someone_to_consult{CodeSetId::yes_no};             ///< 143 体調が悪いときに、身近に相談できる人がいますか(後期)
   } elderly_questionnaire;
+  /// Items whose value did not fit the SDK's rules, and keys the fields could not hold.
+  Issues issues;
 };
 
 /// The 項目分類 names of table 2.4-3, in table order.

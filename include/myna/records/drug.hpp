@@ -2,6 +2,7 @@
 #pragma once
 
 #include "myna/records/catalog.hpp"
+#include "myna/records/issues.hpp"
 
 namespace myna {
 
@@ -37,6 +38,8 @@ struct DrugRecord {
   Count times;                                 ///< 28 回数
   Text dispensing_unit;                        ///< 29 調剤単位
   PriceListCode price_list_code;               ///< 30 薬価基準収載医薬品コード
+  /// Items whose value did not fit the SDK's rules, and keys the fields could not hold.
+  Issues issues;
 };
 
 namespace catalogs {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "myna/records/catalog.hpp"
+#include "myna/records/issues.hpp"
 
 namespace myna {
 
@@ -13,6 +14,8 @@ struct MedicalExpenseRecord {
   YearMonth treatment_month;  ///< 4 診療年月
   Text institution_name;  ///< 5 医療機関(薬局)名称
   Yen copayment;          ///< 6 窓口負担相当額
+  /// Items whose value did not fit the SDK's rules, and keys the fields could not hold.
+  Issues issues;
 };
 
 namespace catalogs {
