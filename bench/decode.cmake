@@ -1,4 +1,4 @@
-# Decode and footprint benchmarks (issue [3/6] items 2 and 6; docs/performance.md).
+# Decode throughput and the memory footprint of decoded records (docs/performance.md).
 set(MYNA_DECODE_BENCH_LIBS myna_sandbox_data)
 if(nlohmann_json_FOUND)
   list(APPEND MYNA_DECODE_BENCH_LIBS nlohmann_json::nlohmann_json)

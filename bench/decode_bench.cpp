@@ -1,5 +1,5 @@
-// Decode throughput (issue [3/6] item 2). For each record type, one result telegram of at least
-// 50 MiB made by the sandbox's generator, decoded by
+// Decode throughput beside general JSON parsers. For each record type, one result telegram
+// of at least 50 MiB made by the sandbox's generator, decoded by
 //   decode        the SDK: codec::decode_result<R>(body) → records
 //   decode_stream the SDK's streaming decoder, fed 64 KiB chunks (bounded memory)
 //   sax_null      RapidJSON SAX with a handler that does nothing (both stages)

@@ -1,4 +1,4 @@
-// Memory footprint of decoded records (issue [3/6] item 6).
+// Memory footprint of decoded records: what a held result costs in memory.
 //   sizeof_<type>_record   bytes of one record struct
 //   drug_records_1m_mb     live heap bytes (MiB) of 1 million drug records held in a
 //                          std::vector: the vector plus the text they share. Counted exactly by

@@ -6,7 +6,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "myna/codec/envelope.hpp"
+#include "internal/json_string.hpp"
 #include "myna/export/csv.hpp"
 #include "output.hpp"
 
@@ -91,10 +91,10 @@ std::string json() {
     out += out.size() > 1 ? ",\n{" : "\n{";
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
-      codec::append_json_string(out, keys[i]);
+      internal::append_json_string(out, keys[i]);
       out += ':';
       if (i == 0) out += row[i];
-      else codec::append_json_string(out, row[i]);
+      else internal::append_json_string(out, row[i]);
     }
     out += '}';
   }

@@ -1,9 +1,4 @@
-# The export API (CSV, JSON Lines) and the `myna` command-line tool.
-if(TARGET myna_sandbox_data)
-  myna_test(unit_export LABEL unit SOURCES export/test_csv.cpp export/test_json_lines.cpp LIBS myna_sandbox_data)
-  target_include_directories(unit_export SYSTEM PRIVATE ${RAPIDJSON_INCLUDE_DIR})
-endif()
-
+# The `myna` command-line tool, and the API reference.
 if(TARGET myna_cli_core)
   myna_test(unit_cli LABEL unit SOURCES cli/test_cli_parts.cpp LIBS myna_cli_core)
 endif()

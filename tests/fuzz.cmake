@@ -4,6 +4,7 @@
 include(${PROJECT_SOURCE_DIR}/fuzz/targets.cmake)
 add_executable(myna_fuzz_replay ${MYNA_FUZZ_DIR}/replay_main.cpp ${MYNA_FUZZ_SOURCES})
 target_link_libraries(myna_fuzz_replay PRIVATE MynaPortal::mynaportal)
+myna_use_internal_headers(myna_fuzz_replay)
 myna_warnings(myna_fuzz_replay)
 foreach(target IN LISTS MYNA_FUZZ_TARGETS)
   set(inputs ${MYNA_FUZZ_DIR}/corpus/${target})

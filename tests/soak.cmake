@@ -1,9 +1,7 @@
-# Reliability and security (issue [4/6]): the fault soak (`soak`, CI size; scripts/soak runs
-# the full size), hostile peers and inputs through the client, and the secret-handling tests.
-if(MYNA_BUILD_SANDBOX AND MYNA_BUILD_LISTENER)
+# Reliability and security: the fault soak (`soak`, CI size; scripts/soak runs the full
+# size), hostile peers and inputs through the client, and the secret-handling tests.
+if(TARGET myna_sandbox AND TARGET mynaportal_listener)
   myna_test(soak LABELS e2e threads SOURCES e2e/test_soak.cpp LIBS myna_sandbox MynaPortal::listener)
-endif()
-if(MYNA_BUILD_SANDBOX AND MYNA_BUILD_LISTENER)
   myna_test(e2e_attacks LABELS e2e threads
     SOURCES e2e/test_attacks.cpp e2e/test_secrets.cpp
     LIBS myna_sandbox MynaPortal::listener CURL::libcurl PkgConfig::HTTPLIB OpenSSL::SSL)

@@ -45,8 +45,10 @@ w('inline constexpr std::array<std::string_view, 6> kCheckupGroups{{')
 for key, (cls, mem, ja) in groups.items():
     w(f'  "{ja}",')
 w('}};\n')
-w('namespace catalogs {\nusing C = CheckupRecord;\n// clang-format off')
-w('inline constexpr std::array<FieldInfo, 143> kCheckup{{')
+w('namespace catalogs {\n// clang-format off')
+w('inline constexpr std::array<FieldInfo, 143> kCheckup = [] {')
+w('  using C = CheckupRecord;  // the rows\' member paths')
+w('  return std::array<FieldInfo, 143>{{')
 for i in items:
     cls, mem, ja = groups[i['g']]
     e = f'field<&C::{mem}, &C::{cls}::{i["en"]}>({i["n"]}, "{i["ja"]}", "{i["en"]}")'
@@ -56,7 +58,7 @@ for i in items:
     if i['ty'].startswith('Coded:'): e = f'with_codes({e}, CodeSetId::{i["ty"][6:]})'
     if i['code']: e = f'with_observation_code({e}, "{i["code"]}")'
     w(f'  {e},')
-w('}};\n// clang-format on\n}  // namespace catalogs\n')
+w('}};\n}();\n// clang-format on\n}  // namespace catalogs\n')
 w('template <>\nstruct RecordTraits<CheckupRecord> {')
 w('  static constexpr RecordType type = RecordType::checkup;')
 w('  static constexpr const auto& catalog = catalogs::kCheckup;\n};\n')

@@ -1,5 +1,5 @@
-// Issue [3/6] item 5 — batch: Client::batch over many citizens with the sandbox's
-// notification delay at 200 ms and 64 retrievals in flight.
+// Batch: how close Client::batch over many citizens comes to ideal concurrency, with the
+// sandbox's notification delay at 200 ms and 64 retrievals in flight.
 //   FIGURE batch_efficiency          ideal / measured time of 1,000 citizens     (target >= 0.8)
 //                                    ideal = 1000 / 64 × single-retrieval latency (same run,
 //                                    same delay: median of sequential fetches before the batch)

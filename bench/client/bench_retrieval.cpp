@@ -1,4 +1,4 @@
-// Issue [3/6] item 4 — per-retrieval overhead: one citizen's full retrieval of 薬剤情報
+// Per-retrieval overhead of the SDK: one citizen's full retrieval of 薬剤情報
 // (request telegram → completion notification, sandbox delay 0 → result → decode) through
 // Client::fetch_drugs against the same exchange written with raw libcurl (one reused easy
 // handle) + RapidJSON DOM + its own cpp-httplib notification endpoint (raw_retriever.hpp).

@@ -1,4 +1,4 @@
-// Issue [3/6] item 3 — streaming: a 1 GiB result (the sandbox's bulk citizen) fetched with
+// Streaming on bounded memory: a 1 GiB result (the sandbox's bulk citizen) fetched with
 // Client::fetch_stream over loopback HTTPS with mutual TLS and decoded to a record callback.
 //
 // The sandbox runs in its own process (myna-sandbox); the client runs in a child process of

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "myna/client/listener.hpp"
+#include "myna/export/json_lines.hpp"
 #include "myna/myna.hpp"
 #include "myna/sandbox/sandbox.hpp"
 
@@ -22,18 +23,8 @@ std::set<std::string> load_done(const std::string& path) {
   return done;
 }
 
-std::string to_jsonl(const myna::DrugRecord& r) {
-  std::string line = "{";
-  for (const auto& f : myna::catalog<myna::DrugRecord>()) {
-    auto ref = f.of(r);
-    if (!myna::has_value(ref)) continue;
-    if (line.size() > 1) line += ",";
-    myna::codec::append_json_string(line, f.en);
-    line += ":";
-    myna::codec::append_json_string(line, myna::to_wire_text(ref));
-  }
-  return line + "}\n";
-}
+// One JSON object per line (the SDK's JSON Lines export, docs/export.md).
+std::string to_jsonl(const myna::DrugRecord& r) { return myna::to_json_object(r) + "\n"; }
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -52,6 +53,8 @@ struct DecodeLocation {
 
 /// One error: a category, a message that says what to do, and optional details.
 /// Messages never contain tokens, codes, keys or record values (only item names and positions).
+/// A value type: const use from several threads is safe, a change needs one thread at a time
+/// (as for Result and Status).
 class Error {
  public:
   using Clock = std::chrono::system_clock;
@@ -78,6 +81,10 @@ class Error {
   Error&& with_service_code(std::string code) &&;
   Error& with_location(DecodeLocation where) &;
   Error&& with_location(DecodeLocation where) &&;
+  /// Puts "context: " before the message (which operation failed, e.g. "request telegram
+  /// TL-…"); every other field stays as it is.
+  Error& with_context(std::string_view context) &;
+  Error&& with_context(std::string_view context) &&;
 
   /// True for categories a retry policy may retry (network, timeout of one attempt,
   /// maintenance, rate_limited, 5xx/408 http) — only for calls that are safe to repeat.

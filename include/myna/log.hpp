@@ -12,10 +12,13 @@ enum class LogLevel { trace = 0, debug = 1, info = 2, warn = 3, error = 4, off =
 
 const char* to_string(LogLevel level) noexcept;
 
-/// Receives one formatted line per event (already free of secrets and PHI).
+/// Receives one formatted line per event (already free of secrets and PHI). The SDK calls it
+/// from any thread and from several at once (batch workers, the listener, the notification
+/// handler): a sink must be thread-safe.
 using LogSink = std::function<void(LogLevel level, std::string_view message)>;
 
-/// A sink with a threshold; cheap to copy.
+/// A sink with a threshold; cheap to copy. log() is as thread-safe as the sink; a Logger is
+/// not changed after construction.
 class Logger {
  public:
   Logger() = default;

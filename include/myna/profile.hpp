@@ -1,6 +1,6 @@
 // The wire profile: every choice the real service might make differently from the SDK's own
 // documented profile (docs/wire-format.md). An adopter holding the official specification
-// changes a Profile value, not the SDK.
+// changes a Profile value, not the SDK. A Profile is plain data: share it read-only.
 #pragma once
 
 #include <chrono>

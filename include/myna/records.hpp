@@ -1,4 +1,5 @@
-// All record types, their catalogs and value types.
+// All record types, their catalogs and value types. Records are plain structs of values (see
+// values.hpp for thread safety); the catalogs are constant tables, safe from any thread.
 #pragma once
 
 #include "myna/records/catalog.hpp"

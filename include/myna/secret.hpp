@@ -1,4 +1,5 @@
 // SecretString: tokens, codes, verifiers, passphrases. Never printed; wiped when destroyed.
+// A value type: const use from several threads is safe, a change needs one thread at a time.
 #pragma once
 
 #include <iosfwd>

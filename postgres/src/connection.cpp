@@ -5,7 +5,7 @@
 #include <climits>
 #include <cstring>
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 namespace {
 
 /// SQLSTATE classes whose primary message never quotes data values (22 data exceptions and
@@ -194,4 +194,4 @@ bool Connection::broken() const noexcept { return PQstatus(conn_) != CONNECTION_
 
 bool Connection::idle() const noexcept { return !broken() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

@@ -17,7 +17,7 @@
 #include "myna/error.hpp"
 #include "myna/secret.hpp"
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 
 struct ResultFree {
   void operator()(PGresult* r) const noexcept { PQclear(r); }
@@ -127,4 +127,4 @@ auto transaction(Connection& c, const char* what, Fn&& fn) -> decltype(fn()) {
 /// The one-line reason libpq gave for a failed connect (no connection string in it).
 std::string connect_failure_text(PGconn* conn);
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

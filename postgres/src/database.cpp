@@ -24,8 +24,8 @@ Database::Impl::Impl(DatabaseOptions o) : options(std::move(o)) {
   settings.statement_timeout_ms = static_cast<long>(options.statement_timeout.count());
 }
 
-Result<std::unique_ptr<detail::Connection>> Database::Impl::connect() {
-  auto c = detail::Connection::open(settings);
+Result<std::unique_ptr<internal::pg::Connection>> Database::Impl::connect() {
+  auto c = internal::pg::Connection::open(settings);
   if (!c) return c;
   (*c)->count_into(&statements_);
   ++connects_;
@@ -58,7 +58,7 @@ Result<Database::Impl::Lease> Database::Impl::acquire(const char* what) {
   return Lease(*this, std::move(*c));
 }
 
-void Database::Impl::give_back(std::unique_ptr<detail::Connection> c) {
+void Database::Impl::give_back(std::unique_ptr<internal::pg::Connection> c) {
   if (!c->idle()) c->rollback();
   const bool usable = c->idle();
   if (!usable) ++lost_;
@@ -69,7 +69,7 @@ void Database::Impl::give_back(std::unique_ptr<detail::Connection> c) {
 }
 
 void Database::Impl::drop_idle() {
-  std::vector<std::unique_ptr<detail::Connection>> dropped;
+  std::vector<std::unique_ptr<internal::pg::Connection>> dropped;
   {
     std::lock_guard<std::mutex> lock(mu_);
     dropped.swap(idle_);
@@ -102,19 +102,19 @@ Result<std::shared_ptr<Database>> Database::open(DatabaseOptions options) {
   return db;
 }
 
-int Database::latest_schema_version() noexcept { return detail::latest_version(); }
+int Database::latest_schema_version() noexcept { return internal::pg::latest_version(); }
 
 Result<int> Database::schema_version() {
-  return impl_->run("reading the schema version", [](detail::Connection& c) { return detail::read_version(c); });
+  return impl_->run("reading the schema version", [](internal::pg::Connection& c) { return internal::pg::read_version(c); });
 }
 
 Status Database::migrate() {
   return impl_->run("migrating the schema",
-                    [&](detail::Connection& c) { return detail::migrate(c, impl_->options.logger); });
+                    [&](internal::pg::Connection& c) { return internal::pg::migrate(c, impl_->options.logger); });
 }
 
 Status Database::ping() {
-  return impl_->run("checking the connection", [](detail::Connection& c) -> Status {
+  return impl_->run("checking the connection", [](internal::pg::Connection& c) -> Status {
     auto rows = c.exec("checking the connection", "SELECT 1");
     if (!rows) return std::move(rows).error();
     return {};

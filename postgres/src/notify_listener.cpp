@@ -8,7 +8,7 @@
 
 #include "pool.hpp"
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 
 std::shared_ptr<Waiters::Slot> Waiters::enter(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -40,7 +40,7 @@ void Waiters::wake_all() {
   }
 }
 
-NotifyListener::NotifyListener(std::shared_ptr<Database> db, Waiters& waiters) : db_(std::move(db)), waiters_(waiters) {
+NotifyListener::NotifyListener(std::shared_ptr<myna::pg::Database> db, Waiters& waiters) : db_(std::move(db)), waiters_(waiters) {
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
   thread_ = std::thread([this] { run(); });
 }
@@ -104,4 +104,4 @@ void NotifyListener::pump(Connection& c) {
   }
 }
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

@@ -12,7 +12,7 @@
 
 #include "myna/postgres/database.hpp"
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 
 class Connection;
 
@@ -38,7 +38,7 @@ class Waiters {
 
 class NotifyListener {
  public:
-  NotifyListener(std::shared_ptr<Database> db, Waiters& waiters);
+  NotifyListener(std::shared_ptr<myna::pg::Database> db, Waiters& waiters);
   ~NotifyListener();
   NotifyListener(const NotifyListener&) = delete;
   NotifyListener& operator=(const NotifyListener&) = delete;
@@ -48,7 +48,7 @@ class NotifyListener {
   void pump(Connection& c);
   bool pause(std::chrono::milliseconds d);
 
-  std::shared_ptr<Database> db_;
+  std::shared_ptr<myna::pg::Database> db_;
   Waiters& waiters_;
   int wake_pipe_[2] = {-1, -1};  // written on stop, so poll() returns at once
   std::mutex mu_;
@@ -57,4 +57,4 @@ class NotifyListener {
   std::thread thread_;
 };
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

@@ -11,14 +11,14 @@
 
 #include <unordered_map>
 
-#include "myna/codec/envelope.hpp"
+#include "internal/json_string.hpp"
 #include "pool.hpp"
 
 namespace myna::pg {
 namespace {
 
-using detail::Connection;
-using detail::Param;
+using internal::pg::Connection;
+using internal::pg::Param;
 
 constexpr std::size_t kRecordsPerStatement = 500;
 constexpr std::size_t kMaxCitizenKeyBytes = 1024;
@@ -84,7 +84,7 @@ bool items_json(const R& record, std::string& out) {
     if (text.find('\0') != std::string::npos) return false;
     if (out.size() > 1) out.push_back(',');
     out += '"' + std::to_string(f.number) + "\":";
-    codec::append_json_string(out, text);
+    internal::append_json_string(out, text);
   }
   out.push_back('}');
   return true;
@@ -97,7 +97,7 @@ std::string identity(const R& record, const std::string& items) {
   for (std::uint16_t n : NaturalKey<R>::items) {
     if (key.size() > 3) key.push_back(',');
     const ConstFieldRef ref = find_field<R>(n)->of(record);
-    if (has_value(ref)) codec::append_json_string(key, to_wire_text(ref));
+    if (has_value(ref)) internal::append_json_string(key, to_wire_text(ref));
     else key += "null";
   }
   return key + "]";
@@ -128,7 +128,7 @@ Result<std::vector<std::string>> upsert_batches(const std::vector<R>& records) {
     std::string& out = batches.back();
     if (out.size() > 1) out.push_back(',');
     out += "{\"k\":";
-    codec::append_json_string(out, key);
+    internal::append_json_string(out, key);
     const std::string date = filter_date(records[i]);
     out += ",\"o\":" + std::to_string(ordinal) + ",\"d\":" + (date.empty() ? "null" : '"' + date + '"');
     out += ",\"i\":" + items + "}";
@@ -148,7 +148,7 @@ Param type_param(RecordType type) { return Param::integer(static_cast<int>(type)
 
 /// Builds records from (identity, ordinal, item, value) rows, one record per identity.
 template <class R>
-Result<std::vector<R>> assemble(const detail::Rows& rows) {
+Result<std::vector<R>> assemble(const internal::pg::Rows& rows) {
   std::vector<R> out;
   std::string_view last_key;
   std::int64_t last_ordinal = -1;
@@ -207,7 +207,7 @@ Result<StoreReport> RecordSink::store(const std::string& citizen, const std::vec
       return report;
     };
     // One statement is a transaction of its own; several need BEGIN … COMMIT.
-    return batches->size() <= 1 ? upsert_all() : detail::transaction(c, what, upsert_all);
+    return batches->size() <= 1 ? upsert_all() : internal::pg::transaction(c, what, upsert_all);
   });
 }
 

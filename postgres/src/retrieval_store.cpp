@@ -1,5 +1,5 @@
 // RetrievalStore on PostgreSQL: each transition reads its row, applies the rules shared with
-// the memory and file stores (process/transitions.hpp) with the database's clock, and writes
+// the memory and file stores (internal/retrieval_transitions.hpp) with the database's clock, and writes
 // the row back with a compare-and-set on its version (a conditional UPDATE: of racing
 // claimers exactly one wins); a trigger NOTIFYs state changes to every instance's LISTEN
 // connection.
@@ -8,15 +8,15 @@
 #include "myna/postgres/stores.hpp"
 #include "notify_listener.hpp"
 #include "pool.hpp"
-#include "process/transitions.hpp"
+#include "internal/retrieval_transitions.hpp"
 
 namespace myna::pg {
 namespace {
 
-using detail::Connection;
-using detail::Param;
-using detail::Rows;
-using myna::detail::SysClock;
+using internal::pg::Connection;
+using internal::pg::Param;
+using internal::pg::Rows;
+using myna::internal::SysClock;
 
 constexpr std::chrono::milliseconds kCancelSlice{50};  // to notice cancellation while waiting
 constexpr int kMaxRaces = 50;                          // compare-and-set attempts of one transition under contention
@@ -109,11 +109,11 @@ class PgRetrievalStore final : public RetrievalStore {
  public:
   PgRetrievalStore(std::shared_ptr<Database> db, RetrievalStoreOptions options)
       : db_(std::move(db)), options_(options) {
-    if (options_.listen) listener_ = std::make_unique<detail::NotifyListener>(db_, waiters_);
+    if (options_.listen) listener_ = std::make_unique<internal::pg::NotifyListener>(db_, waiters_);
   }
 
   Status create(const Retrieval& retrieval) override {
-    auto r = myna::detail::as_created(retrieval, SysClock::now());
+    auto r = myna::internal::as_created(retrieval, SysClock::now());
     if (!r) return std::move(r).error();
     return db_->impl().run("registering a retrieval", [&](Connection& c) -> Status {
       auto rows = c.exec("registering a retrieval", kCreate,
@@ -122,7 +122,7 @@ class PgRetrievalStore final : public RetrievalStore {
                           Param::text(to_string(r->state)), Param::text(r->error_code), Param::text(r->owner),
                           Param::integer(micros(r->created_at))});
       if (!rows) return std::move(rows).error();
-      if (rows->affected() == 0) return myna::detail::duplicate_retrieval();
+      if (rows->affected() == 0) return myna::internal::duplicate_retrieval();
       return {};
     });
   }
@@ -142,8 +142,8 @@ class PgRetrievalStore final : public RetrievalStore {
     auto out =
         transition<bool>("recording a processId", telegram_id,
                          [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
-                           if (!r) return myna::detail::unknown_retrieval();
-                           Status st = myna::detail::apply_process_id(*r, process_id, now, changed);
+                           if (!r) return myna::internal::unknown_retrieval();
+                           Status st = myna::internal::apply_process_id(*r, process_id, now, changed);
                            if (!st) return std::move(st).error();
                            return true;
                          });
@@ -157,7 +157,7 @@ class PgRetrievalStore final : public RetrievalStore {
                                                      [&](std::optional<Retrieval>& r, SysClock::time_point now,
                                                          bool& changed) -> Result<std::optional<RetrievalState>> {
                                                        if (!r) return std::optional<RetrievalState>();
-                                                       return myna::detail::apply_notified(*r, process_id, error_code,
+                                                       return myna::internal::apply_notified(*r, process_id, error_code,
                                                                                            now, changed);
                                                      });
   }
@@ -166,8 +166,8 @@ class PgRetrievalStore final : public RetrievalStore {
                            std::chrono::seconds stale_after) override {
     return transition<bool>("claiming a result fetch", telegram_id,
                             [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
-                              if (!r) return myna::detail::unknown_retrieval();
-                              changed = myna::detail::apply_claim(*r, owner, stale_after, now);
+                              if (!r) return myna::internal::unknown_retrieval();
+                              changed = myna::internal::apply_claim(*r, owner, stale_after, now);
                               return changed;
                             });
   }
@@ -176,8 +176,8 @@ class PgRetrievalStore final : public RetrievalStore {
     auto out =
         transition<bool>("finishing a retrieval", telegram_id,
                          [&](std::optional<Retrieval>& r, SysClock::time_point now, bool& changed) -> Result<bool> {
-                           if (!r) return myna::detail::unknown_retrieval();
-                           Status st = myna::detail::apply_finish(*r, state, now, changed);
+                           if (!r) return myna::internal::unknown_retrieval();
+                           Status st = myna::internal::apply_finish(*r, state, now, changed);
                            if (!st) return std::move(st).error();
                            return true;
                          });
@@ -245,14 +245,14 @@ class PgRetrievalStore final : public RetrievalStore {
 
   std::shared_ptr<Database> db_;
   RetrievalStoreOptions options_;
-  detail::Waiters waiters_;
-  std::unique_ptr<detail::NotifyListener> listener_;  // declared last: stops first
+  internal::pg::Waiters waiters_;
+  std::unique_ptr<internal::pg::NotifyListener> listener_;  // declared last: stops first
 };
 
 Result<RetrievalState> PgRetrievalStore::wait(const std::string& telegram_id, const Context& context) {
   auto slot = waiters_.enter(telegram_id);
   struct Leave {
-    detail::Waiters& w;
+    internal::pg::Waiters& w;
     const std::string& id;
     ~Leave() { w.leave(id); }
   } leave{waiters_, telegram_id};
@@ -265,13 +265,13 @@ Result<RetrievalState> PgRetrievalStore::wait(const std::string& telegram_id, co
     }
     auto found = find(telegram_id);
     if (!found) return std::move(found).error();
-    if (!*found) return myna::detail::unknown_retrieval();
+    if (!*found) return myna::internal::unknown_retrieval();
     const RetrievalState state = (*found)->state;
-    if (!myna::detail::is_pending(state)) return state;
+    if (!myna::internal::is_pending(state)) return state;
     const auto next_poll = std::chrono::steady_clock::now() + poll;
     std::unique_lock<std::mutex> lock(waiters_.mutex());
     while (slot->signals == seen && std::chrono::steady_clock::now() < next_poll) {
-      if (context.cancelled()) return myna::detail::wait_cancelled();
+      if (context.cancelled()) return myna::internal::wait_cancelled();
       const auto left = context.remaining();
       if (left && *left <= Context::Clock::duration::zero()) return state;
       Context::Clock::duration slice =

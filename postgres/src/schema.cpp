@@ -6,7 +6,7 @@
 
 #include "myna/records.hpp"
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 namespace {
 
 // Serialises migrations across instances that start together (pg_advisory_xact_lock key).
@@ -197,4 +197,4 @@ Status migrate(Connection& c, const Logger& logger) {
   });
 }
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

@@ -4,7 +4,7 @@
 #include "connection.hpp"
 #include "myna/log.hpp"
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 
 /// The newest schema version this SDK creates.
 int latest_version() noexcept;
@@ -14,4 +14,4 @@ Result<int> read_version(Connection& c);
 /// instances may start at once); refuses a schema newer than this SDK.
 Status migrate(Connection& c, const Logger& logger);
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

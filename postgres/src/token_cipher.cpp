@@ -6,7 +6,7 @@
 #include <climits>
 #include <memory>
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 namespace {
 
 struct CtxFree {
@@ -67,4 +67,4 @@ std::optional<SecretString> open_sealed(const SecretString& key, std::string_vie
   return out;
 }
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

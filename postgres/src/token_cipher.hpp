@@ -10,7 +10,7 @@
 #include "myna/error.hpp"
 #include "myna/secret.hpp"
 
-namespace myna::pg::detail {
+namespace myna::internal::pg {
 
 constexpr std::size_t kKeyBytes = 32;
 constexpr std::size_t kNonceBytes = 12;
@@ -22,4 +22,4 @@ Result<std::string> seal(const SecretString& key, std::string_view plaintext, st
 /// Decrypts a sealed value; nullopt when the key is wrong or the value was altered.
 std::optional<SecretString> open_sealed(const SecretString& key, std::string_view sealed, std::string_view aad);
 
-}  // namespace myna::pg::detail
+}  // namespace myna::internal::pg

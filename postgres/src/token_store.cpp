@@ -9,8 +9,8 @@
 namespace myna::pg {
 namespace {
 
-using detail::Connection;
-using detail::Param;
+using internal::pg::Connection;
+using internal::pg::Param;
 using SysClock = std::chrono::system_clock;
 
 constexpr std::size_t kMaxCitizenKeyBytes = 1024;
@@ -112,11 +112,11 @@ class PgTokenStore final : public TokenStore {
 
   Status save(const std::string& citizen, const Token& token) override {
     if (Status st = check_citizen(citizen); !st) return st;
-    auto access = detail::seal(options_.key, token.access_token.reveal(), aad("access_token", citizen));
+    auto access = internal::pg::seal(options_.key, token.access_token.reveal(), aad("access_token", citizen));
     if (!access) return std::move(access).error();
     Param refresh = Param::null();
     if (!token.refresh_token.empty()) {
-      auto sealed = detail::seal(options_.key, token.refresh_token.reveal(), aad("refresh_token", citizen));
+      auto sealed = internal::pg::seal(options_.key, token.refresh_token.reveal(), aad("refresh_token", citizen));
       if (!sealed) return std::move(sealed).error();
       refresh = Param::bytes(std::move(*sealed));
     }
@@ -146,9 +146,9 @@ class PgTokenStore final : public TokenStore {
     auto sealed = from_bytea_hex(bytea_hex);
     if (!sealed) return std::nullopt;
     const std::string ad = aad(column, citizen);
-    if (auto plain = detail::open_sealed(options_.key, *sealed, ad)) return plain;
+    if (auto plain = internal::pg::open_sealed(options_.key, *sealed, ad)) return plain;
     for (const SecretString& key : options_.previous_keys)
-      if (auto plain = detail::open_sealed(key, *sealed, ad)) return plain;
+      if (auto plain = internal::pg::open_sealed(key, *sealed, ad)) return plain;
     return std::nullopt;
   }
 
@@ -162,9 +162,9 @@ Result<SecretString> token_key_from_hex(std::string_view hex) {
   while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.front()))) hex.remove_prefix(1);
   while (!hex.empty() && std::isspace(static_cast<unsigned char>(hex.back()))) hex.remove_suffix(1);
   const Error bad(ErrorCategory::validation, "the token key must be 64 hexadecimal characters (32 bytes)");
-  if (hex.size() != 2 * detail::kKeyBytes) return bad;
+  if (hex.size() != 2 * internal::pg::kKeyBytes) return bad;
   std::string key;
-  key.reserve(detail::kKeyBytes);  // no reallocation leaves key bytes behind
+  key.reserve(internal::pg::kKeyBytes);  // no reallocation leaves key bytes behind
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     const int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
     if (hi < 0 || lo < 0) {
@@ -180,10 +180,10 @@ Result<SecretString> token_key_from_hex(std::string_view hex) {
 
 Result<std::shared_ptr<TokenStore>> make_token_store(std::shared_ptr<Database> db, TokenStoreOptions options) {
   if (!db) return Error(ErrorCategory::validation, "the PostgreSQL token store needs a database");
-  if (options.key.size() != detail::kKeyBytes)
+  if (options.key.size() != internal::pg::kKeyBytes)
     return Error(ErrorCategory::validation, "the token key must be exactly 32 bytes (AES-256)");
   for (const SecretString& k : options.previous_keys)
-    if (k.size() != detail::kKeyBytes)
+    if (k.size() != internal::pg::kKeyBytes)
       return Error(ErrorCategory::validation, "every previous token key must be exactly 32 bytes");
   return std::shared_ptr<TokenStore>(std::make_shared<PgTokenStore>(std::move(db), std::move(options)));
 }

@@ -1,13 +1,13 @@
 #include "myna/postgres/work_queue.hpp"
 
-#include "myna/codec/envelope.hpp"
+#include "internal/json_string.hpp"
 #include "pool.hpp"
 
 namespace myna::pg {
 namespace {
 
-using detail::Connection;
-using detail::Param;
+using internal::pg::Connection;
+using internal::pg::Param;
 
 constexpr std::size_t kItemsPerStatement = 5000;
 constexpr std::size_t kMaxReasonBytes = 500;
@@ -71,11 +71,11 @@ Result<std::size_t> WorkQueue::enqueue(const std::vector<std::string>& items) {
     if (i % kItemsPerStatement == 0) batches.emplace_back("[");
     std::string& out = batches.back();
     if (out.size() > 1) out.push_back(',');
-    codec::append_json_string(out, items[i]);
+    internal::append_json_string(out, items[i]);
     if ((i + 1) % kItemsPerStatement == 0 || i + 1 == items.size()) out.push_back(']');
   }
   return db_->impl().run("adding work items", [&](Connection& c) -> Result<std::size_t> {
-    return detail::transaction(c, "adding work items", [&]() -> Result<std::size_t> {
+    return internal::pg::transaction(c, "adding work items", [&]() -> Result<std::size_t> {
       std::size_t added = 0;
       for (const std::string& batch : batches) {
         auto rows = c.exec("adding work items", kEnqueue, {Param::text(name_), Param::text(batch)});

@@ -1,6 +1,6 @@
 #include "auth_store.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
 
 constexpr std::chrono::seconds kCodeLifetime{60};
@@ -136,4 +136,4 @@ void AuthStore::prune() {
   }
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

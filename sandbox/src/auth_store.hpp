@@ -15,7 +15,7 @@
 #include "myna/records/record_types.hpp"
 #include "util.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// What the citizen consented to at the authorize endpoint.
 struct CodeRequest {
@@ -101,4 +101,4 @@ class AuthStore {
   std::size_t issued_since_prune_ = 0;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

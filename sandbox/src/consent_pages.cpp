@@ -1,6 +1,6 @@
 #include "consent_pages.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
 
 constexpr std::string_view kStyle = R"CSS(
@@ -118,4 +118,4 @@ std::string message_page(std::string_view title, std::string_view text) {
   return layout(title, "<h1>" + html_escape(title) + "</h1><p role=\"alert\">" + html_escape(text) + "</p>");
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -10,7 +10,7 @@
 
 #include "myna/records/record_types.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// One card the sign-in page offers.
 struct CitizenChoice {
@@ -42,4 +42,4 @@ std::string consent_page(const std::string& action, const std::string& session, 
 /// A page that only says something (expired session, bad request).
 std::string message_page(std::string_view title, std::string_view text);
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -11,7 +11,7 @@
 #include "myna/records/record_types.hpp"
 #include "util.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// An authorize request that passed every check: where the answer goes and what was asked.
 struct ConsentAsk {
@@ -76,4 +76,4 @@ class ConsentSessions {
   std::unordered_map<std::string, Entry> sessions_;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

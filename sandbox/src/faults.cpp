@@ -9,7 +9,9 @@
 //   new processes: missing / late / duplicate / forged notifications.
 #include "faults.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
+
+using namespace myna::sandbox;  // the sandbox's public types, unqualified
 
 void FaultInjector::set(const Faults& faults) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -68,4 +70,4 @@ bool FaultInjector::next_truncation_uses_length() {
   return (truncation_count_++ % 2) == 0;
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -7,7 +7,7 @@
 
 #include "myna/sandbox/sandbox.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 enum class Endpoint { token, request, result };
 
@@ -33,11 +33,11 @@ struct NotificationPlan {
 
 class FaultInjector {
  public:
-  explicit FaultInjector(const Faults& faults) { set(faults); }
+  explicit FaultInjector(const myna::sandbox::Faults& faults) { set(faults); }
 
   /// Replaces the rates and restarts the PRNG from faults.seed.
-  void set(const Faults& faults);
-  Faults current() const;
+  void set(const myna::sandbox::Faults& faults);
+  myna::sandbox::Faults current() const;
 
   /// At most one fault for a call; token calls only ever get latency (never a fault).
   CallFault decide(Endpoint endpoint);
@@ -51,9 +51,9 @@ class FaultInjector {
   bool chance(double rate);  // mutex held
 
   mutable std::mutex mutex_;
-  Faults faults_;
+  myna::sandbox::Faults faults_;
   std::uint64_t state_ = 0;
   std::uint64_t retry_after_count_ = 0, truncation_count_ = 0;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

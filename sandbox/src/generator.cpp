@@ -249,6 +249,132 @@ std::vector<Dated<DrugRecord>> Generator::drugs(std::size_t index) const {
   return out;
 }
 
+namespace {
+
+// The checkup generator's parts, in the order of their random draws (the data depends on it).
+void fill_qualification_and_visit(CheckupRecord& r, const Citizen& c, int age, Date day, Rng& rng) {
+  auto& q = r.qualification;
+  q.insurer_number = c.insurer_number;
+  q.card_symbol = c.card_symbol;
+  q.card_number = c.card_number;
+  q.branch_number = c.branch_number;
+  q.kana_name = c.kana_name;
+  q.kana_name_other = c.kana_name_other;
+  q.name = c.name;
+  q.name_other = c.name_other;
+  q.birth_date = c.birth_date;
+  set(r, 10, std::to_string(age));
+  set(r, 11, c.sex);
+  if (rng.chance(0.03)) set(r, 12, c.sex == "1" ? "2" : "1");
+  set(r, 13, "10");
+  r.visit.checkup_date = day;
+  set(r, 15, rng.chance(0.9) ? "010" : "020");
+  set(r, 16, rng.pick(kClinics).code);
+  r.visit.institution_name = Text(rng.pick(kClinics).name);
+}
+
+// 身長, 体重, BMI, 内臓脂肪面積, 腹囲.
+void fill_body_measurements(CheckupRecord& r, Rng& rng) {
+  int height_mm = rng.between(1450, 1850), weight_hg = rng.between(400, 950);
+  set(r, 18, decimal_text(rng, height_mm, height_mm, 1));
+  set(r, 19, decimal_text(rng, weight_hg, weight_hg, 1));
+  double bmi = (weight_hg / 10.0) / ((height_mm / 1000.0) * (height_mm / 1000.0));
+  int bmi_tenths = static_cast<int>(bmi * 10 + 0.5);
+  set(r, 20, decimal_text(rng, bmi_tenths, bmi_tenths, 1));
+  if (rng.chance(0.1)) set(r, 21, decimal_text(rng, 500, 1800, 1));
+  set_one_of(r, 22, 3, decimal_text(rng, 650, 1050, 1), rng);  // one 腹囲 form
+}
+
+// 既往歴 to γ-GT (items 25-53).
+void fill_history_and_blood(CheckupRecord& r, Rng& rng) {
+  for (int item : {25, 27, 29}) {
+    bool noteworthy = rng.chance(0.25);
+    set(r, item, noteworthy ? "1" : "2");
+    if (noteworthy) set(r, item + 1, item == 25 ? "高血圧症" : item == 27 ? "頭痛" : "特記なし");
+  }
+  int bp = rng.pick(std::array<int, 3>{{31, 32, 33}});  // one measurement series
+  set(r, bp, std::to_string(rng.between(100, 160)));
+  set(r, bp + 3, std::to_string(rng.between(60, 100)));
+  set(r, 37, rng.pick(std::array<const char*, 3>{{"2", "3", "4"}}));
+  set_one_of(r, 38, 3, std::to_string(rng.between(40, 300)), rng);   // 中性脂肪
+  set_one_of(r, 41, 3, std::to_string(rng.between(30, 100)), rng);   // HDL
+  set_one_of(r, 44, 4, std::to_string(rng.between(60, 200)), rng);   // LDL
+  if (rng.chance(0.3)) set(r, 48, std::to_string(rng.between(80, 230)));
+  set_one_of(r, 49, 2, std::to_string(rng.between(10, 60)), rng);    // AST
+  set_one_of(r, 51, 2, std::to_string(rng.between(5, 70)), rng);     // ALT
+  set_one_of(r, 53, 2, std::to_string(rng.between(10, 120)), rng);   // γ-GT
+}
+
+// 血清クレアチニン to 保健指導レベル (items 55-94).
+void fill_detailed_exams(CheckupRecord& r, Rng& rng) {
+  if (rng.chance(0.4)) {
+    set_one_of(r, 55, 2, "0." + std::to_string(rng.between(50, 99)), rng);
+    set(r, 57, "1");
+    set(r, 58, "血圧高値のため");
+    set(r, 59, decimal_text(rng, 450, 1000, 1));
+  }
+  if (rng.chance(0.6)) set_one_of(r, 60, 4, std::to_string(rng.between(75, 140)), rng);
+  else set_one_of(r, 64, 4, std::to_string(rng.between(80, 200)), rng);
+  set_one_of(r, 68, 4, decimal_text(rng, 48, 80, 1), rng);          // HbA1c
+  set_one_of(r, 72, 2, rng.chance(0.9) ? "1" : "2", rng);            // 尿糖
+  set_one_of(r, 74, 2, rng.chance(0.85) ? "1" : "3", rng);           // 尿蛋白
+  if (rng.chance(0.3)) {
+    set(r, 76, decimal_text(rng, 350, 480, 1));
+    set(r, 77, decimal_text(rng, 110, 170, 1));
+    set(r, 78, std::to_string(rng.between(380, 550)));
+    set(r, 79, "貧血の既往があるため");
+  }
+  if (rng.chance(0.25)) {
+    bool findings = rng.chance(0.3);
+    set(r, 80, findings ? "1" : "2");
+    if (findings) set(r, 81, "右脚ブロック");
+    set(r, 82, rng.chance(0.5) ? "1" : "2");
+    set(r, 83, "血圧が基準値以上");
+  }
+  if (rng.chance(0.15)) {
+    set(r, 84, std::to_string(rng.between(1, 6)));
+    set(r, 85, std::to_string(rng.between(1, 5)));
+    set(r, 86, std::to_string(rng.between(1, 5)));
+    set(r, 87, std::to_string(rng.between(1, 5)));
+    set(r, 88, std::to_string(rng.between(1, 4)));
+    set(r, 89, std::to_string(rng.between(1, 4)));
+    set(r, 90, "特記すべき所見なし");
+    set(r, 91, "1");
+    set(r, 92, "HbA1cが基準値以上");
+  }
+  set(r, 93, std::to_string(rng.between(1, 4)));
+  set(r, 94, std::to_string(rng.between(1, 4)));
+}
+
+// 医師の診断 and the 特定健診 questionnaire (items 95-128).
+void fill_questionnaire(CheckupRecord& r, Rng& rng) {
+  set(r, 95, rng.pick(std::array<const char*, 3>{{"異常なし", "要経過観察", "要精密検査(血圧)"}}));
+  for (int item : {96, 100, 104}) {
+    bool taking = rng.chance(0.2);
+    set(r, item, taking ? "1" : "2");
+    if (taking) {
+      set(r, item + 1, item == 96 ? "アムロジピン" : item == 100 ? "メトホルミン" : "アトルバスタチン");
+      set(r, item + 2, "医師の指示");
+      set(r, item + 3, "保険者");
+    }
+  }
+  for (int item = 108; item <= 116; ++item) set(r, item, rng.chance(0.3) ? "1" : "2");
+  set(r, 117, std::to_string(rng.between(1, 3)));
+  set(r, 118, std::to_string(rng.between(1, 3)));
+  set(r, 119, rng.chance(0.3) ? "1" : "2");
+  set(r, 120, std::to_string(rng.between(1, 3)));
+  set(r, 121, rng.chance(0.2) ? "1" : "2");
+  set(r, 122, std::to_string(rng.between(1, 3)));
+  set(r, 123, std::to_string(rng.between(1, 4)));
+  set(r, 124, rng.chance(0.7) ? "1" : "2");
+  set(r, 125, std::to_string(rng.between(1, 5)));
+  set(r, 126, rng.chance(0.4) ? "1" : "2");
+  if (rng.chance(0.5)) set(r, 127, std::to_string(rng.between(1, 3)));
+  if (rng.chance(0.2)) set(r, 128, "1");
+}
+
+}  // namespace
+
 std::vector<Dated<CheckupRecord>> Generator::checkups(std::size_t index) const {
   const Citizen c = citizen(index);
   Rng rng(mix(seed_, index * 7 + 3));
@@ -259,109 +385,11 @@ std::vector<Dated<CheckupRecord>> Generator::checkups(std::size_t index) const {
     int age = age_on(c.birth_date, day);
     if (age < 40 || rng.chance(0.2)) continue;  // 特定健診: 40 and over, not every year
     CheckupRecord r;
-    auto& q = r.qualification;
-    q.insurer_number = c.insurer_number;
-    q.card_symbol = c.card_symbol;
-    q.card_number = c.card_number;
-    q.branch_number = c.branch_number;
-    q.kana_name = c.kana_name;
-    q.kana_name_other = c.kana_name_other;
-    q.name = c.name;
-    q.name_other = c.name_other;
-    q.birth_date = c.birth_date;
-    set(r, 10, std::to_string(age));
-    set(r, 11, c.sex);
-    if (rng.chance(0.03)) set(r, 12, c.sex == "1" ? "2" : "1");
-    set(r, 13, "10");
-    r.visit.checkup_date = day;
-    set(r, 15, rng.chance(0.9) ? "010" : "020");
-    set(r, 16, rng.pick(kClinics).code);
-    r.visit.institution_name = Text(rng.pick(kClinics).name);
-
-    int height_mm = rng.between(1450, 1850), weight_hg = rng.between(400, 950);
-    set(r, 18, decimal_text(rng, height_mm, height_mm, 1));
-    set(r, 19, decimal_text(rng, weight_hg, weight_hg, 1));
-    double bmi = (weight_hg / 10.0) / ((height_mm / 1000.0) * (height_mm / 1000.0));
-    int bmi_tenths = static_cast<int>(bmi * 10 + 0.5);
-    set(r, 20, decimal_text(rng, bmi_tenths, bmi_tenths, 1));
-    if (rng.chance(0.1)) set(r, 21, decimal_text(rng, 500, 1800, 1));
-    set_one_of(r, 22, 3, decimal_text(rng, 650, 1050, 1), rng);  // one 腹囲 form
-    for (int item : {25, 27, 29}) {
-      bool noteworthy = rng.chance(0.25);
-      set(r, item, noteworthy ? "1" : "2");
-      if (noteworthy) set(r, item + 1, item == 25 ? "高血圧症" : item == 27 ? "頭痛" : "特記なし");
-    }
-    int bp = rng.pick(std::array<int, 3>{{31, 32, 33}});  // one measurement series
-    set(r, bp, std::to_string(rng.between(100, 160)));
-    set(r, bp + 3, std::to_string(rng.between(60, 100)));
-    set(r, 37, rng.pick(std::array<const char*, 3>{{"2", "3", "4"}}));
-    set_one_of(r, 38, 3, std::to_string(rng.between(40, 300)), rng);   // 中性脂肪
-    set_one_of(r, 41, 3, std::to_string(rng.between(30, 100)), rng);   // HDL
-    set_one_of(r, 44, 4, std::to_string(rng.between(60, 200)), rng);   // LDL
-    if (rng.chance(0.3)) set(r, 48, std::to_string(rng.between(80, 230)));
-    set_one_of(r, 49, 2, std::to_string(rng.between(10, 60)), rng);    // AST
-    set_one_of(r, 51, 2, std::to_string(rng.between(5, 70)), rng);     // ALT
-    set_one_of(r, 53, 2, std::to_string(rng.between(10, 120)), rng);   // γ-GT
-    if (rng.chance(0.4)) {
-      set_one_of(r, 55, 2, "0." + std::to_string(rng.between(50, 99)), rng);
-      set(r, 57, "1");
-      set(r, 58, "血圧高値のため");
-      set(r, 59, decimal_text(rng, 450, 1000, 1));
-    }
-    if (rng.chance(0.6)) set_one_of(r, 60, 4, std::to_string(rng.between(75, 140)), rng);
-    else set_one_of(r, 64, 4, std::to_string(rng.between(80, 200)), rng);
-    set_one_of(r, 68, 4, decimal_text(rng, 48, 80, 1), rng);          // HbA1c
-    set_one_of(r, 72, 2, rng.chance(0.9) ? "1" : "2", rng);            // 尿糖
-    set_one_of(r, 74, 2, rng.chance(0.85) ? "1" : "3", rng);           // 尿蛋白
-    if (rng.chance(0.3)) {
-      set(r, 76, decimal_text(rng, 350, 480, 1));
-      set(r, 77, decimal_text(rng, 110, 170, 1));
-      set(r, 78, std::to_string(rng.between(380, 550)));
-      set(r, 79, "貧血の既往があるため");
-    }
-    if (rng.chance(0.25)) {
-      bool findings = rng.chance(0.3);
-      set(r, 80, findings ? "1" : "2");
-      if (findings) set(r, 81, "右脚ブロック");
-      set(r, 82, rng.chance(0.5) ? "1" : "2");
-      set(r, 83, "血圧が基準値以上");
-    }
-    if (rng.chance(0.15)) {
-      set(r, 84, std::to_string(rng.between(1, 6)));
-      set(r, 85, std::to_string(rng.between(1, 5)));
-      set(r, 86, std::to_string(rng.between(1, 5)));
-      set(r, 87, std::to_string(rng.between(1, 5)));
-      set(r, 88, std::to_string(rng.between(1, 4)));
-      set(r, 89, std::to_string(rng.between(1, 4)));
-      set(r, 90, "特記すべき所見なし");
-      set(r, 91, "1");
-      set(r, 92, "HbA1cが基準値以上");
-    }
-    set(r, 93, std::to_string(rng.between(1, 4)));
-    set(r, 94, std::to_string(rng.between(1, 4)));
-    set(r, 95, rng.pick(std::array<const char*, 3>{{"異常なし", "要経過観察", "要精密検査(血圧)"}}));
-    for (int item : {96, 100, 104}) {
-      bool taking = rng.chance(0.2);
-      set(r, item, taking ? "1" : "2");
-      if (taking) {
-        set(r, item + 1, item == 96 ? "アムロジピン" : item == 100 ? "メトホルミン" : "アトルバスタチン");
-        set(r, item + 2, "医師の指示");
-        set(r, item + 3, "保険者");
-      }
-    }
-    for (int item = 108; item <= 116; ++item) set(r, item, rng.chance(0.3) ? "1" : "2");
-    set(r, 117, std::to_string(rng.between(1, 3)));
-    set(r, 118, std::to_string(rng.between(1, 3)));
-    set(r, 119, rng.chance(0.3) ? "1" : "2");
-    set(r, 120, std::to_string(rng.between(1, 3)));
-    set(r, 121, rng.chance(0.2) ? "1" : "2");
-    set(r, 122, std::to_string(rng.between(1, 3)));
-    set(r, 123, std::to_string(rng.between(1, 4)));
-    set(r, 124, rng.chance(0.7) ? "1" : "2");
-    set(r, 125, std::to_string(rng.between(1, 5)));
-    set(r, 126, rng.chance(0.4) ? "1" : "2");
-    if (rng.chance(0.5)) set(r, 127, std::to_string(rng.between(1, 3)));
-    if (rng.chance(0.2)) set(r, 128, "1");
+    fill_qualification_and_visit(r, c, age, day, rng);
+    fill_body_measurements(r, rng);
+    fill_history_and_blood(r, rng);
+    fill_detailed_exams(r, rng);
+    fill_questionnaire(r, rng);
     if (age >= 75) {  // 後期高齢者の質問票
       set(r, 129, std::to_string(rng.between(1, 5)));
       set(r, 130, std::to_string(rng.between(1, 4)));

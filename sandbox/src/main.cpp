@@ -122,7 +122,7 @@ SandboxOptions parse(int argc, char** argv) {
     else if (arg == "--fault") set_fault(options.faults, value());
     else usage_error("unknown option " + arg);
   }
-  if (!options.tls && !myna::sandbox::internal::is_loopback_host(options.host))
+  if (!options.tls && !myna::internal::sandbox::is_loopback_host(options.host))
     usage_error("--no-tls is allowed only on a loopback host");
   for (auto& id : unregistered) options.unregistered_citizens.push_back(std::move(id));
   return options;

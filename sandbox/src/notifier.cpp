@@ -4,7 +4,7 @@
 
 #include <memory>
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
 
 constexpr std::size_t kMaxReplyBytes = 64 * 1024;
@@ -125,4 +125,4 @@ bool Notifier::is_echo(const std::string& reply, const CommonHeader& sent) const
          header->mode == sent.mode && header->error_code == sent.error_code;
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

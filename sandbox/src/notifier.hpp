@@ -16,7 +16,7 @@
 #include "stats.hpp"
 #include "util.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 struct Notification {
   CommonHeader header;  ///< POSTed as {"commonHeader":{...}}
@@ -64,4 +64,4 @@ class Notifier {
   std::vector<std::thread> workers_;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
 
 constexpr std::chrono::hours kRetention{2};  // processes older than this are forgotten
@@ -61,4 +61,4 @@ void ProcessStore::prune() {
   }
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

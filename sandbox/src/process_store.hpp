@@ -10,7 +10,7 @@
 #include "myna/query/query.hpp"
 #include "util.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 struct Process {
   std::string id;           ///< "P" + 12 digits
@@ -44,4 +44,4 @@ class ProcessStore {
   std::size_t created_since_prune_ = 0;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

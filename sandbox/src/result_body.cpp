@@ -1,6 +1,6 @@
 #include "result_body.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
@@ -75,4 +75,4 @@ template std::unique_ptr<BodySource> records_body(const Profile&, CommonHeader, 
 template std::unique_ptr<BodySource> records_body(const Profile&, CommonHeader, std::vector<CheckupRecord>);
 template std::unique_ptr<BodySource> records_body(const Profile&, CommonHeader, std::vector<MedicalExpenseRecord>);
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

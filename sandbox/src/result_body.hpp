@@ -9,7 +9,7 @@
 
 #include "myna/codec/payload.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 class BodySource {
  public:
@@ -29,4 +29,4 @@ std::unique_ptr<BodySource> bulk_body(const Profile& profile, CommonHeader heade
 /// Drains a source into one string (small bodies, truncation faults).
 std::string drain(BodySource& source);
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

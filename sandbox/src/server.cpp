@@ -26,7 +26,11 @@ Profile SandboxOptions::default_profile() {
   return profile;
 }
 
-namespace internal {
+}  // namespace myna::sandbox
+
+namespace myna::internal::sandbox {
+
+using namespace myna::sandbox;  // the sandbox's public types, unqualified
 namespace {
 
 constexpr std::size_t kServerThreads = 256;  // each keep-alive connection holds one thread
@@ -459,10 +463,12 @@ void SandboxImpl::stream(std::shared_ptr<BodySource> source, httplib::Response& 
 }
 
 }  // namespace
-}  // namespace internal
+}  // namespace myna::internal::sandbox
+
+namespace myna::sandbox {
 
 std::unique_ptr<Sandbox> Sandbox::start(SandboxOptions options) {
-  return std::make_unique<internal::SandboxImpl>(std::move(options));
+  return std::make_unique<internal::sandbox::SandboxImpl>(std::move(options));
 }
 
 }  // namespace myna::sandbox

@@ -2,9 +2,15 @@
 
 #include <cstdio>
 
+#include "internal/json_string.hpp"
+#include "internal/query_filter.hpp"
+#include "internal/text.hpp"
+#include "myna/auth/consent.hpp"
 #include "myna/records.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
+
+using namespace myna::sandbox;  // the sandbox's public types, unqualified
 namespace {
 
 constexpr std::size_t kBulkPoolCitizens = 64;  // drug records cycled through for bulk bodies
@@ -13,9 +19,7 @@ constexpr std::chrono::milliseconds kDuplicateGap{50};
 /// The token of "Bearer <token>" (scheme case-insensitive), or "".
 std::string bearer_token(const std::string& authorization) {
   static constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size()) return {};
-  for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (static_cast<char>(std::tolower(static_cast<unsigned char>(authorization[i]))) != kScheme[i]) return {};
+  if (authorization.size() <= kScheme.size() || !istarts_with(authorization, kScheme)) return {};
   std::size_t start = authorization.find_first_not_of(' ', kScheme.size());
   std::size_t end = authorization.find_last_not_of(' ');
   return start == std::string::npos ? std::string() : authorization.substr(start, end - start + 1);
@@ -89,16 +93,16 @@ Reply Service::token_success(const IssuedTokens& tokens) {
   ++counters_.tokens_issued;
   Reply reply;
   reply.body = "{\"access_token\":";
-  codec::append_json_string(reply.body, tokens.access_token);
+  append_json_string(reply.body, tokens.access_token);
   reply.body += ",\"token_type\":\"Bearer\",\"expires_in\":" + std::to_string(tokens.expires_in.count());
   if (!tokens.refresh_token.empty()) {
     reply.body += ",\"refresh_token\":";
-    codec::append_json_string(reply.body, tokens.refresh_token);
+    append_json_string(reply.body, tokens.refresh_token);
   }
   reply.body += ",\"grant_expires_in\":" + std::to_string(tokens.grant_expires_in.count());
   if (!profile_.consent_types_parameter.empty()) {
     reply.body += ",\"scope\":";
-    codec::append_json_string(reply.body, profile_.scope_of(tokens.types));
+    append_json_string(reply.body, profile_.scope_of(tokens.types));
   }
   reply.body += '}';
   reply.headers.emplace_back("Cache-Control", "no-store");
@@ -130,7 +134,7 @@ Reply Service::telegram_error(int status, const std::string& type, const std::st
   reply.body = codec::encode_header({telegram_id, type, profile_.mode, process_id, code});
   reply.body.pop_back();
   reply.body += ",\"errorMessage\":";
-  codec::append_json_string(reply.body, message);
+  append_json_string(reply.body, message);
   reply.body += '}';
   return reply;
 }
@@ -147,7 +151,7 @@ Reply Service::request(const std::string& authorization, const std::string& body
     return telegram_error(400, type, header.telegram_id, "", "E0001", "unexpected telegramType");
   if (!valid_telegram_id(header.telegram_id, profile_.provider_number))
     return telegram_error(400, type, header.telegram_id, "", "E0001", "malformed telegramId");
-  auto query = Query::from_filter(profile_, telegram->inquiry_condition);
+  auto query = query_from_filter(profile_, telegram->inquiry_condition);
   if (!query) return telegram_error(400, type, header.telegram_id, "", "E0001", "malformed inquiryCondition");
   if (!bearer.types.contains(query->type()))  // consent is per information type: no process
     return telegram_error(200, type, header.telegram_id, "", "E0008", "同意されていない情報種別です");
@@ -253,4 +257,4 @@ std::shared_ptr<const std::vector<DrugRecord>> Service::bulk_pool() {
   return bulk_pool_;
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -22,7 +22,7 @@
 #include "result_body.hpp"
 #include "stats.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// An HTTP answer. A result with data carries `stream` instead of `body`.
 struct Reply {
@@ -44,7 +44,7 @@ struct AuthorizeQuery {
 
 class Service {
  public:
-  Service(const SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier);
+  Service(const myna::sandbox::SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier);
 
   /// The authorize endpoint. With a citizen (header or `citizen` parameter) it answers at
   /// once with the redirect (tests, benchmarks); without one it shows the sign-in page.
@@ -68,7 +68,7 @@ class Service {
   /// Registers one more redirect_uri for the provider (besides profile.redirect_uri).
   void register_redirect_uri(std::string uri);
   void set_notification_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
-  const Generator& generator() const noexcept { return generator_; }
+  const myna::sandbox::Generator& generator() const noexcept { return generator_; }
   const Profile& profile() const noexcept { return profile_; }
 
  private:
@@ -93,9 +93,9 @@ class Service {
   Reply result_body(const Process& process);
   std::shared_ptr<const std::vector<DrugRecord>> bulk_pool();
 
-  SandboxOptions options_;
+  myna::sandbox::SandboxOptions options_;
   const Profile& profile_;  // options_.profile
-  Generator generator_;
+  myna::sandbox::Generator generator_;
   Counters& counters_;
   FaultInjector& faults_;
   Notifier& notifier_;
@@ -110,4 +110,4 @@ class Service {
   std::shared_ptr<const std::vector<DrugRecord>> bulk_pool_;
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -3,9 +3,12 @@
 // (sign-in with the card, then the consent question).
 #include <algorithm>
 
+#include "myna/auth/consent.hpp"
 #include "service.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
+
+using namespace myna::sandbox;  // the sandbox's public types, unqualified
 namespace {
 
 constexpr const char* kHtmlType = "text/html; charset=utf-8";
@@ -151,7 +154,7 @@ Reply Service::decide(const std::string& form_body) {
 }
 
 Reply Service::sign_in_page(const std::string& session, const std::string& error) const {
-  return html(error.empty() ? 200 : 400, internal::sign_in_page(profile_.authorize_path + "/sign-in", session,
+  return html(error.empty() ? 200 : 400, sandbox::sign_in_page(profile_.authorize_path + "/sign-in", session,
                                                                 options_.provider_name, sign_in_choices(), error));
 }
 
@@ -199,4 +202,4 @@ bool Service::citizen_exists(const std::string& id) const {
   return citizen_index(id) >= 0 || id == options_.bulk_citizen || contains(options_.unregistered_citizens, id);
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

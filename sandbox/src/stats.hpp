@@ -7,7 +7,7 @@
 
 #include "myna/sandbox/sandbox.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 /// Every fault the sandbox injects, named as its Faults member.
 enum class FaultKind {
@@ -37,8 +37,8 @@ struct Counters {
     ++faults_by_kind[static_cast<std::size_t>(kind)];
   }
 
-  SandboxStats snapshot() const {
-    SandboxStats s;
+  myna::sandbox::SandboxStats snapshot() const {
+    myna::sandbox::SandboxStats s;
     s.requests = requests.load();
     s.processes_created = processes_created.load();
     s.results = results.load();
@@ -57,4 +57,4 @@ struct Counters {
   }
 };
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -3,7 +3,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
 
 struct BioDeleter {
@@ -50,4 +50,4 @@ bool has_verified_client_cert(const SSL* ssl) {
   return ssl && SSL_get0_peer_certificate(ssl) != nullptr && SSL_get_verify_result(ssl) == X509_V_OK;
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 struct X509Deleter {
   void operator()(X509* cert) const { X509_free(cert); }
@@ -29,4 +29,4 @@ bool configure_server_ctx(SSL_CTX& ctx, X509* cert, EVP_PKEY* key, X509* client_
 /// Whether the TLS peer presented a certificate that verified against the client CA.
 bool has_verified_client_cert(const SSL* ssl);
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

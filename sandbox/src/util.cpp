@@ -15,34 +15,12 @@
 #include <stdexcept>
 #include <vector>
 
-#include "myna/codec/envelope.hpp"
+#include "internal/crypto.hpp"
+#include "internal/json_string.hpp"
+#include "internal/text.hpp"
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 namespace {
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool all_digits(std::string_view s) noexcept {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return !s.empty();
-}
-
-int number(std::string_view digits) noexcept {
-  int n = 0;
-  for (char c : digits) n = n * 10 + (c - '0');
-  return n;
-}
 
 /// Port of a socket address (IPv4 or IPv6), or -1.
 int port_of(const sockaddr_storage& addr) noexcept {
@@ -98,23 +76,6 @@ void for_each_fd(Fn&& fn) {
 
 }  // namespace
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> url_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -151,41 +112,13 @@ std::optional<std::map<std::string, std::string>> parse_form(std::string_view bo
   return fields;
 }
 
-std::string base64url(const unsigned char* data, std::size_t size) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((size * 4 + 2) / 3);
-  std::size_t i = 0;
-  for (; i + 3 <= size; i += 3) {
-    unsigned v = (unsigned{data[i]} << 16) | (unsigned{data[i + 1]} << 8) | data[i + 2];
-    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
-  }
-  if (size - i == 1) {
-    unsigned v = unsigned{data[i]} << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-  } else if (size - i == 2) {
-    unsigned v = (unsigned{data[i]} << 16) | (unsigned{data[i + 1]} << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
-}
-
 std::string random_secret(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) throw std::runtime_error("sandbox: RAND_bytes failed");
-  return base64url(buf.data(), buf.size());
+  auto raw = random_bytes(bytes);
+  if (!raw) throw std::runtime_error("sandbox: RAND_bytes failed");
+  return base64url(*raw);
 }
 
-std::string pkce_s256(std::string_view verifier) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(verifier.data(), verifier.size(), digest, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("sandbox: SHA-256 failed");
-  return base64url(digest, len);
-}
+std::string pkce_s256(std::string_view verifier) { return base64url(sha256(verifier)); }
 
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -211,9 +144,9 @@ std::string jst_stamp(SystemClock::time_point when) {
 
 std::string oauth_error(std::string_view error, std::string_view description) {
   std::string out = "{\"error\":";
-  codec::append_json_string(out, error);
+  append_json_string(out, error);
   out += ",\"error_description\":";
-  codec::append_json_string(out, description);
+  append_json_string(out, description);
   out += '}';
   return out;
 }
@@ -224,8 +157,8 @@ bool valid_telegram_id(std::string_view id, std::string_view provider_number) no
   if (id.substr(3, 8) != provider_number || !all_digits(id.substr(3, 8))) return false;
   std::string_view stamp = id.substr(12, 12);
   if (!all_digits(stamp) || !all_digits(id.substr(25, 4))) return false;
-  int month = number(stamp.substr(2, 2)), day = number(stamp.substr(4, 2));
-  int hour = number(stamp.substr(6, 2)), minute = number(stamp.substr(8, 2)), second = number(stamp.substr(10, 2));
+  int month = digits_at(stamp, 2, 2), day = digits_at(stamp, 4, 2);
+  int hour = digits_at(stamp, 6, 2), minute = digits_at(stamp, 8, 2), second = digits_at(stamp, 10, 2);
   return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && minute < 60 && second < 60;
 }
 
@@ -290,4 +223,4 @@ void ignore_sigpipe() noexcept {
   }
 }
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

@@ -11,22 +11,18 @@
 
 #include <sys/socket.h>
 
-namespace myna::sandbox::internal {
+namespace myna::internal::sandbox {
 
 using SteadyClock = std::chrono::steady_clock;
 using SystemClock = std::chrono::system_clock;
 
 inline constexpr const char* kJsonType = "application/json; charset=UTF-8";
 
-/// Percent-encodes everything but the RFC 3986 unreserved characters.
-std::string url_encode(std::string_view text);
 /// Decodes %XX escapes and '+' (form encoding); nullopt on a malformed escape.
 std::optional<std::string> url_decode(std::string_view text);
 /// Parses an application/x-www-form-urlencoded body; nullopt when malformed or a field repeats.
 std::optional<std::map<std::string, std::string>> parse_form(std::string_view body);
 
-/// base64url without padding.
-std::string base64url(const unsigned char* data, std::size_t size);
 /// `bytes` random bytes from OpenSSL's CSPRNG, base64url (codes, tokens).
 std::string random_secret(std::size_t bytes = 32);
 /// PKCE S256: base64url(SHA-256(verifier)).
@@ -74,4 +70,4 @@ void shutdown_connections(const SocketAddress& local) noexcept;
 /// closing its end must not kill the process while the server writes).
 void ignore_sigpipe() noexcept;
 
-}  // namespace myna::sandbox::internal
+}  // namespace myna::internal::sandbox

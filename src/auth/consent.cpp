@@ -4,7 +4,8 @@
 #include <optional>
 #include <vector>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
+#include "internal/text.hpp"
 
 namespace myna {
 
@@ -21,9 +22,9 @@ Error forged(std::string why) {
 }
 
 Result<SecretString> random_token(std::size_t bytes) {
-  auto raw = detail::random_bytes(bytes);
+  auto raw = internal::random_bytes(bytes);
   if (!raw) return Error(ErrorCategory::auth, "OpenSSL's random generator failed; try again");
-  SecretString token(detail::base64url(*raw));
+  SecretString token(internal::base64url(*raw));
   wipe(*raw);
   return token;
 }
@@ -33,13 +34,6 @@ void add_param(std::string& url, std::string_view name, std::string_view value) 
   url += '=';
   url += url_encode(value);
   url += '&';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 /// The query part of a redirect: after '?', before '#'; a bare query is taken as is.
@@ -166,7 +160,7 @@ Result<ConsentRequest> begin_consent(const Profile& profile, RecordTypes types) 
     auto verifier = random_token(kVerifierBytes);
     if (!verifier) return std::move(verifier).error();
     request.code_verifier = std::move(*verifier);
-    add_param(url, "code_challenge", detail::base64url(detail::sha256(request.code_verifier.reveal())));
+    add_param(url, "code_challenge", internal::base64url(internal::sha256(request.code_verifier.reveal())));
     add_param(url, "code_challenge_method", "S256");
   }
   url.pop_back();  // the last '&'
@@ -243,8 +237,8 @@ std::string url_decode(std::string_view value) {
     const char c = value[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 && hex_value(value[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2])));
+    } else if (c == '%' && i + 2 < value.size() && internal::hex_value(value[i + 1]) >= 0 && internal::hex_value(value[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(internal::hex_value(value[i + 1]) * 16 + internal::hex_value(value[i + 2])));
       i += 2;
     } else {
       out.push_back(c);

@@ -3,7 +3,7 @@
 #include <ctime>
 #include <ostream>
 
-#include "auth/flat_json.hpp"
+#include "internal/flat_json.hpp"
 #include "myna/auth/consent.hpp"
 
 namespace myna {
@@ -48,8 +48,8 @@ const char* oauth_advice(std::string_view code) {
 }
 
 /// Reads a lifetime in seconds: a JSON integer or a string of digits.
-bool read_seconds(const detail::FlatValue& v, std::optional<std::int64_t>& out) {
-  using Kind = detail::FlatValue::Kind;
+bool read_seconds(const internal::FlatValue& v, std::optional<std::int64_t>& out) {
+  using Kind = internal::FlatValue::Kind;
   if (v.kind == Kind::null) return true;
   std::int64_t seconds = -1;
   if (v.kind == Kind::integer) {
@@ -72,8 +72,8 @@ struct TokenFields {
   std::string bad_field;
 };
 
-bool read_member(TokenFields& f, std::string_view key, const detail::FlatValue& v) {
-  using Kind = detail::FlatValue::Kind;
+bool read_member(TokenFields& f, std::string_view key, const internal::FlatValue& v) {
+  using Kind = internal::FlatValue::Kind;
   const bool is_string = v.kind == Kind::string;
   bool ok = true;
   if (key == "access_token") {
@@ -100,10 +100,10 @@ bool read_member(TokenFields& f, std::string_view key, const detail::FlatValue& 
 }
 
 /// Parses the body into fields; the copy that the parser decodes in place is wiped.
-detail::FlatParse read_fields(std::string_view body, TokenFields& fields) {
+internal::FlatParse read_fields(std::string_view body, TokenFields& fields) {
   std::string buffer(body);
-  const auto result = detail::parse_flat_object(
-      buffer, [&](std::string_view key, const detail::FlatValue& v) { return read_member(fields, key, v); });
+  const auto result = internal::parse_flat_object(
+      buffer, [&](std::string_view key, const internal::FlatValue& v) { return read_member(fields, key, v); });
   wipe(buffer);
   return result;
 }
@@ -112,7 +112,7 @@ Error error_response(int status, std::string_view body) {
   TokenFields fields;
   const bool client_error = status >= 400 && status < 500;
   const bool has_oauth_error =
-      client_error && read_fields(body, fields) == detail::FlatParse::ok && !fields.oauth_error.empty();
+      client_error && read_fields(body, fields) == internal::FlatParse::ok && !fields.oauth_error.empty();
   if (has_oauth_error)
     return Error(ErrorCategory::auth, "the token endpoint refused the request with OAuth error '" +
                                           fields.oauth_error + "' (HTTP " + std::to_string(status) + "): " +
@@ -149,10 +149,10 @@ Result<Token> success_response(std::string_view body, const Profile& profile, Sy
                                SysClock::time_point granted_at, RecordTypes requested) {
   TokenFields f;
   switch (read_fields(body, f)) {
-    case detail::FlatParse::ok: break;
-    case detail::FlatParse::stopped: return protocol_error("has an invalid " + f.bad_field);
-    case detail::FlatParse::not_object:
-    case detail::FlatParse::malformed: return protocol_error("is not a JSON object");
+    case internal::FlatParse::ok: break;
+    case internal::FlatParse::stopped: return protocol_error("has an invalid " + f.bad_field);
+    case internal::FlatParse::not_object:
+    case internal::FlatParse::malformed: return protocol_error("is not a JSON object");
   }
   if (f.access_token.empty()) return protocol_error("has no access_token");
   if (f.token_type && !is_bearer(*f.token_type)) return protocol_error("has a token_type other than Bearer");

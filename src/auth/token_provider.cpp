@@ -2,7 +2,7 @@
 #include <condition_variable>
 #include <map>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
 #include "myna/auth/token.hpp"
 
 namespace myna {
@@ -43,7 +43,7 @@ Error expired_without_refresh() {
                "token expired or rejected and it cannot be refreshed; ask the citizen to consent again");
 }
 
-std::string tag(const std::string& citizen) { return "citizen#" + detail::log_tag(citizen); }
+std::string tag(const std::string& citizen) { return "citizen#" + internal::log_tag(citizen); }
 
 }  // namespace
 

@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <map>
 
-#include "auth/flat_json.hpp"
-#include "auth/secure_file.hpp"
+#include "internal/flat_json.hpp"
+#include "internal/json_string.hpp"
+#include "internal/secure_file.hpp"
 #include "myna/auth/token.hpp"
-#include "myna/codec/envelope.hpp"
 
 namespace myna {
 
@@ -44,7 +44,7 @@ std::int64_t epoch_seconds(SysClock::time_point t) {
 SysClock::time_point from_epoch_seconds(std::int64_t s) { return SysClock::time_point(std::chrono::seconds(s)); }
 
 void append_member(std::string& out, std::string_view key, std::int64_t value) {
-  codec::append_json_string(out, key);
+  internal::append_json_string(out, key);
   out += ':' + std::to_string(value) + ',';
 }
 
@@ -81,47 +81,47 @@ std::string token_json(const Token& token) {
   std::string out;
   out.reserve(256 + 2 * (token.access_token.size() + token.refresh_token.size()));
   out += "{\"version\":1,\"access_token\":";
-  codec::append_json_string(out, token.access_token.reveal());
+  internal::append_json_string(out, token.access_token.reveal());
   out += ",\"refresh_token\":";
-  codec::append_json_string(out, token.refresh_token.reveal());
+  internal::append_json_string(out, token.refresh_token.reveal());
   out += ',';
   append_member(out, "expires_at", epoch_seconds(token.expires_at));
   append_member(out, "grant_expires_at", epoch_seconds(token.grant_expires_at));
   append_member(out, "granted_at", epoch_seconds(token.granted_at));
-  codec::append_json_string(out, "record_types");
+  internal::append_json_string(out, "record_types");
   out += ':';
-  codec::append_json_string(out, types_text(token.record_types));
+  internal::append_json_string(out, types_text(token.record_types));
   out += '}';
   return out;
 }
 
 struct TokenFileFields {
   Token token;
-  detail::RequiredMembers required{6};
+  internal::RequiredMembers required{6};
 };
 
-bool read_secret(const detail::FlatValue& v, SecretString& out) {
-  if (v.kind != detail::FlatValue::Kind::string) return false;
+bool read_secret(const internal::FlatValue& v, SecretString& out) {
+  if (v.kind != internal::FlatValue::Kind::string) return false;
   out = SecretString(std::string(v.text));
   return true;
 }
 
-bool read_seconds(const detail::FlatValue& v, SysClock::time_point& out) {
-  if (v.kind != detail::FlatValue::Kind::integer) return false;
+bool read_seconds(const internal::FlatValue& v, SysClock::time_point& out) {
+  if (v.kind != internal::FlatValue::Kind::integer) return false;
   out = from_epoch_seconds(v.integer);
   return true;
 }
 
-bool read_token_member(TokenFileFields& f, std::string_view key, const detail::FlatValue& v) {
+bool read_token_member(TokenFileFields& f, std::string_view key, const internal::FlatValue& v) {
   auto& required = f.required;
-  if (key == "version") return detail::is_version(v, 1) && required.mark(0);
+  if (key == "version") return internal::is_version(v, 1) && required.mark(0);
   if (key == "access_token") return read_secret(v, f.token.access_token) && required.mark(1);
   if (key == "refresh_token") return read_secret(v, f.token.refresh_token) && required.mark(2);
   if (key == "expires_at") return read_seconds(v, f.token.expires_at) && required.mark(3);
   if (key == "grant_expires_at") return read_seconds(v, f.token.grant_expires_at) && required.mark(4);
   if (key == "granted_at") return read_seconds(v, f.token.granted_at) && required.mark(5);
   if (key == "record_types")  // optional: absent in files of older versions (all types)
-    return v.kind == detail::FlatValue::Kind::string && read_types(v.text, f.token.record_types);
+    return v.kind == internal::FlatValue::Kind::string && read_types(v.text, f.token.record_types);
   return true;
 }
 
@@ -132,15 +132,15 @@ class FileTokenStore final : public TokenStore {
   Result<std::optional<Token>> load(const std::string& citizen) override {
     auto name = file_name(citizen);
     if (!name) return std::move(name).error();
-    auto content = detail::read_private_file(dir_, *name, kMaxTokenFileBytes);
+    auto content = internal::read_private_file(dir_, *name, kMaxTokenFileBytes);
     if (!content) return std::move(content).error();
     if (!*content) return std::optional<Token>();
     TokenFileFields fields;
-    const auto parsed = detail::parse_flat_object(
+    const auto parsed = internal::parse_flat_object(
         **content,
-        [&](std::string_view key, const detail::FlatValue& v) { return read_token_member(fields, key, v); });
+        [&](std::string_view key, const internal::FlatValue& v) { return read_token_member(fields, key, v); });
     wipe(**content);
-    if (parsed != detail::FlatParse::ok || !fields.required.complete() ||
+    if (parsed != internal::FlatParse::ok || !fields.required.complete() ||
         fields.token.access_token.empty())
       return Error(ErrorCategory::storage, "the token file " + *name + " in " + dir_ +
                                                " is corrupt; remove it and ask the citizen to consent again");
@@ -151,7 +151,7 @@ class FileTokenStore final : public TokenStore {
     auto name = file_name(citizen);
     if (!name) return std::move(name).error();
     std::string content = token_json(token);
-    Status written = detail::atomic_write(dir_, *name, content);
+    Status written = internal::atomic_write(dir_, *name, content);
     wipe(content);
     return written;
   }
@@ -159,15 +159,15 @@ class FileTokenStore final : public TokenStore {
   Status remove(const std::string& citizen) override {
     auto name = file_name(citizen);
     if (!name) return std::move(name).error();
-    if (Status st = detail::remove_temp_files(dir_, *name); !st) return st;  // crash leftovers
-    return detail::remove_file(dir_, *name);
+    if (Status st = internal::remove_temp_files(dir_, *name); !st) return st;  // crash leftovers
+    return internal::remove_file(dir_, *name);
   }
 
  private:
   /// Hex SHA-256 of the key: any key maps to a plain file name inside dir_.
   static Result<std::string> file_name(const std::string& citizen) {
     if (citizen.empty()) return Error(ErrorCategory::validation, "the citizen key is empty");
-    return detail::sha256_hex(citizen) + ".token.json";
+    return internal::sha256_hex(citizen) + ".token.json";
   }
 
   std::string dir_;
@@ -178,7 +178,7 @@ class FileTokenStore final : public TokenStore {
 std::shared_ptr<TokenStore> make_memory_token_store() { return std::make_shared<MemoryTokenStore>(); }
 
 Result<std::shared_ptr<TokenStore>> make_file_token_store(std::string dir) {
-  if (Status st = detail::ensure_private_dir(dir); !st) return std::move(st).error();
+  if (Status st = internal::ensure_private_dir(dir); !st) return std::move(st).error();
   return std::shared_ptr<TokenStore>(std::make_shared<FileTokenStore>(std::move(dir)));
 }
 

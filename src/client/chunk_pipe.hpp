@@ -11,7 +11,7 @@
 
 #include "myna/codec/payload.hpp"
 
-namespace myna::detail {
+namespace myna::internal {
 
 class ChunkPipe : public ByteSource {
  public:
@@ -75,4 +75,4 @@ class ChunkPipe : public ByteSource {
   bool closed_ = false, abandoned_ = false, refused_ = false;
 };
 
-}  // namespace myna::detail
+}  // namespace myna::internal

@@ -12,7 +12,7 @@
 
 #include "codec/json_streams.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 inline bool is_plain(char c) noexcept { return kPlainStringByte[static_cast<unsigned char>(c)]; }
 
@@ -67,4 +67,4 @@ inline void copy_plain(const char*& p, const char* end, char*& out) noexcept {
   while (p != end && is_plain(*p)) *out++ = *p++;
 }
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

@@ -4,9 +4,9 @@
 #include <rapidjson/reader.h>
 
 #include "codec/envelope_parser.hpp"
+#include "internal/json_string.hpp"
 
-namespace myna::codec {
-namespace detail {
+namespace myna::internal {
 namespace {
 
 // Recursive parsing is safe: the handler refuses nesting beyond profile.max_depth before the
@@ -223,48 +223,24 @@ Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
   return {};
 }
 
-}  // namespace detail
+}  // namespace myna::internal
+
+namespace myna::codec {
 
 // ---------------------------------------------------------------- small telegrams
-
-void append_json_string(std::string& out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 namespace {
 void append_header(std::string& out, const CommonHeader& h) {
   out += "\"commonHeader\":{\"telegramId\":";
-  append_json_string(out, h.telegram_id);
+  internal::append_json_string(out, h.telegram_id);
   out += ",\"telegramType\":";
-  append_json_string(out, h.telegram_type);
+  internal::append_json_string(out, h.telegram_type);
   out += ",\"mode\":";
-  append_json_string(out, h.mode);
+  internal::append_json_string(out, h.mode);
   out += ",\"processId\":";
-  append_json_string(out, h.process_id);
+  internal::append_json_string(out, h.process_id);
   out += ",\"errorCode\":";
-  append_json_string(out, h.error_code);
+  internal::append_json_string(out, h.error_code);
   out += '}';
 }
 }  // namespace
@@ -280,24 +256,24 @@ std::string encode_request(const RequestTelegram& t) {
   std::string out = "{";
   append_header(out, t.header);
   out += ",\"selfProvisionDataReqInfo\":{\"inquiryCondition\":";
-  append_json_string(out, t.inquiry_condition);
+  internal::append_json_string(out, t.inquiry_condition);
   out += "}}";
   return out;
 }
 
 Result<CommonHeader> decode_header(std::string_view body, const Profile& profile) {
-  detail::ByteCursor cursor(body);
-  detail::Envelope env;
-  if (auto st = detail::parse_envelope(cursor, profile, env, nullptr); !st) return std::move(st).error();
+  internal::ByteCursor cursor(body);
+  internal::Envelope env;
+  if (auto st = internal::parse_envelope(cursor, profile, env, nullptr); !st) return std::move(st).error();
   return std::move(env.header);
 }
 
 Result<RequestTelegram> decode_request(std::string_view body, const Profile& profile) {
-  detail::ByteCursor cursor(body);
-  detail::Envelope env;
-  if (auto st = detail::parse_envelope(cursor, profile, env, nullptr); !st) return std::move(st).error();
+  internal::ByteCursor cursor(body);
+  internal::Envelope env;
+  if (auto st = internal::parse_envelope(cursor, profile, env, nullptr); !st) return std::move(st).error();
   if (!env.inquiry_condition)
-    return detail::envelope_error("selfProvisionDataReqInfo.inquiryCondition", "is missing");
+    return internal::envelope_error("selfProvisionDataReqInfo.inquiryCondition", "is missing");
   return RequestTelegram{std::move(env.header), std::move(*env.inquiry_condition)};
 }
 

@@ -7,7 +7,7 @@
 
 #include "codec/json_streams.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 struct Envelope {
   CommonHeader header;
@@ -31,4 +31,4 @@ Error envelope_error(std::string field, std::string what, std::uint64_t offset =
 Error payload_syntax_error(const char* rapidjson_message, std::size_t offset, PayloadStream::End end,
                            const ByteCursor& cursor, std::size_t value_limit);
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

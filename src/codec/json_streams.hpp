@@ -16,7 +16,7 @@
 
 #include "myna/codec/payload.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 /// Bytes a JSON string body holds as they are: not '"', not '\\', not a control character.
 inline constexpr auto kPlainStringByte = [] {
@@ -298,7 +298,7 @@ class PayloadStream {
   }
 
   void encode_utf8(unsigned cp) {
-    pending_len_ = detail::encode_utf8(cp, pending_);
+    pending_len_ = internal::encode_utf8(cp, pending_);
     pending_pos_ = 0;
     cur_ = pending_[pending_pos_++];
   }
@@ -313,4 +313,4 @@ class PayloadStream {
   std::uint8_t pending_len_ = 0, pending_pos_ = 0;
 };
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

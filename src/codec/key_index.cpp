@@ -7,7 +7,7 @@
 
 #include "myna/records.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 std::string fold_width(std::string_view key) {
   std::string out;
@@ -66,4 +66,4 @@ const KeyIndex& key_index(RecordType type, const Profile& profile) {
   return *slot;
 }
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

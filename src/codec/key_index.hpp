@@ -9,7 +9,7 @@
 
 #include "myna/profile.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 /// A fast hash of short strings (keys, names): the length and three 8-byte windows. Callers
 /// always confirm a match by comparing the bytes.
@@ -87,4 +87,4 @@ class KeyIndex {
   std::vector<Slot> slots_;
 };
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

@@ -9,8 +9,7 @@
 #include "codec/payload_window.hpp"
 #include "codec/wire_text.hpp"
 
-namespace myna::codec {
-namespace detail {
+namespace myna::internal {
 
 // Runs the inner parser over the embedded string; the cursor is just after its opening quote.
 template <class R, class Sink>
@@ -166,9 +165,7 @@ class PayloadWriter {
   rapidjson::Writer<Stream> writer_{stream_};
 };
 
-}  // namespace detail
 
-namespace detail {
 template <class R>
 Result<ResultTelegram<R>> decode_buffer(std::string_view body, const Profile& profile, PayloadPath path) {
   ResultTelegram<R> result;
@@ -177,51 +174,53 @@ Result<ResultTelegram<R>> decode_buffer(std::string_view body, const Profile& pr
   if (auto st = decode_body<R>(cursor, profile, sink, result.header, path); !st) return std::move(st).error();
   return result;
 }
-}  // namespace detail
+}  // namespace myna::internal
+
+namespace myna::codec {
 
 // The in-place path accepts exactly what the streaming path accepts and yields the same
 // records; whatever it fails on is decoded again on the streaming path for the error.
 template <class R>
 Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile) {
-  auto fast = detail::decode_buffer<R>(body, profile, detail::PayloadPath::in_place);
+  auto fast = internal::decode_buffer<R>(body, profile, internal::PayloadPath::in_place);
   if (fast) return fast;
-  return detail::decode_buffer<R>(body, profile, detail::PayloadPath::streaming);
+  return internal::decode_buffer<R>(body, profile, internal::PayloadPath::streaming);
 }
 
 template <class R>
 Status decode_result(ByteSource& body, const Profile& profile, const RecordCallback<R>& on_record,
                      CommonHeader& header) {
-  detail::ByteCursor cursor(body);
-  detail::CallbackSink<R> sink{on_record};
-  return detail::decode_body<R>(cursor, profile, sink, header);
+  internal::ByteCursor cursor(body);
+  internal::CallbackSink<R> sink{on_record};
+  return internal::decode_body<R>(cursor, profile, sink, header);
 }
 
 template <class R>
 Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile) {
   std::vector<R> fast;  // in place first; the streaming path below reports errors
-  detail::PayloadWindow window(payload);
-  detail::VectorSink<R> fast_sink{fast};
-  if (detail::parse_in_place<R>(window, profile, fast_sink)) return fast;
+  internal::PayloadWindow window(payload);
+  internal::VectorSink<R> fast_sink{fast};
+  if (internal::parse_in_place<R>(window, profile, fast_sink)) return fast;
   // Present the bare document as the body of a JSON string: quote-free, escape-free text is
   // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
   std::string quoted;
   quoted.reserve(payload.size() + payload.size() / 8 + 2);
-  detail::EscapingStream esc{&quoted};
+  internal::EscapingStream esc{&quoted};
   for (char c : payload) esc.Put(c);
   quoted.push_back('"');
   std::vector<R> records;
-  detail::ByteCursor cursor(quoted);
-  detail::ValueBudget budget{profile.max_value_bytes};
-  detail::VectorSink<R> sink{records};
-  if (auto st = detail::parse_payload<R>(cursor, budget, profile, sink); !st) return std::move(st).error();
-  if (cursor.p_ != cursor.end_) return detail::envelope_error("payload", "has trailing characters");
+  internal::ByteCursor cursor(quoted);
+  internal::ValueBudget budget{profile.max_value_bytes};
+  internal::VectorSink<R> sink{records};
+  if (auto st = internal::parse_payload<R>(cursor, budget, profile, sink); !st) return std::move(st).error();
+  if (cursor.p_ != cursor.end_) return internal::envelope_error("payload", "has trailing characters");
   return records;
 }
 
 template <class R>
 std::string encode_payload(const std::vector<R>& records, const Profile& profile, std::string_view org) {
   std::string out;
-  detail::PayloadWriter<R, detail::PlainStream> w(profile, org);
+  internal::PayloadWriter<R, internal::PlainStream> w(profile, org);
   w.begin(out);
   for (const R& r : records) w.add(r, out);
   w.finish(out);
@@ -232,7 +231,7 @@ template <class R>
 struct ResultWriter<R>::Impl {
   Impl(const Profile& p, CommonHeader h, std::string_view org) : header(std::move(h)), writer(p, org) {}
   CommonHeader header;
-  detail::PayloadWriter<R, detail::EscapingStream> writer;
+  internal::PayloadWriter<R, internal::EscapingStream> writer;
 };
 
 template <class R>

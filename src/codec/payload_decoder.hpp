@@ -16,7 +16,7 @@
 #include "codec/json_streams.hpp"
 #include "codec/key_index.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 /// Shares the storage of identical strings within one payload (names, institutions, drugs).
 class TextInterner {
@@ -355,4 +355,4 @@ class PayloadHandler {
   bool skip_unknown_ = false;
 };
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

@@ -14,7 +14,7 @@
 #include "codec/byte_scan.hpp"
 #include "codec/payload_decoder.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 class PayloadWindow {
  public:
@@ -195,19 +195,19 @@ bool parse_in_place(PayloadWindow& window, const Profile& profile, Sink& sink) {
   return !reader.Parse<kPayloadFlags | rapidjson::kParseInsituFlag>(stream, handler).IsError() && stream.at_end();
 }
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal
 
 namespace rapidjson {
 
 template <>
-struct StreamTraits<myna::codec::detail::WindowStream> {
+struct StreamTraits<myna::internal::WindowStream> {
   enum { copyOptimization = 1 };
 };
 
 // The parser skips whitespace before every token: the place to refill the window. The
 // payload rarely has whitespace, so one comparison usually decides.
 template <>
-inline void SkipWhitespace(myna::codec::detail::WindowStream& is) {
+inline void SkipWhitespace(myna::internal::WindowStream& is) {
   if (static_cast<unsigned char>(*is.src_) > ' ') return;
   is.skip_whitespace();
 }
@@ -218,8 +218,8 @@ inline void SkipWhitespace(myna::codec::detail::WindowStream& is) {
 template <>
 template <>
 inline void GenericReader<UTF8<>, UTF8<>, CrtAllocator>::ScanCopyUnescapedString(
-    myna::codec::detail::WindowStream& is, myna::codec::detail::WindowStream&) {
-  char* stop = myna::codec::detail::find_special_padded(is.src_);
+    myna::internal::WindowStream& is, myna::internal::WindowStream&) {
+  char* stop = myna::internal::find_special_padded(is.src_);
   if (is.dst_ != is.src_) std::memmove(is.dst_, is.src_, static_cast<std::size_t>(stop - is.src_));
   is.dst_ += stop - is.src_;
   is.src_ = stop;

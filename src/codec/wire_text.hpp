@@ -6,7 +6,7 @@
 
 #include "myna/records/catalog.hpp"
 
-namespace myna::codec::detail {
+namespace myna::internal {
 
 struct WireBuffer {
   char chars[48];
@@ -36,4 +36,4 @@ inline std::string_view wire_text(ConstFieldRef ref, WireBuffer& buf) {
   return {};
 }
 
-}  // namespace myna::codec::detail
+}  // namespace myna::internal

@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "export/stream_status.hpp"
+
 namespace myna {
 namespace {
 
@@ -17,12 +19,12 @@ class CsvWriter final : public RecordWriter<R> {
   Status write(const R& record) override {
     start();
     out_ << csv_row(record);
-    return detail::check_stream(out_, "a CSV row");
+    return internal::check_stream(out_, "a CSV row");
   }
   Status finish() override {
     start();
     out_.flush();
-    return detail::check_stream(out_, "the CSV file");
+    return internal::check_stream(out_, "the CSV file");
   }
 
  private:

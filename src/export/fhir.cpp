@@ -7,8 +7,8 @@
 namespace myna {
 namespace {
 
-using exporting::Bundle;
-using exporting::PatientBuilder;
+using internal::Bundle;
+using internal::PatientBuilder;
 
 template <class R>
 class FhirWriter final : public RecordWriter<R> {
@@ -28,7 +28,7 @@ class FhirWriter final : public RecordWriter<R> {
  private:
   Bundle bundle_;
   PatientBuilder patient_;
-  typename exporting::MapperOf<R>::type mapper_;
+  typename internal::MapperOf<R>::type mapper_;
   std::string patient_url_;
 };
 

@@ -7,7 +7,9 @@
 #include <ctime>
 #include <ostream>
 
-namespace myna::exporting {
+#include "export/stream_status.hpp"
+
+namespace myna::internal {
 namespace {
 
 constexpr const char* kDataAbsentReason = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
@@ -177,7 +179,7 @@ Status Bundle::add(const std::string& full_url, Json resource) {
   newline(text, indent_, 2);
   entry.write(text, indent_, 2);
   out_ << text;
-  return detail::check_stream(out_, "a FHIR Bundle entry");
+  return internal::check_stream(out_, "a FHIR Bundle entry");
 }
 
 Status Bundle::finish() {
@@ -189,7 +191,7 @@ Status Bundle::finish() {
   tail += "}\n";
   out_ << tail;
   out_.flush();
-  return detail::check_stream(out_, "the FHIR Bundle");
+  return internal::check_stream(out_, "the FHIR Bundle");
 }
 
 // ---------------------------------------------------------------- Patient
@@ -251,4 +253,4 @@ Result<std::string> Organizations::get(Bundle& bundle, const CodeString& code, c
   return url;
 }
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

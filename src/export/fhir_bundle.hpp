@@ -10,7 +10,7 @@
 #include "export/json_value.hpp"
 #include "myna/export/fhir.hpp"
 
-namespace myna::exporting {
+namespace myna::internal {
 
 inline constexpr const char* kJpCore = "http://jpfhir.jp/fhir/core/StructureDefinition/";
 
@@ -79,4 +79,4 @@ class Organizations {
   std::map<std::string, std::string> urls_;
 };
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

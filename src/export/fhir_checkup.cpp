@@ -6,7 +6,7 @@
 
 #include "export/fhir_mappers.hpp"
 
-namespace myna::exporting {
+namespace myna::internal {
 namespace {
 
 using C = CheckupRecord;
@@ -133,4 +133,4 @@ Status CheckupMapper::add(Bundle& bundle, const std::string& patient, const C& r
   return {};
 }
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

@@ -6,7 +6,7 @@
 
 #include "export/fhir_mappers.hpp"
 
-namespace myna::exporting {
+namespace myna::internal {
 namespace {
 
 using D = DrugRecord;
@@ -123,4 +123,4 @@ Status DrugMapper::add(Bundle& bundle, const std::string& patient, const D& r) {
   return bundle.add(url, std::move(md));
 }
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

@@ -3,7 +3,7 @@
 // institution as Organizations, the ユニークコード as identifier, and a JP_Coverage per insurer.
 #include "export/fhir_mappers.hpp"
 
-namespace myna::exporting {
+namespace myna::internal {
 namespace {
 
 using E = MedicalExpenseRecord;
@@ -73,4 +73,4 @@ Status ExpenseMapper::add(Bundle& bundle, const std::string& patient, const E& r
   return bundle.add(url, std::move(eob));
 }
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

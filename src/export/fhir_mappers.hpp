@@ -7,7 +7,7 @@
 
 #include "export/fhir_bundle.hpp"
 
-namespace myna::exporting {
+namespace myna::internal {
 
 /// 薬剤情報 → JP_MedicationDispense (+ the dispensing JP_Organization).
 class DrugMapper {
@@ -56,4 +56,4 @@ template <> struct MapperOf<DrugRecord> { using type = DrugMapper; };
 template <> struct MapperOf<CheckupRecord> { using type = CheckupMapper; };
 template <> struct MapperOf<MedicalExpenseRecord> { using type = ExpenseMapper; };
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

@@ -2,7 +2,8 @@
 
 #include <ostream>
 
-#include "myna/codec/envelope.hpp"
+#include "export/stream_status.hpp"
+#include "internal/json_string.hpp"
 
 namespace myna {
 namespace {
@@ -18,11 +19,11 @@ class JsonLinesWriter final : public RecordWriter<R> {
   JsonLinesWriter(std::ostream& out, JsonLinesOptions options) : out_(out), options_(options) {}
   Status write(const R& record) override {
     out_ << to_json_object(record, options_) << '\n';
-    return detail::check_stream(out_, "a JSON line");
+    return internal::check_stream(out_, "a JSON line");
   }
   Status finish() override {
     out_.flush();
-    return detail::check_stream(out_, "the JSON Lines file");
+    return internal::check_stream(out_, "the JSON Lines file");
   }
 
  private:
@@ -39,10 +40,10 @@ std::string to_json_object(const R& record, const JsonLinesOptions& options) {
     ConstFieldRef ref = f.of(record);
     if (!has_value(ref)) continue;  // absent: no key
     if (out.size() > 1) out += ',';
-    codec::append_json_string(out, field_name(f, options.keys));
+    internal::append_json_string(out, field_name(f, options.keys));
     out += ':';
     if (is_number(ref.kind)) out += to_wire_text(ref);
-    else codec::append_json_string(out, export_text(ref));
+    else internal::append_json_string(out, export_text(ref));
   }
   return out + "}";
 }

@@ -1,8 +1,8 @@
 #include "export/json_value.hpp"
 
-#include "myna/codec/envelope.hpp"
+#include "internal/json_string.hpp"
 
-namespace myna::exporting {
+namespace myna::internal {
 
 Json Json::number(std::string text) {
   Json j(Kind::raw);
@@ -31,7 +31,7 @@ void newline(std::string& out, int indent, int depth) {
 void Json::write(std::string& out, int indent, int depth) const {
   switch (kind_) {
     case Kind::null: out += "null"; break;
-    case Kind::string: codec::append_json_string(out, text_); break;
+    case Kind::string: internal::append_json_string(out, text_); break;
     case Kind::raw: out += text_; break;
     case Kind::object: write_object(out, indent, depth); break;
     case Kind::array: write_array(out, indent, depth); break;
@@ -43,7 +43,7 @@ void Json::write_object(std::string& out, int indent, int depth) const {
   for (std::size_t i = 0; i < members_.size(); ++i) {
     if (i) out += ',';
     newline(out, indent, depth + 1);
-    codec::append_json_string(out, members_[i].first);
+    internal::append_json_string(out, members_[i].first);
     out += indent < 0 ? ":" : ": ";
     members_[i].second.write(out, indent, depth + 1);
   }
@@ -62,4 +62,4 @@ void Json::write_array(std::string& out, int indent, int depth) const {
   out += ']';
 }
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace myna::exporting {
+namespace myna::internal {
 
 class Json {
  public:
@@ -45,4 +45,4 @@ class Json {
 /// A line break and indentation for the given depth (nothing when compact).
 void newline(std::string& out, int indent, int depth);
 
-}  // namespace myna::exporting
+}  // namespace myna::internal

@@ -3,6 +3,8 @@
 #include <ostream>
 #include <string>
 
+#include "export/stream_status.hpp"
+
 namespace myna {
 
 std::string export_text(ConstFieldRef ref) {
@@ -10,12 +12,12 @@ std::string export_text(ConstFieldRef ref) {
   return to_display_text(ref);  // dates YYYY-MM-DD, year-months YYYY-MM, the rest as on the wire
 }
 
-namespace detail {
+namespace internal {
 Status check_stream(const std::ostream& out, std::string_view what) {
   if (out) return {};
   return Error(ErrorCategory::storage,
                "writing " + std::string(what) + " failed (disk full or output closed?); check the output file");
 }
-}  // namespace detail
+}  // namespace internal
 
 }  // namespace myna

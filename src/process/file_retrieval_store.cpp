@@ -5,16 +5,16 @@
 #include <filesystem>
 #include <mutex>
 
-#include "auth/flat_json.hpp"
-#include "auth/secure_file.hpp"
-#include "myna/codec/envelope.hpp"
-#include "process/transitions.hpp"
+#include "internal/flat_json.hpp"
+#include "internal/json_string.hpp"
+#include "internal/retrieval_transitions.hpp"
+#include "internal/secure_file.hpp"
 
 namespace myna {
 
 namespace {
 
-using detail::SysClock;
+using internal::SysClock;
 constexpr std::size_t kMaxRecordBytes = 64 * 1024;
 constexpr std::string_view kSuffix = ".retrieval.json";
 constexpr std::chrono::milliseconds kFirstPoll{20};
@@ -27,14 +27,14 @@ std::int64_t epoch_ms(SysClock::time_point t) {
 SysClock::time_point from_epoch_ms(std::int64_t ms) { return SysClock::time_point(std::chrono::milliseconds(ms)); }
 
 void add_text(std::string& out, std::string_view key, std::string_view value) {
-  codec::append_json_string(out, key);
+  internal::append_json_string(out, key);
   out += ':';
-  codec::append_json_string(out, value);
+  internal::append_json_string(out, value);
   out += ',';
 }
 
 void add_number(std::string& out, std::string_view key, std::int64_t value) {
-  codec::append_json_string(out, key);
+  internal::append_json_string(out, key);
   out += ':' + std::to_string(value) + ',';
 }
 
@@ -63,8 +63,8 @@ std::optional<RetrievalState> state_named(std::string_view name) {
   return std::nullopt;
 }
 
-bool read_date(const detail::FlatValue& v, Date& out) {
-  if (v.kind != detail::FlatValue::Kind::string) return false;
+bool read_date(const internal::FlatValue& v, Date& out) {
+  if (v.kind != internal::FlatValue::Kind::string) return false;
   if (v.text.empty()) return true;
   auto date = Date::parse(v.text);
   if (date) out = *date;
@@ -73,31 +73,31 @@ bool read_date(const detail::FlatValue& v, Date& out) {
 
 struct RecordFields {
   Retrieval r;
-  detail::RequiredMembers required{6};
+  internal::RequiredMembers required{6};
 };
 
-bool read_ms(const detail::FlatValue& v, SysClock::time_point& out) {
-  if (v.kind != detail::FlatValue::Kind::integer) return false;
+bool read_ms(const internal::FlatValue& v, SysClock::time_point& out) {
+  if (v.kind != internal::FlatValue::Kind::integer) return false;
   out = from_epoch_ms(v.integer);
   return true;
 }
 
-bool read_type(const detail::FlatValue& v, RecordType& out) {
-  if (v.kind != detail::FlatValue::Kind::integer || v.integer < 1 || v.integer > 3) return false;
+bool read_type(const internal::FlatValue& v, RecordType& out) {
+  if (v.kind != internal::FlatValue::Kind::integer || v.integer < 1 || v.integer > 3) return false;
   out = static_cast<RecordType>(v.integer);
   return true;
 }
 
-bool read_state(const detail::FlatValue& v, RetrievalState& out) {
-  const auto state = v.kind == detail::FlatValue::Kind::string ? state_named(v.text) : std::nullopt;
+bool read_state(const internal::FlatValue& v, RetrievalState& out) {
+  const auto state = v.kind == internal::FlatValue::Kind::string ? state_named(v.text) : std::nullopt;
   if (state) out = *state;
   return state.has_value();
 }
 
-bool read_record_member(RecordFields& f, std::string_view key, const detail::FlatValue& v) {
-  using detail::read_string;
+bool read_record_member(RecordFields& f, std::string_view key, const internal::FlatValue& v) {
+  using internal::read_string;
   auto& required = f.required;
-  if (key == "version") return detail::is_version(v, 1) && required.mark(0);
+  if (key == "version") return internal::is_version(v, 1) && required.mark(0);
   if (key == "telegramId") return read_string(v, f.r.telegram_id) && required.mark(1);
   if (key == "type") return read_type(v, f.r.type) && required.mark(2);
   if (key == "state") return read_state(v, f.r.state) && required.mark(3);
@@ -130,7 +130,7 @@ class DirLock {
 
   Status status(const std::string& dir) const {
     if (error_ == 0) return {};
-    return detail::storage_error("cannot lock the retrieval directory " + dir, error_);
+    return internal::storage_error("cannot lock the retrieval directory " + dir, error_);
   }
 
  private:
@@ -147,14 +147,14 @@ class FileRetrievalStore final : public RetrievalStore {
   FileRetrievalStore& operator=(const FileRetrievalStore&) = delete;
 
   Status create(const Retrieval& retrieval) override {
-    auto record = detail::as_created(retrieval, SysClock::now());
+    auto record = internal::as_created(retrieval, SysClock::now());
     if (!record) return std::move(record).error();
     {
       DirLock lock(mu_, lock_fd_, LOCK_EX);
       if (Status locked = lock.status(dir_); !locked) return locked;
       auto existing = read(record->telegram_id);
       if (!existing) return std::move(existing).error();
-      if (*existing) return detail::duplicate_retrieval();
+      if (*existing) return internal::duplicate_retrieval();
       if (Status st = write(*record); !st) return st;
     }
     wake();
@@ -169,7 +169,7 @@ class FileRetrievalStore final : public RetrievalStore {
 
   Status set_process_id(const std::string& telegram_id, const std::string& process_id) override {
     return update(telegram_id, [&](Retrieval& r, bool& changed) -> Result<bool> {
-      if (Status st = detail::apply_process_id(r, process_id, SysClock::now(), changed); !st)
+      if (Status st = internal::apply_process_id(r, process_id, SysClock::now(), changed); !st)
         return std::move(st).error();
       return true;
     });
@@ -180,7 +180,7 @@ class FileRetrievalStore final : public RetrievalStore {
                                                       const std::string& error_code) override {
     std::optional<RetrievalState> state;
     auto updated = update(telegram_id, [&](Retrieval& r, bool& changed) -> Result<bool> {
-      state = detail::apply_notified(r, process_id, error_code, SysClock::now(), changed);
+      state = internal::apply_notified(r, process_id, error_code, SysClock::now(), changed);
       return true;
     });
     if (!updated) {
@@ -194,7 +194,7 @@ class FileRetrievalStore final : public RetrievalStore {
                            std::chrono::seconds stale_after) override {
     bool claimed = false;
     auto updated = update(telegram_id, [&](Retrieval& r, bool& changed) -> Result<bool> {
-      claimed = changed = detail::apply_claim(r, owner, stale_after, SysClock::now());
+      claimed = changed = internal::apply_claim(r, owner, stale_after, SysClock::now());
       return true;
     });
     if (!updated) return std::move(updated).error();
@@ -203,7 +203,7 @@ class FileRetrievalStore final : public RetrievalStore {
 
   Status finish(const std::string& telegram_id, RetrievalState state) override {
     return update(telegram_id, [&](Retrieval& r, bool& changed) -> Result<bool> {
-      if (Status st = detail::apply_finish(r, state, SysClock::now(), changed); !st) return std::move(st).error();
+      if (Status st = internal::apply_finish(r, state, SysClock::now(), changed); !st) return std::move(st).error();
       return true;
     });
   }
@@ -214,10 +214,10 @@ class FileRetrievalStore final : public RetrievalStore {
       const std::uint64_t seen = generation();
       auto found = find(telegram_id);
       if (!found) return std::move(found).error();
-      if (!*found) return detail::unknown_retrieval();
+      if (!*found) return internal::unknown_retrieval();
       const RetrievalState state = (*found)->state;
-      if (!detail::is_pending(state)) return state;
-      if (context.cancelled()) return detail::wait_cancelled();
+      if (!internal::is_pending(state)) return state;
+      if (context.cancelled()) return internal::wait_cancelled();
       const auto left = context.remaining();
       if (left && *left <= Context::Clock::duration::zero()) return state;
       sleep_unless_woken(seen, left ? std::min(*left, poll) : poll);
@@ -233,7 +233,7 @@ class FileRetrievalStore final : public RetrievalStore {
       if (!is_final(r.state)) out.push_back(r);
     });
     if (!st) return std::move(st).error();
-    detail::sort_by_creation(out);
+    internal::sort_by_creation(out);
     return out;
   }
 
@@ -243,18 +243,18 @@ class FileRetrievalStore final : public RetrievalStore {
     DirLock lock(mu_, lock_fd_, LOCK_EX);
     if (Status locked = lock.status(dir_); !locked) return locked;
     Status st = for_each_record([&](const std::string& name, const Retrieval& r) {
-      if (detail::purgeable(r, older_than, now)) doomed.push_back(name);
+      if (internal::purgeable(r, older_than, now)) doomed.push_back(name);
     });
     if (!st) return st;
     for (const auto& name : doomed)
       if (::unlink((dir_ + "/" + name).c_str()) != 0 && errno != ENOENT)
-        return detail::storage_error("cannot remove " + name + " in " + dir_, errno);
-    return doomed.empty() ? Status() : detail::fsync_dir(dir_);
+        return internal::storage_error("cannot remove " + name + " in " + dir_, errno);
+    return doomed.empty() ? Status() : internal::fsync_dir(dir_);
   }
 
  private:
   static std::string file_name(const std::string& telegram_id) {
-    return detail::sha256_hex(telegram_id) + std::string(kSuffix);
+    return internal::sha256_hex(telegram_id) + std::string(kSuffix);
   }
 
   Error corrupt(const std::string& name) const {
@@ -262,14 +262,14 @@ class FileRetrievalStore final : public RetrievalStore {
   }
 
   Result<std::optional<Retrieval>> read_file(const std::string& name) const {
-    auto content = detail::read_private_file(dir_, name, kMaxRecordBytes);
+    auto content = internal::read_private_file(dir_, name, kMaxRecordBytes);
     if (!content) return std::move(content).error();
     if (!*content) return std::optional<Retrieval>();
     RecordFields fields;
-    const auto parsed = detail::parse_flat_object(
+    const auto parsed = internal::parse_flat_object(
         **content,
-        [&](std::string_view key, const detail::FlatValue& v) { return read_record_member(fields, key, v); });
-    if (parsed != detail::FlatParse::ok || !fields.required.complete()) return corrupt(name);
+        [&](std::string_view key, const internal::FlatValue& v) { return read_record_member(fields, key, v); });
+    if (parsed != internal::FlatParse::ok || !fields.required.complete()) return corrupt(name);
     return std::optional<Retrieval>(std::move(fields.r));
   }
 
@@ -282,7 +282,7 @@ class FileRetrievalStore final : public RetrievalStore {
   }
 
   Status write(const Retrieval& r) const {
-    return detail::atomic_write(dir_, file_name(r.telegram_id), record_json(r));
+    return internal::atomic_write(dir_, file_name(r.telegram_id), record_json(r));
   }
 
   /// Read-modify-write of one record under the lock; the change fn says whether to write.
@@ -294,7 +294,7 @@ class FileRetrievalStore final : public RetrievalStore {
       if (Status locked = lock.status(dir_); !locked) return locked;
       auto record = read(telegram_id);
       if (!record) return std::move(record).error();
-      if (!*record) return detail::unknown_retrieval();
+      if (!*record) return internal::unknown_retrieval();
       Result<bool> applied = change(**record, changed);
       if (!applied) return std::move(applied).error();
       if (changed)
@@ -350,10 +350,10 @@ class FileRetrievalStore final : public RetrievalStore {
 }  // namespace
 
 Result<std::shared_ptr<RetrievalStore>> make_file_retrieval_store(std::string dir) {
-  if (Status st = detail::ensure_private_dir(dir); !st) return std::move(st).error();
+  if (Status st = internal::ensure_private_dir(dir); !st) return std::move(st).error();
   const std::string lock_path = dir + "/.lock";
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return detail::storage_error("cannot open the lock file in " + dir, errno);
+  if (fd < 0) return internal::storage_error("cannot open the lock file in " + dir, errno);
   return std::shared_ptr<RetrievalStore>(std::make_shared<FileRetrievalStore>(std::move(dir), fd));
 }
 

@@ -3,13 +3,13 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "process/transitions.hpp"
+#include "internal/retrieval_transitions.hpp"
 
 namespace myna {
 
 namespace {
 
-using detail::SysClock;
+using internal::SysClock;
 constexpr std::chrono::milliseconds kWaitSlice{50};  // to notice cancellation
 
 /// Where the waiters of one retrieval sleep; exists only while someone waits.
@@ -44,10 +44,10 @@ class WaitRegistration {
 class MemoryRetrievalStore final : public RetrievalStore {
  public:
   Status create(const Retrieval& retrieval) override {
-    auto record = detail::as_created(retrieval, SysClock::now());
+    auto record = internal::as_created(retrieval, SysClock::now());
     if (!record) return std::move(record).error();
     std::lock_guard<std::mutex> lock(mu_);
-    if (!records_.emplace(record->telegram_id, std::move(*record)).second) return detail::duplicate_retrieval();
+    if (!records_.emplace(record->telegram_id, std::move(*record)).second) return internal::duplicate_retrieval();
     return {};
   }
 
@@ -61,9 +61,9 @@ class MemoryRetrievalStore final : public RetrievalStore {
   Status set_process_id(const std::string& telegram_id, const std::string& process_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     Retrieval* r = lookup(telegram_id);
-    if (!r) return detail::unknown_retrieval();
+    if (!r) return internal::unknown_retrieval();
     bool changed = false;
-    Status st = detail::apply_process_id(*r, process_id, SysClock::now(), changed);
+    Status st = internal::apply_process_id(*r, process_id, SysClock::now(), changed);
     if (changed) wake(telegram_id);
     return st;
   }
@@ -75,7 +75,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
     Retrieval* r = lookup(telegram_id);
     if (!r) return std::optional<RetrievalState>();
     bool changed = false;
-    auto state = detail::apply_notified(*r, process_id, error_code, SysClock::now(), changed);
+    auto state = internal::apply_notified(*r, process_id, error_code, SysClock::now(), changed);
     if (changed) wake(telegram_id);
     return state;
   }
@@ -84,16 +84,16 @@ class MemoryRetrievalStore final : public RetrievalStore {
                            std::chrono::seconds stale_after) override {
     std::lock_guard<std::mutex> lock(mu_);
     Retrieval* r = lookup(telegram_id);
-    if (!r) return detail::unknown_retrieval();
-    return detail::apply_claim(*r, owner, stale_after, SysClock::now());
+    if (!r) return internal::unknown_retrieval();
+    return internal::apply_claim(*r, owner, stale_after, SysClock::now());
   }
 
   Status finish(const std::string& telegram_id, RetrievalState state) override {
     std::lock_guard<std::mutex> lock(mu_);
     Retrieval* r = lookup(telegram_id);
-    if (!r) return detail::unknown_retrieval();
+    if (!r) return internal::unknown_retrieval();
     bool changed = false;
-    Status st = detail::apply_finish(*r, state, SysClock::now(), changed);
+    Status st = internal::apply_finish(*r, state, SysClock::now(), changed);
     if (changed) wake(telegram_id);
     return st;
   }
@@ -104,9 +104,9 @@ class MemoryRetrievalStore final : public RetrievalStore {
     std::condition_variable& cv = registration.cv();
     for (;;) {
       const Retrieval* r = lookup(telegram_id);
-      if (!r) return detail::unknown_retrieval();
-      if (!detail::is_pending(r->state)) return r->state;
-      if (context.cancelled()) return detail::wait_cancelled();
+      if (!r) return internal::unknown_retrieval();
+      if (!internal::is_pending(r->state)) return r->state;
+      if (context.cancelled()) return internal::wait_cancelled();
       const auto left = context.remaining();
       if (left && *left <= Context::Clock::duration::zero()) return r->state;
       cv.wait_for(lock, left ? std::min<Context::Clock::duration>(*left, kWaitSlice) : kWaitSlice);
@@ -120,7 +120,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
       for (const auto& [id, r] : records_)
         if (!is_final(r.state)) out.push_back(r);
     }
-    detail::sort_by_creation(out);
+    internal::sort_by_creation(out);
     return out;
   }
 
@@ -128,7 +128,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
     const auto now = SysClock::now();
     std::lock_guard<std::mutex> lock(mu_);
     for (auto it = records_.begin(); it != records_.end();)
-      it = detail::purgeable(it->second, older_than, now) ? records_.erase(it) : std::next(it);
+      it = internal::purgeable(it->second, older_than, now) ? records_.erase(it) : std::next(it);
     return {};
   }
 

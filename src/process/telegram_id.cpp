@@ -1,5 +1,6 @@
 #include "myna/process/telegram_id.hpp"
 
+#include "internal/text.hpp"
 #include "myna/records/values.hpp"
 
 namespace myna {
@@ -11,22 +12,9 @@ constexpr long long kSecondsPerDay = 24 * 3600;
 constexpr unsigned kSequenceSpace = 10000;  // 4 digits
 constexpr std::size_t kIdLength = 29;
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-int number_at(std::string_view s, std::size_t pos, std::size_t len) {
-  int v = 0;
-  for (std::size_t i = pos; i < pos + len; ++i) v = v * 10 + (s[i] - '0');
-  return v;
-}
-
-void append_digits(std::string& out, long long value, int width) {
-  std::string digits(static_cast<std::size_t>(width), '0');
-  for (int i = width - 1; i >= 0 && value > 0; --i, value /= 10)
-    digits[static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
-  out += digits;
-}
+using internal::all_digits;
+using internal::append_digits;
+using internal::digits_at;
 
 long long jst_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count() + kJstOffsetSeconds;
@@ -98,11 +86,11 @@ bool TelegramIdGenerator::well_formed(std::string_view id) {
   if (id.size() != kIdLength || id.substr(0, 3) != "TL-" || id[11] != '-' || id[24] != '-') return false;
   if (!all_digits(id.substr(3, 8)) || !all_digits(id.substr(12, 12)) || !all_digits(id.substr(25, 4)))
     return false;
-  const int year = 2000 + number_at(id, 12, 2);
-  const int month = number_at(id, 14, 2);
-  const int day = number_at(id, 16, 2);
-  return is_valid_date(year, month, day) && number_at(id, 18, 2) < 24 && number_at(id, 20, 2) < 60 &&
-         number_at(id, 22, 2) < 60;
+  const int year = 2000 + digits_at(id, 12, 2);
+  const int month = digits_at(id, 14, 2);
+  const int day = digits_at(id, 16, 2);
+  return is_valid_date(year, month, day) && digits_at(id, 18, 2) < 24 && digits_at(id, 20, 2) < 60 &&
+         digits_at(id, 22, 2) < 60;
 }
 
 }  // namespace myna

@@ -6,44 +6,18 @@
 #include <new>
 #include <ostream>
 
+#include "internal/civil_date.hpp"
+#include "internal/text.hpp"
+
 namespace myna {
 namespace {
 
 Error invalid(std::string what) { return Error(ErrorCategory::validation, std::move(what)); }
 
-bool all_digits(std::string_view s) noexcept {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
-
-// The value of a string of at most 18 digits (checked by the caller).
-std::int64_t digits_value(std::string_view s) noexcept {
-  std::int64_t v = 0;
-  for (char c : s) v = v * 10 + (c - '0');
-  return v;
-}
-
-// Parses exactly n digits starting at pos; -1 on failure.
-int digits_at(std::string_view s, std::size_t pos, std::size_t n) noexcept {
-  if (pos + n > s.size()) return -1;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
-void put_digits(std::string& out, unsigned value, int width) {
-  char buf[16];
-  for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(buf, static_cast<std::size_t>(width));
-}
+using internal::all_digits;
+using internal::append_digits;
+using internal::digits_at;
+using internal::digits_value;
 
 // Parse errors never show the text: decoders pass them on, and the text may be a record value
 // (docs/errors.md: no record values in messages; it may also hold control characters).
@@ -85,10 +59,8 @@ bool is_valid_date(int year, int month, int day) noexcept {
 }
 
 int days_in_month(int year, int month) noexcept {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12) return 0;
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
+  return static_cast<int>(internal::days_in_month(year, static_cast<unsigned>(month)));
 }
 
 Result<Date> Date::make(int year, int month, int day) {
@@ -124,45 +96,29 @@ Date Date::today_jst() {
 std::string Date::to_string() const {
   if (!has_value()) return {};
   std::string s;
-  put_digits(s, static_cast<unsigned>(year()), 4);
+  append_digits(s, static_cast<unsigned>(year()), 4);
   s += '-';
-  put_digits(s, static_cast<unsigned>(month()), 2);
+  append_digits(s, static_cast<unsigned>(month()), 2);
   s += '-';
-  put_digits(s, static_cast<unsigned>(day()), 2);
+  append_digits(s, static_cast<unsigned>(day()), 2);
   return s;
 }
 
 std::string Date::to_wire() const {
   if (!has_value()) return {};
   std::string s;
-  put_digits(s, packed_, 8);
+  append_digits(s, packed_, 8);
   return s;
 }
 
-// Howard Hinnant's days_from_civil / civil_from_days.
 std::int64_t Date::days_since_epoch() const noexcept {
-  std::int64_t y = year(), m = month(), d = day();
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return internal::days_from_civil({year(), static_cast<unsigned>(month()), static_cast<unsigned>(day())});
 }
 
-Date Date::from_days_since_epoch(std::int64_t z) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = yoe + era * 400;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp + (mp < 10 ? 3 : -9);
-  y += m <= 2;
-  if (y < 1 || y > 9999) return Date();
-  return Date(static_cast<std::uint32_t>(y * 10000 + m * 100 + d));
+Date Date::from_days_since_epoch(std::int64_t days) noexcept {
+  const internal::CivilDate date = internal::civil_from_days(days);
+  if (date.year < 1 || date.year > 9999) return Date();
+  return Date(static_cast<std::uint32_t>(date.year * 10000 + date.month * 100 + date.day));
 }
 
 // ---------------------------------------------------------------- YearMonth
@@ -207,16 +163,16 @@ Date YearMonth::last_day() const noexcept {
 std::string YearMonth::to_string() const {
   if (!has_value()) return {};
   std::string s;
-  put_digits(s, static_cast<unsigned>(year()), 4);
+  append_digits(s, static_cast<unsigned>(year()), 4);
   s += '-';
-  put_digits(s, static_cast<unsigned>(month()), 2);
+  append_digits(s, static_cast<unsigned>(month()), 2);
   return s;
 }
 
 std::string YearMonth::to_wire() const {
   if (!has_value()) return {};
   std::string s;
-  put_digits(s, packed_, 6);
+  append_digits(s, packed_, 6);
   return s;
 }
 
@@ -255,12 +211,18 @@ Result<Decimal> Decimal::of(std::int64_t mantissa, int scale) {
   return d;
 }
 
-std::optional<Decimal> Decimal::try_parse(std::string_view text) noexcept {
+namespace {
+enum class DecimalForm { ok, malformed, too_many_digits, too_many_decimals };
+
+// The one scanner of decimal text, -?digits(.digits)?: at most 17 significant digits and
+// max_scale fractional digits. On ok, mantissa and scale are the value.
+DecimalForm scan_decimal(std::string_view text, int max_scale, std::int64_t& mantissa, int& scale) noexcept {
   std::size_t i = 0;
   const bool neg = !text.empty() && text[0] == '-';
   if (neg) ++i;
-  std::int64_t mantissa = 0;
-  int digits = 0, scale = 0;
+  mantissa = 0;
+  scale = 0;
+  int digits = 0;
   bool seen_point = false, seen_digit = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
@@ -268,44 +230,41 @@ std::optional<Decimal> Decimal::try_parse(std::string_view text) noexcept {
       seen_point = true;
       continue;
     }
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9') return DecimalForm::malformed;
     seen_digit = true;
     if (digits > 0 || c != '0') ++digits;
-    if (digits > 17) return std::nullopt;
+    if (digits > 17) return DecimalForm::too_many_digits;
     mantissa = mantissa * 10 + (c - '0');
     if (seen_point) ++scale;
   }
-  if (!seen_digit || text.back() == '.' || scale > kMaxScale) return std::nullopt;
+  if (!seen_digit || text.back() == '.') return DecimalForm::malformed;
+  if (scale > max_scale) return DecimalForm::too_many_decimals;
+  if (neg) mantissa = -mantissa;
+  return DecimalForm::ok;
+}
+}  // namespace
+
+std::optional<Decimal> Decimal::try_parse(std::string_view text) noexcept {
+  std::int64_t mantissa = 0;
+  int scale = 0;
+  if (scan_decimal(text, kMaxScale, mantissa, scale) != DecimalForm::ok) return std::nullopt;
   Decimal d;  // 17 digits stay below kMaxMantissa
-  d.packed_ = (neg ? -mantissa : mantissa) * (std::int64_t{1} << kScaleBits) + (scale + 1);
+  d.packed_ = mantissa * (std::int64_t{1} << kScaleBits) + (scale + 1);
   return d;
 }
 
+// The fast path; the scanner runs again only to say what is wrong.
 Result<Decimal> Decimal::parse(std::string_view text) {
   if (auto decimal = try_parse(text)) return *decimal;
-  std::size_t i = 0;
-  bool neg = false;
-  if (i < text.size() && text[i] == '-') neg = true, ++i;
   std::int64_t mantissa = 0;
-  int digits = 0, scale = 0;
-  bool seen_point = false, seen_digit = false;
-  for (; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '.' && !seen_point && seen_digit) {
-      seen_point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') return invalid("decimal is not of the form -?digits(.digits)?");
-    seen_digit = true;
-    if (digits > 0 || c != '0') ++digits;
-    if (digits > 17) return invalid("decimal has more than 17 significant digits");
-    mantissa = mantissa * 10 + (c - '0');
-    if (seen_point) ++scale;
+  int scale = 0;
+  switch (scan_decimal(text, kMaxScale, mantissa, scale)) {
+    case DecimalForm::ok: return of(mantissa, scale);
+    case DecimalForm::malformed: break;
+    case DecimalForm::too_many_digits: return invalid("decimal has more than 17 significant digits");
+    case DecimalForm::too_many_decimals: return invalid("decimal has too many fractional digits");
   }
-  if (!seen_digit || text.back() == '.')
-    return invalid("decimal is not of the form -?digits(.digits)?");
-  if (scale > kMaxScale) return invalid("decimal has too many fractional digits");
-  return of(neg ? -mantissa : mantissa, scale);
+  return invalid("decimal is not of the form -?digits(.digits)?");
 }
 
 std::string Decimal::to_string() const {
@@ -406,16 +365,24 @@ bool price_list_chars(std::string_view text) noexcept {
   return true;
 }
 
-// The fast yes/no of check_code (decoders call this per value; messages only on failure).
-bool valid_code(CodeFormat format, std::string_view text) noexcept {
+bool code_length_ok(CodeFormat format, std::size_t size) noexcept {
   switch (format) {
-    case CodeFormat::institution_code: return text.size() == 10 && all_digits(text);
-    case CodeFormat::insurer_number: return (text.size() == 6 || text.size() == 8) && all_digits(text);
-    case CodeFormat::medicine_code: return text.size() == 9 && all_digits(text);
-    case CodeFormat::branch_number: return text.size() == 2 && all_digits(text);
-    case CodeFormat::price_list_code: return text.size() == 12 && price_list_chars(text);
+    case CodeFormat::institution_code: return size == 10;
+    case CodeFormat::insurer_number: return size == 6 || size == 8;
+    case CodeFormat::medicine_code: return size == 9;
+    case CodeFormat::branch_number: return size == 2;
+    case CodeFormat::price_list_code: return size == 12;
   }
   return false;
+}
+
+bool code_chars_ok(CodeFormat format, std::string_view text) noexcept {
+  return format == CodeFormat::price_list_code ? price_list_chars(text) : all_digits(text);
+}
+
+// The fast yes/no of check_code (decoders call this per value; messages only on failure).
+bool valid_code(CodeFormat format, std::string_view text) noexcept {
+  return code_length_ok(format, text.size()) && code_chars_ok(format, text);
 }
 }  // namespace
 
@@ -424,24 +391,9 @@ std::string check_code(CodeFormat format, std::string_view text) {
   auto fail = [&](const char* what) {
     return std::string("code ") + what + " (expected " + describe(format) + ")";
   };
-  switch (format) {
-    case CodeFormat::institution_code:
-      if (text.size() != 10) return fail("has the wrong length");
-      return all_digits(text) ? std::string() : fail("is not all digits");
-    case CodeFormat::insurer_number:
-      if (text.size() != 6 && text.size() != 8) return fail("has the wrong length");
-      return all_digits(text) ? std::string() : fail("is not all digits");
-    case CodeFormat::medicine_code:
-      if (text.size() != 9) return fail("has the wrong length");
-      return all_digits(text) ? std::string() : fail("is not all digits");
-    case CodeFormat::branch_number:
-      if (text.size() != 2) return fail("has the wrong length");
-      return all_digits(text) ? std::string() : fail("is not all digits");
-    case CodeFormat::price_list_code:
-      if (text.size() != 12) return fail("has the wrong length");
-      return price_list_chars(text) ? std::string() : fail("has a character outside 0-9 A-Z");
-  }
-  return fail("has an unknown format");
+  if (std::string_view(describe(format)) == "?") return fail("has an unknown format");
+  if (!code_length_ok(format, text.size())) return fail("has the wrong length");
+  return fail(format == CodeFormat::price_list_code ? "has a character outside 0-9 A-Z" : "is not all digits");
 }
 
 bool CodeString::try_assign(CodeFormat format, std::string_view text) noexcept {

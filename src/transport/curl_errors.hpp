@@ -5,16 +5,15 @@
 
 #include <curl/curl.h>
 
-#include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 
 #include "myna/error.hpp"
 #include "myna/transport/curl_transport.hpp"
+#include "internal/text.hpp"
 #include "transport/curl_pool.hpp"
 
-namespace myna::transport_detail {
+namespace myna::internal {
 
 /// Everything known about a failed transfer.
 struct Failure {
@@ -26,12 +25,6 @@ struct Failure {
   bool deadline_passed;       ///< the Context's deadline had passed
   const CurlTransportOptions& options;
 };
-
-inline bool icontains(std::string_view haystack, std::string_view needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         }) != haystack.end();
-}
 
 inline std::string curl_detail(CURLcode code, const char* error_buffer) {
   return "libcurl error " + std::to_string(static_cast<int>(code)) + ": " +
@@ -171,4 +164,4 @@ inline Error curl_error(const Failure& f) {
   return Error(ErrorCategory::network, f.what + ": the request failed (" + f.detail + "); retry later");
 }
 
-}  // namespace myna::transport_detail
+}  // namespace myna::internal

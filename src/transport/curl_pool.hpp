@@ -12,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-namespace myna::transport_detail {
+namespace myna::internal {
 
 /// What the TLS layer saw during one transfer. With TLS 1.3 the server checks the client
 /// certificate only after the client has finished its handshake, so a rejected certificate
@@ -106,4 +106,4 @@ class SlotPool {
   std::size_t max_idle_;
 };
 
-}  // namespace myna::transport_detail
+}  // namespace myna::internal

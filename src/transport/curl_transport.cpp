@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/text.hpp"
 #include "transport/curl_errors.hpp"
 #include "transport/curl_pool.hpp"
 #include "transport/tls_files.hpp"
@@ -19,17 +20,11 @@
 namespace myna {
 namespace {
 
-using namespace transport_detail;
+using namespace internal;
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr int kPollIntervalMs = 50;  // how often an in-flight transfer looks at its Context
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // ------------------------------------------------------------------ libcurl global state
 
@@ -59,7 +54,7 @@ Status check_options(const CurlTransportOptions& o) {
     return invalid("low_speed_bytes / low_speed_time must not be negative (0 turns stall detection off)");
   }
   if (o.max_response_bytes == 0) return invalid("max_response_bytes must be positive");
-  return transport_detail::check_tls_files(o.tls);
+  return internal::check_tls_files(o.tls);
 }
 
 // ------------------------------------------------------------------ request preparation

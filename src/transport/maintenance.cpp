@@ -2,12 +2,12 @@
 
 #include <cstdint>
 
-#include "transport/civil_time.hpp"
+#include "internal/civil_date.hpp"
 
 namespace myna {
 namespace {
 
-using namespace transport_detail;
+using namespace internal;
 using SysClock = std::chrono::system_clock;
 using Days = std::chrono::duration<std::int64_t, std::ratio<86400>>;
 constexpr std::chrono::hours kJstOffset{9};  // JST = UTC+9, no daylight saving

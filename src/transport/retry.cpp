@@ -9,13 +9,14 @@
 #include <string>
 #include <thread>
 
-#include "transport/civil_time.hpp"
+#include "internal/civil_date.hpp"
+#include "internal/text.hpp"
 #include "transport/url_redaction.hpp"
 
 namespace myna {
 namespace {
 
-using namespace transport_detail;
+using namespace internal;
 using SysClock = std::chrono::system_clock;
 using std::chrono::milliseconds;
 
@@ -25,18 +26,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The number written by `len` digits at `pos`, or -1.
-int number_at(std::string_view s, std::size_t pos, std::size_t len) {
-  if (pos + len > s.size() || !all_digits(s.substr(pos, len))) return -1;
-  int value = 0;
-  for (char c : s.substr(pos, len)) value = value * 10 + (c - '0');
-  return value;
 }
 
 // 1..12 for "Jan".."Dec", 0 otherwise.
@@ -66,9 +55,9 @@ struct DateTime {
 // "08:49:37" at pos.
 bool read_time(std::string_view s, std::size_t pos, DateTime& dt) {
   if (pos + 8 > s.size() || s[pos + 2] != ':' || s[pos + 5] != ':') return false;
-  dt.hour = number_at(s, pos, 2);
-  dt.minute = number_at(s, pos + 3, 2);
-  dt.second = number_at(s, pos + 6, 2);
+  dt.hour = digits_at(s, pos, 2);
+  dt.minute = digits_at(s, pos + 3, 2);
+  dt.second = digits_at(s, pos + 6, 2);
   return true;
 }
 
@@ -90,9 +79,9 @@ std::optional<SysClock::time_point> parse_imf_fixdate(std::string_view s) {
     return std::nullopt;
   }
   DateTime dt;
-  dt.day = number_at(s, 5, 2);
+  dt.day = digits_at(s, 5, 2);
   dt.month = month_at(s, 8);
-  dt.year = number_at(s, 12, 4);
+  dt.year = digits_at(s, 12, 4);
   if (!read_time(s, 17, dt)) return std::nullopt;
   return to_time_point(dt);
 }
@@ -108,9 +97,9 @@ std::optional<SysClock::time_point> parse_rfc850(std::string_view s, SysClock::t
     return std::nullopt;
   }
   DateTime dt;
-  dt.day = number_at(rest, 0, 2);
+  dt.day = digits_at(rest, 0, 2);
   dt.month = month_at(rest, 3);
-  const int yy = number_at(rest, 7, 2);
+  const int yy = digits_at(rest, 7, 2);
   if (yy < 0 || !read_time(rest, 10, dt)) return std::nullopt;
   const std::int64_t this_year =
       civil_from_days(std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24).year;
@@ -127,8 +116,8 @@ std::optional<SysClock::time_point> parse_asctime(std::string_view s) {
   }
   DateTime dt;
   dt.month = month_at(s, 4);
-  dt.day = s[8] == ' ' ? number_at(s, 9, 1) : number_at(s, 8, 2);
-  dt.year = number_at(s, 20, 4);
+  dt.day = s[8] == ' ' ? digits_at(s, 9, 1) : digits_at(s, 8, 2);
+  dt.year = digits_at(s, 20, 4);
   if (!read_time(s, 11, dt)) return std::nullopt;
   return to_time_point(dt);
 }
@@ -241,13 +230,8 @@ std::optional<SysClock::time_point> parse_retry_after(std::string_view value, Sy
 
 // HttpResponse's header lookup lives beside the status mapping that relies on it.
 std::string_view HttpResponse::header(std::string_view name) const noexcept {
-  auto same = [name](const HttpHeader& h) {
-    return h.name.size() == name.size() &&
-           std::equal(name.begin(), name.end(), h.name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           });
-  };
-  auto it = std::find_if(headers.begin(), headers.end(), same);
+  auto it = std::find_if(headers.begin(), headers.end(),
+                         [name](const HttpHeader& h) { return internal::iequals(h.name, name); });
   return it == headers.end() ? std::string_view() : std::string_view(it->value);
 }
 

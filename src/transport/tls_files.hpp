@@ -22,7 +22,7 @@
 #include "myna/secret.hpp"
 #include "myna/transport/curl_transport.hpp"
 
-namespace myna::transport_detail {
+namespace myna::internal {
 
 struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
 struct X509Free { void operator()(X509* x) const { X509_free(x); } };
@@ -128,4 +128,4 @@ inline Status check_tls_files(const TlsOptions& tls) {
   return check_client_identity(tls);
 }
 
-}  // namespace myna::transport_detail
+}  // namespace myna::internal

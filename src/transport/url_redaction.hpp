@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace myna::transport_detail {
+namespace myna::internal {
 
 inline std::string redact_url(std::string_view url) {
   std::string_view rest = url;
@@ -33,4 +33,4 @@ inline std::string describe_request(std::string_view method, std::string_view ur
   return text;
 }
 
-}  // namespace myna::transport_detail
+}  // namespace myna::internal

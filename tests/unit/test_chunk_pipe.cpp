@@ -8,7 +8,7 @@
 using namespace myna;
 
 TEST_CASE("chunk pipe: chunks arrive in order through a pipe smaller than the body", "[pipe]") {
-  detail::ChunkPipe pipe(64);  // the producer blocks every few chunks
+  internal::ChunkPipe pipe(64);  // the producer blocks every few chunks
   std::string sent, received;
   bool pushed = true;  // Catch2 assertions only on the test's own thread
   std::thread producer([&] {
@@ -31,7 +31,7 @@ TEST_CASE("chunk pipe: chunks arrive in order through a pipe smaller than the bo
 }
 
 TEST_CASE("chunk pipe: a consumer that stops releases a blocked producer", "[pipe]") {
-  detail::ChunkPipe pipe(8);
+  internal::ChunkPipe pipe(8);
   Status last;
   std::thread producer([&] {
     for (int i = 0; i < 100 && last.ok(); ++i) last = pipe.push("0123456789");

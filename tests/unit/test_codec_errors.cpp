@@ -1,6 +1,7 @@
 // Every decoder rejects bad input with a typed error that names what was wrong.
 #include <catch2/catch.hpp>
 
+#include "internal/json_string.hpp"
 #include "myna/codec/payload.hpp"
 #include "support/chunks.hpp"
 
@@ -12,7 +13,7 @@ const char* kHeader =
 
 std::string escape(std::string_view payload) {
   std::string s;
-  codec::append_json_string(s, payload);
+  internal::append_json_string(s, payload);
   return s;
 }
 

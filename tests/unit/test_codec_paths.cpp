@@ -152,11 +152,11 @@ TEST_CASE("payload windows of any size decode like one buffer", "[codec][paths]"
   };
   for (std::size_t size : {1u, 2u, 5u, 17u, 100u, 1000u, 100000u}) {
     INFO("window " << size);
-    codec::detail::PayloadWindow window(body.data() + start, body.data() + body.size(), Profile{}.max_value_bytes, size);
+    internal::PayloadWindow window(body.data() + start, body.data() + body.size(), Profile{}.max_value_bytes, size);
     REQUIRE(window.fill());
     std::vector<DrugRecord> decoded;
     Keep keep{&decoded};
-    REQUIRE(codec::detail::parse_in_place<DrugRecord>(window, Profile{}, keep));
+    REQUIRE(internal::parse_in_place<DrugRecord>(window, Profile{}, keep));
     CHECK(std::string_view(window.after()) == "}}");
     REQUIRE(decoded.size() == records.size());
     for (std::size_t i = 0; i < records.size(); ++i) CHECK(records_equal(decoded[i], records[i]));
@@ -194,12 +194,12 @@ TEMPLATE_TEST_CASE("buffer and streaming decoders agree on damaged telegrams", "
   SECTION("a body of one window") {}
   SECTION("a body of several windows") {
     std::vector<TestType> records;
-    while (body.size() < 2 * codec::detail::PayloadWindow::kWindow) {
+    while (body.size() < 2 * internal::PayloadWindow::kWindow) {
       for (int i = 0; i < 50; ++i) records.push_back(test::filled<TestType>(static_cast<int>(records.size()), 1 + i % 3));
       body = codec::encode_result(header(), records, Profile{});
     }
   }
-  const int mutations = body.size() > codec::detail::PayloadWindow::kWindow ? 100 : 1500;
+  const int mutations = body.size() > internal::PayloadWindow::kWindow ? 100 : 1500;
   const std::string bytes = "\"\\/u0aZ{}[],: \n\t\x01\xe3\x80";
   Lcg rng{42};
   for (int i = 0; i < mutations; ++i) {
@@ -241,7 +241,7 @@ TEST_CASE("the streaming decoder takes chunks larger than max_value_bytes", "[co
 }
 
 TEST_CASE("block scans find the first quote, backslash or control byte", "[codec][paths]") {
-  using namespace codec::detail;
+  using namespace internal;
   auto naive = [](const char* p, std::size_t n) {
     std::size_t i = 0;
     while (i < n && is_plain(p[i])) ++i;

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
 #include "myna/auth/consent.hpp"
 #include "unit/form.hpp"
 
@@ -76,9 +76,9 @@ TEST_CASE("PKCE S256 challenge", "[consent][pkce]") {
   SECTION("RFC 7636 appendix B known answer") {
     const unsigned char octets[32] = {116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186,
                                       22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121};
-    const std::string verifier = detail::base64url(std::string_view(reinterpret_cast<const char*>(octets), 32));
+    const std::string verifier = internal::base64url(std::string_view(reinterpret_cast<const char*>(octets), 32));
     CHECK(verifier == "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-    CHECK(detail::base64url(detail::sha256(verifier)) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    CHECK(internal::base64url(internal::sha256(verifier)) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   }
   SECTION("the URL carries the challenge of the returned verifier") {
     Profile profile;
@@ -89,7 +89,7 @@ TEST_CASE("PKCE S256 challenge", "[consent][pkce]") {
     CHECK(is_base64url(request->code_verifier.reveal()));
     const auto params = test::decode_form(request->url);
     CHECK(params.at("code_challenge_method") == "S256");
-    CHECK(params.at("code_challenge") == detail::base64url(detail::sha256(request->code_verifier.reveal())));
+    CHECK(params.at("code_challenge") == internal::base64url(internal::sha256(request->code_verifier.reveal())));
     CHECK(params.at("code_challenge").find(request->code_verifier.reveal()) == std::string::npos);
   }
 }

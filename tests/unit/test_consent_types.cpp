@@ -6,7 +6,7 @@
 #include <atomic>
 #include <fstream>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
 #include "myna/client/client.hpp"
 #include "myna/testing/fake_transport.hpp"
 #include "unit/form.hpp"
@@ -143,7 +143,7 @@ TEST_CASE("token stores keep the granted types; older files grant every type", "
     REQUIRE((*store)->save("c", token_for({RecordType::checkup, RecordType::expense})).ok());
     CHECK((*store)->load("c")->value().record_types == RecordTypes{RecordType::checkup, RecordType::expense});
   }
-  const std::string path = tmp.path() + "/" + detail::sha256_hex("old") + ".token.json";
+  const std::string path = tmp.path() + "/" + internal::sha256_hex("old") + ".token.json";
   SECTION("a file written before consent per type (no record_types) grants all three") {
     std::ofstream(path) << R"({"version":1,"access_token":"AT-OLD","refresh_token":"","expires_at":1,)"
                            R"("grant_expires_at":4102444800,"granted_at":1})";

@@ -2,7 +2,8 @@
 // replayed from fuzz/regressions/<target>/ by the fuzz_replay_<target> tests.
 #include <catch2/catch.hpp>
 
-#include "auth/flat_json.hpp"
+#include "internal/flat_json.hpp"
+#include "internal/json_string.hpp"
 #include "myna/auth/token.hpp"
 #include "myna/codec/payload.hpp"
 #include "myna/query/query.hpp"
@@ -22,7 +23,7 @@ std::string result_body(std::string_view payload) {
   std::string body = codec::encode_header({"TL-00000086-260101093000-0001", "IFA0303-S01", "1", "P1", ""});
   body.pop_back();
   body += R"(,"selfPersonalDataProvisionInfo":{"selfPersonalData":)";
-  codec::append_json_string(body, payload);
+  internal::append_json_string(body, payload);
   return body + "}}";
 }
 
@@ -131,11 +132,11 @@ TEST_CASE("fuzz: a JSON body cut inside a UTF-8 character is malformed, not an o
     CHECK(token.error().category() == ErrorCategory::protocol);
     std::string exact(body);
     exact.shrink_to_fit();  // no spare capacity behind the terminator for a stray read to hit
-    CHECK(detail::parse_flat_object(exact, [](std::string_view, const detail::FlatValue&) { return true; }) ==
-          detail::FlatParse::malformed);
+    CHECK(internal::parse_flat_object(exact, [](std::string_view, const internal::FlatValue&) { return true; }) ==
+          internal::FlatParse::malformed);
   }
   // Valid multi-byte text right before the closing brace still parses.
   std::string valid = "{\"a\":\"\xe3\x81\x82\"}";
-  CHECK(detail::parse_flat_object(valid, [](std::string_view, const detail::FlatValue&) { return true; }) ==
-        detail::FlatParse::ok);
+  CHECK(internal::parse_flat_object(valid, [](std::string_view, const internal::FlatValue&) { return true; }) ==
+        internal::FlatParse::ok);
 }

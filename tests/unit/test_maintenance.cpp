@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "myna/transport/maintenance.hpp"
-#include "transport/civil_time.hpp"
+#include "internal/civil_date.hpp"
 
 using namespace myna;
 using SysClock = std::chrono::system_clock;
@@ -9,7 +9,7 @@ using SysClock = std::chrono::system_clock;
 namespace {
 
 SysClock::time_point utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  const std::int64_t days = transport_detail::days_from_civil({y, mo, d});
+  const std::int64_t days = internal::days_from_civil({y, mo, d});
   return SysClock::time_point(std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 + s));
 }
 

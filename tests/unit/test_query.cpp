@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "internal/query_filter.hpp"
 #include "myna/query/query.hpp"
 
 using namespace myna;
@@ -55,13 +56,13 @@ TEST_CASE("the filter string follows the profile and parses back", "[query]") {
   Profile profile;
   auto q = make_query(RecordType::checkup, "20240101", "20241231").value();
   CHECK(q.to_filter(profile) == "InfoType=2&Date=20240101-20241231");
-  auto back = Query::from_filter(profile, q.to_filter(profile));
+  auto back = internal::query_from_filter(profile, q.to_filter(profile));
   REQUIRE(back.ok());
   CHECK(*back == q);
   profile.filter_template = "Date={from}:{to};Kind={type}";
   CHECK(q.to_filter(profile) == "Date=20240101:20241231;Kind=2");
-  CHECK(Query::from_filter(profile, "Date=20240101:20241231;Kind=2").value() == q);
-  CHECK_FALSE(Query::from_filter(profile, "Date=20240101:20241231;Kind=7").ok());
-  CHECK_FALSE(Query::from_filter(profile, "Date=20241231:20240101;Kind=2").ok());
-  CHECK_FALSE(Query::from_filter(profile, "garbage").ok());
+  CHECK(internal::query_from_filter(profile, "Date=20240101:20241231;Kind=2").value() == q);
+  CHECK_FALSE(internal::query_from_filter(profile, "Date=20240101:20241231;Kind=7").ok());
+  CHECK_FALSE(internal::query_from_filter(profile, "Date=20241231:20240101;Kind=2").ok());
+  CHECK_FALSE(internal::query_from_filter(profile, "garbage").ok());
 }

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
 #include "myna/process/retrieval.hpp"
 #include "unit/temp_dir.hpp"
 #include "unit/retrieval_fixtures.hpp"
@@ -290,7 +290,7 @@ TEST_CASE("file retrieval store: private files named by hash, corrupt files", "[
   auto store = make_file_retrieval_store(dir).value();
   const std::string id = "../../TL-evil";
   REQUIRE(store->create(retrieval(id)).ok());
-  const std::string file = dir + "/" + detail::sha256_hex(id) + ".retrieval.json";
+  const std::string file = dir + "/" + internal::sha256_hex(id) + ".retrieval.json";
   struct stat st {};
   REQUIRE(::stat(file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);

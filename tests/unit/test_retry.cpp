@@ -6,7 +6,7 @@
 
 #include "myna/testing/fake_transport.hpp"
 #include "myna/transport/retry.hpp"
-#include "transport/civil_time.hpp"
+#include "internal/civil_date.hpp"
 #include "unit/transport_fixture.hpp"
 
 using namespace myna;
@@ -18,7 +18,7 @@ using myna::testing::FakeTransport;
 namespace {
 
 SysClock::time_point utc(int y, unsigned mo, unsigned d, int h, int mi, int s) {
-  const std::int64_t days = transport_detail::days_from_civil({y, mo, d});
+  const std::int64_t days = internal::days_from_civil({y, mo, d});
   return SysClock::time_point(std::chrono::seconds(days * 86400 + h * 3600 + mi * 60 + s));
 }
 

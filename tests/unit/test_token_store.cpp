@@ -8,7 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
 #include "myna/auth/token.hpp"
 #include "unit/temp_dir.hpp"
 
@@ -51,7 +51,7 @@ std::vector<std::string> names_in(const std::string& dir) {
 }
 
 std::string token_file(const std::string& dir, const std::string& citizen) {
-  return dir + "/" + detail::sha256_hex(citizen) + ".token.json";
+  return dir + "/" + internal::sha256_hex(citizen) + ".token.json";
 }
 
 }  // namespace
@@ -126,7 +126,7 @@ TEST_CASE("file token store replaces files atomically", "[token][store][file]") 
 
   SECTION("a crash while writing leaves the old token readable") {
     // What a crash mid-write leaves: a partial temp file next to the intact token file.
-    const std::string temp = tmp.path() + "/." + detail::sha256_hex("c") + ".token.json.tmp-deadbeef";
+    const std::string temp = tmp.path() + "/." + internal::sha256_hex("c") + ".token.json.tmp-deadbeef";
     std::ofstream(temp) << R"({"version":1,"access_token":"AT-HALF)";
     CHECK(store->load("c")->value().access_token.reveal() == "AT-2");
   }

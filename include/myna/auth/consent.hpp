@@ -1,4 +1,5 @@
 // Consent: the authorization URL the browser is sent to, and the redirect that comes back.
+// The structs are plain data; the functions keep no state and are safe from any thread.
 #pragma once
 
 #include <string>

@@ -17,7 +17,8 @@
 
 namespace myna {
 
-/// One citizen's access: the token and how long the consent (期間連携) lasts.
+/// One citizen's access: the token and how long the consent (期間連携) lasts. A value type
+/// (see SecretString).
 struct Token {
   SecretString access_token;
   SecretString refresh_token;  ///< empty when the profile has no refresh
@@ -42,7 +43,8 @@ Result<Token> parse_token_response(int http_status, std::string_view body, const
                                    std::chrono::system_clock::time_point granted_at,
                                    RecordTypes requested = RecordTypes::all());
 
-/// Talks to the token endpoint (form POST; mutual TLS through the transport).
+/// Talks to the token endpoint (form POST; mutual TLS through the transport). Thread-safe
+/// once set up (set_clock before first use).
 class TokenClient {
  public:
   TokenClient(Profile profile, std::shared_ptr<HttpTransport> transport, Logger logger = {});
@@ -65,7 +67,9 @@ class TokenClient {
   std::function<std::chrono::system_clock::time_point()> now_;
 };
 
-/// Stores tokens per citizen key (the application's own id for the citizen).
+/// Stores tokens per citizen key (the application's own id for the citizen). An
+/// implementation must be thread-safe: a Client calls it from several threads at once
+/// (batch workers, consent completion); the memory and file stores below are.
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
@@ -83,7 +87,8 @@ Result<std::shared_ptr<TokenStore>> make_file_token_store(std::string dir);
 
 /// Hands out a valid access token for a citizen: loads it, refreshes it early (one refresh
 /// at a time per citizen even when many threads ask), and says "consent needed again"
-/// (consent_required) when the 期間連携 period is over or no token exists.
+/// (consent_required) when the 期間連携 period is over or no token exists. Thread-safe once
+/// set up (set_clock before first use).
 class TokenProvider {
  public:
   TokenProvider(Profile profile, std::shared_ptr<TokenStore> store, std::shared_ptr<TokenClient> client,

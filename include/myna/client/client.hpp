@@ -1,6 +1,7 @@
 // The facade: consent, then fetch one record type for one citizen and one query (the whole
 // asynchronous retrieval), a streaming variant, and a batch over many citizens.
-// A Client is thread-safe and meant to be shared; it owns its connection pool.
+// A Client is thread-safe and meant to be shared; it owns its connection pool. The options
+// and reports are plain data.
 #pragma once
 
 #include <chrono>

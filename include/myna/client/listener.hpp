@@ -33,6 +33,8 @@ using RedirectCallback = std::function<void(std::string target)>;
 /// application installed its own handler (a peer closing mid-reply must not kill the process).
 /// stop() (also run by the destructor) ends open connections and joins the threads (outside
 /// Linux it may wait up to 5 s for a peer's idle keep-alive connection to time out).
+/// Thread-safe; the notification and redirect callbacks run on the listener's threads,
+/// several at once, so they must be thread-safe (NotificationHandler::handle is).
 class CallbackListener {
  public:
   /// Starts serving in background threads; the handler answers notification POSTs; on_redirect

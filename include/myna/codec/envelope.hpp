@@ -1,4 +1,5 @@
-// Envelope codec: the commonHeader and the telegrams of docs/wire-format.md.
+// Envelope codec: the commonHeader and the telegrams of docs/wire-format.md. The telegram
+// structs are plain data; the codec functions keep no state and are safe from any thread.
 #pragma once
 
 #include <string>
@@ -43,9 +44,6 @@ Result<CommonHeader> decode_header(std::string_view body, const Profile& profile
 
 /// Maps a non-success errorCode to a typed error (Status ok when the code means success).
 Status check_service_error(const CommonHeader& header, const Profile& profile);
-
-/// Appends s as a JSON string literal (with quotes) to out.
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace codec
 }  // namespace myna

@@ -22,7 +22,8 @@ struct ResultTelegram {
   std::vector<R> records;
 };
 
-/// A body that arrives in chunks (from a socket, a file, a pipe).
+/// A body that arrives in chunks (from a socket, a file, a pipe). Read by one decoder on one
+/// thread; an implementation that is fed from another thread synchronises itself.
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
@@ -66,7 +67,8 @@ std::string encode_result(const CommonHeader& header, const std::vector<R>& reco
                           const Profile& profile, std::string_view provider_org = kDefaultProviderOrg);
 
 /// Incremental encoder of a result telegram, for bodies too large to hold (streaming):
-/// begin() + add()... + finish() concatenated equal encode_result().
+/// begin() + add()... + finish() concatenated equal encode_result(). Not thread-safe: one
+/// writer per telegram, used by one thread at a time.
 template <class R>
 class ResultWriter {
  public:

@@ -19,7 +19,8 @@ enum class FieldNames : std::uint8_t {
   english,   ///< the catalog's English identifier, e.g. "dispensing_date"
 };
 
-/// Writes records of one type to a stream, one at a time (bounded memory).
+/// Writes records of one type to a stream, one at a time (bounded memory). Not thread-safe:
+/// a writer and its stream belong to one thread at a time (use one writer per output).
 template <class R>
 class RecordWriter {
  public:
@@ -47,10 +48,5 @@ std::string export_text(ConstFieldRef ref);
 inline std::string_view field_name(const FieldInfo& field, FieldNames names) noexcept {
   return names == FieldNames::japanese ? field.ja : field.en;
 }
-
-namespace detail {
-/// A storage error when the stream has failed (after writing `what`).
-Status check_stream(const std::ostream& out, std::string_view what);
-}  // namespace detail
 
 }  // namespace myna

@@ -20,6 +20,8 @@ struct NotificationReply {
   bool accepted = false;   ///< the notification was for a pending retrieval (or a duplicate)
 };
 
+/// Thread-safe: handle() may be called from every worker of a web server at once (the
+/// retrieval store makes each notification's state change atomic).
 class NotificationHandler {
  public:
   NotificationHandler(Profile profile, std::shared_ptr<RetrievalStore> store, Logger logger = {});

@@ -40,7 +40,9 @@ struct Retrieval {
 };
 
 /// Where pending retrievals live. Implementations: in-memory, file (below), PostgreSQL
-/// (MynaPortal::postgres). All operations are atomic with respect to each other.
+/// (MynaPortal::postgres). All operations are atomic with respect to each other, and an
+/// implementation must be thread-safe: the client's batch workers and the notification
+/// handler call it at once (the SDK's stores are).
 class RetrievalStore {
  public:
   virtual ~RetrievalStore() = default;

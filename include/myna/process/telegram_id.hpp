@@ -15,6 +15,7 @@
 
 namespace myna {
 
+/// Thread-safe: next() may be called from several threads at once.
 class TelegramIdGenerator {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;

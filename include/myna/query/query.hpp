@@ -1,4 +1,5 @@
 // 照会年月日 queries (guideline 2.6): a date range per record type, validated when built.
+// Query is an immutable value (safe from any thread); a Builder is used by one thread.
 #pragma once
 
 #include <optional>
@@ -22,8 +23,6 @@ class Query {
 
   /// The inquiryCondition string of the request telegram, per profile.filter_template.
   std::string to_filter(const Profile& profile) const;
-  /// Parses an inquiryCondition written by to_filter (used by the sandbox).
-  static Result<Query> from_filter(const Profile& profile, std::string_view filter);
 
   /// Whether a record falls in the range: a 診療年月 matches when any day of that month lies
   /// in [from, to]; a 実施年月日 matches when it lies in [from, to]. Records without the

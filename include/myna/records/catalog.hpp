@@ -48,7 +48,8 @@ struct ConstFieldRef {
   const void* ptr;
 };
 
-namespace detail {
+// What the catalog templates below need; not API (one internal namespace, docs/namespaces.dox).
+namespace internal {
 template <class T> struct KindOf;
 template <> struct KindOf<Text> { static constexpr ValueKind value = ValueKind::text; };
 template <> struct KindOf<Date> { static constexpr ValueKind value = ValueKind::date; };
@@ -75,7 +76,7 @@ template <class R, class T> struct MemberTraits<T R::*> {
   using Record = R;
   using Type = T;
 };
-}  // namespace detail
+}  // namespace internal
 
 /// One row of a catalog.
 struct FieldInfo {
@@ -106,24 +107,24 @@ struct FieldAccessor;
 
 template <auto M>
 struct FieldAccessor<M> {
-  using Traits = detail::MemberTraits<decltype(M)>;
+  using Traits = internal::MemberTraits<decltype(M)>;
   using Record = typename Traits::Record;
   using Type = typename Traits::Type;
   static FieldRef get(void* record) noexcept {
     auto& member = static_cast<Record*>(record)->*M;
-    return {detail::KindOf<Type>::value, detail::erase(member)};
+    return {internal::KindOf<Type>::value, internal::erase(member)};
   }
 };
 
 template <auto G, auto M>
 struct FieldAccessor<G, M> {
-  using Outer = detail::MemberTraits<decltype(G)>;
-  using Traits = detail::MemberTraits<decltype(M)>;
+  using Outer = internal::MemberTraits<decltype(G)>;
+  using Traits = internal::MemberTraits<decltype(M)>;
   using Record = typename Outer::Record;
   using Type = typename Traits::Type;
   static FieldRef get(void* record) noexcept {
     auto& member = (static_cast<Record*>(record)->*G).*M;
-    return {detail::KindOf<Type>::value, detail::erase(member)};
+    return {internal::KindOf<Type>::value, internal::erase(member)};
   }
 };
 
@@ -132,8 +133,8 @@ template <auto... Path>
 constexpr FieldInfo field(std::uint16_t number, std::string_view ja, std::string_view en) {
   using A = FieldAccessor<Path...>;
   using T = typename A::Type;
-  FieldInfo info{number, ja, en, {}, {}, detail::KindOf<T>::value, {}, CodeSetId::none,
-                 detail::CodeFormatOf<T>::value, {}, &A::get};
+  FieldInfo info{number, ja, en, {}, {}, internal::KindOf<T>::value, {}, CodeSetId::none,
+                 internal::CodeFormatOf<T>::value, {}, &A::get};
   return info;
 }
 

@@ -185,9 +185,10 @@ inline constexpr std::array<std::string_view, 6> kCheckupGroups{{
 }};
 
 namespace catalogs {
-using C = CheckupRecord;
 // clang-format off
-inline constexpr std::array<FieldInfo, 143> kCheckup{{
+inline constexpr std::array<FieldInfo, 143> kCheckup = [] {
+  using C = CheckupRecord;  // the rows' member paths
+  return std::array<FieldInfo, 143>{{
   with_description(with_group(field<&C::qualification, &C::Qualification::insurer_number>(1, "保険者番号", "insurer_number"), "資格情報"), "最新の保険者番号"),
   with_description(with_group(field<&C::qualification, &C::Qualification::card_symbol>(2, "被保険者証等記号", "card_symbol"), "資格情報"), "最新の被保険者等記号"),
   with_description(with_group(field<&C::qualification, &C::Qualification::card_number>(3, "被保険者証等番号", "card_number"), "資格情報"), "最新の被保険者等番号"),
@@ -332,6 +333,7 @@ inline constexpr std::array<FieldInfo, 143> kCheckup{{
   with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::social_contact>(142, "ふだんから家族や友人と付き合いがありますか(後期)", "social_contact"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N945000000000011"),
   with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::someone_to_consult>(143, "体調が悪いときに、身近に相談できる人がいますか(後期)", "someone_to_consult"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N946000000000011"),
 }};
+}();
 // clang-format on
 }  // namespace catalogs
 

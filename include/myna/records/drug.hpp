@@ -43,9 +43,10 @@ struct DrugRecord {
 };
 
 namespace catalogs {
-using D = DrugRecord;
 // clang-format off
-inline constexpr std::array<FieldInfo, 30> kDrug{{
+inline constexpr std::array<FieldInfo, 30> kDrug = [] {
+  using D = DrugRecord;  // the rows' member paths
+  return std::array<FieldInfo, 30>{{
   with_description(field<&D::kana_name>(1, "カナ氏名", "kana_name"), "券面の加入者の氏名カナ"),
   with_description(field<&D::kana_name_other>(2, "カナ氏名(その他)", "kana_name_other"), "通称等の理由で券面記載名とは別の氏名カナ"),
   with_description(field<&D::name>(3, "氏名", "name"), "券面の加入者の氏名"),
@@ -77,6 +78,7 @@ inline constexpr std::array<FieldInfo, 30> kDrug{{
   with_description(field<&D::dispensing_unit>(29, "調剤単位", "dispensing_unit"), "診療識別等区分に対応する内容"),
   with_description(field<&D::price_list_code>(30, "薬価基準収載医薬品コード", "price_list_code"), "医薬品コードから診療年月時点の医薬品マスターの薬価基準収載医薬品コード"),
 }};
+}();
 // clang-format on
 }  // namespace catalogs
 

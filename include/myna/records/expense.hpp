@@ -19,9 +19,10 @@ struct MedicalExpenseRecord {
 };
 
 namespace catalogs {
-using E = MedicalExpenseRecord;
 // clang-format off
-inline constexpr std::array<FieldInfo, 6> kExpense{{
+inline constexpr std::array<FieldInfo, 6> kExpense = [] {
+  using E = MedicalExpenseRecord;  // the rows' member paths
+  return std::array<FieldInfo, 6>{{
   with_description(field<&E::patient_name>(1, "受診者氏名", "patient_name"), "療養を受けた者の氏名(被保険者氏名)"),
   with_description(field<&E::insurer_name>(2, "保険者名称", "insurer_name"), "保険者の名称"),
   with_description(field<&E::unique_code>(3, "ユニークコード", "unique_code"), "識別番号"),
@@ -29,6 +30,7 @@ inline constexpr std::array<FieldInfo, 6> kExpense{{
   with_description(field<&E::institution_name>(5, "医療機関(薬局)名称", "institution_name"), "療養を受けた病院、診療所、薬局その他の者の名称"),
   with_description(field<&E::copayment>(6, "窓口負担相当額", "copayment"), "審査支払機関にて算出した窓口負担相当額"),
 }};
+}();
 // clang-format on
 }  // namespace catalogs
 

@@ -1,5 +1,8 @@
 // Value types shared by the record structs. Every type has an "absent" state (the item was
 // not in the record: 未測定・該当なし) that is distinct from zero and from an empty string.
+// Thread safety, for every type here: values, like int and std::string — const use from
+// several threads is safe (Text's shared storage counts references atomically), a change
+// needs one thread at a time.
 #pragma once
 
 #include <array>

@@ -11,6 +11,8 @@
 
 namespace myna::testing {
 
+/// Thread-safe (the handler is called outside the lock: it must be thread-safe when the
+/// transport is used from several threads).
 class FakeTransport : public HttpTransport {
  public:
   using Handler = std::function<Result<HttpResponse>(const HttpRequest&)>;

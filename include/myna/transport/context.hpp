@@ -1,5 +1,8 @@
 // Cancellation and deadlines for one operation. Copies share one cancellation state, so a
 // Context handed to a worker can be cancelled from another thread; waits wake at once.
+// Thread-safe: cancel(), cancelled() and sleep_for() may be called on copies from any thread;
+// with_timeout()/with_deadline() make new copies, one Context object is not reassigned while
+// others use it.
 #pragma once
 
 #include <chrono>
@@ -27,9 +30,8 @@ class Context {
   /// Sleeps up to d; returns false (early) when cancelled or when the deadline passes first.
   bool sleep_for(Clock::duration d) const;
 
-  struct State;  // shared cancellation state (implementation detail)
-
  private:
+  struct State;  // the cancellation state copies share
   std::shared_ptr<State> state_;
   std::optional<Clock::time_point> deadline_;
 };

@@ -37,7 +37,8 @@ struct CurlTransportOptions {
   Logger logger;
 };
 
-/// Creates the libcurl transport; fails with a validation/tls error when a file is missing
+/// Creates the libcurl transport (thread-safe, as every HttpTransport; its connection pool is
+/// shared by the threads that use it); fails with a validation/tls error when a file is missing
 /// or unreadable (an option that cannot be honoured is an error, never silently ignored).
 Result<std::shared_ptr<HttpTransport>> make_curl_transport(CurlTransportOptions options);
 

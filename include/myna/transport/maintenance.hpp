@@ -1,6 +1,7 @@
 // Guideline 2.5: stop windows of the back-ends that first-time consent (利用設定) needs.
 // マイナポータル and オンライン資格確認等システム run 24/365; 医療保険者向け中間サーバ stops daily
 // 03:00–06:00 JST; 情報提供ネットワークシステム stops on the third weekend (Sat–Sun) as a rule.
+// Plain data and stateless functions: safe from any thread.
 #pragma once
 
 #include <chrono>

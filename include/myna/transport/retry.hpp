@@ -1,5 +1,6 @@
 // Retry with exponential backoff and jitter, bounded by attempts and by time, for calls that
 // are safe to repeat only. HTTP status codes map to error categories in one place.
+// RetryPolicy is plain data; the functions keep no state and are safe from any thread.
 #pragma once
 
 #include <chrono>

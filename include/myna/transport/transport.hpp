@@ -43,6 +43,8 @@ struct HttpResponse {
   std::string_view header(std::string_view name) const noexcept;
 };
 
+/// Thread-safe: send() may be called from many threads at once (an implementation must
+/// allow it; the libcurl transport and FakeTransport do).
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;

@@ -42,6 +42,8 @@ struct DatabaseStats {
   std::uint64_t statements = 0;        ///< statements sent
 };
 
+/// Thread-safe: one Database (its connection pool) serves every store, sink and queue of the
+/// process at once.
 class Database {
  public:
   /// Connects once (to fail early with a clear error) and migrates the schema. Errors are

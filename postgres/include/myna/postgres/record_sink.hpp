@@ -52,6 +52,7 @@ struct StoreReport {
   std::size_t unchanged = 0;  ///< already stored as they are (a retry, a duplicate fetch)
 };
 
+/// Thread-safe: each call takes a connection of the Database's pool.
 class RecordSink {
  public:
   static Result<std::shared_ptr<RecordSink>> create(std::shared_ptr<Database> db);

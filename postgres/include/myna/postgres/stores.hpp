@@ -14,6 +14,8 @@
 
 namespace myna::pg {
 
+// The stores made here are thread-safe, as RetrievalStore and TokenStore require.
+
 struct RetrievalStoreOptions {
   /// wait() is woken by LISTEN/NOTIFY on a dedicated connection of this instance (which
   /// wakes every waiter to look again when it reconnects); it also polls, starting at

@@ -24,6 +24,7 @@ struct QueueCounts {
   std::size_t open() const noexcept { return pending + leased; }
 };
 
+/// Thread-safe: each call takes a connection of the Database's pool.
 class WorkQueue {
  public:
   /// A named queue (table myna_work; many queues share it).

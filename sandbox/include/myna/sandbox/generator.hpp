@@ -34,6 +34,7 @@ struct Dated {
   Date filter_date;  ///< drugs/expenses: first day of the 診療年月; checkups: 実施年月日
 };
 
+/// Deterministic per seed and immutable: safe from any thread.
 class Generator {
  public:
   explicit Generator(std::uint64_t seed = 20261127) : seed_(seed) {}

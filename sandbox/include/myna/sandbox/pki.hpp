@@ -23,6 +23,7 @@ struct CertSpec {
   bool expired = false;                ///< validity entirely in the past
 };
 
+/// Not thread-safe: issue certificates from one thread at a time.
 class CertificateAuthority {
  public:
   /// A new self-signed CA. Throws std::runtime_error if OpenSSL fails.

@@ -110,6 +110,8 @@ struct SandboxStats {
   std::map<std::string, std::uint64_t> faults_by_kind;
 };
 
+/// Thread-safe: serves on its own threads while a test reconfigures it (faults, notification
+/// URLs and delay, redirect URIs, revocation) and reads its stats from others.
 class Sandbox {
  public:
   /// Generates CA, server and client certificates (OpenSSL), binds and starts serving.

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace myna::transport_detail {
+namespace myna::internal {
 
 struct CivilDate {
   std::int64_t year;
@@ -43,4 +43,4 @@ inline unsigned days_in_month(std::int64_t year, unsigned month) {
 /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
 inline unsigned weekday(std::int64_t days) { return static_cast<unsigned>((days % 7 + 7 + 4) % 7); }
 
-}  // namespace myna::transport_detail
+}  // namespace myna::internal

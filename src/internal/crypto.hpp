@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace myna::detail {
+namespace myna::internal {
 
 /// n bytes from OpenSSL's CSPRNG; nullopt when the generator fails.
 inline std::optional<std::string> random_bytes(std::size_t n) {
@@ -65,4 +65,4 @@ inline std::string sha256_hex(std::string_view data) { return hex(sha256(data));
 /// A short, non-reversible tag for logs ("citizen#1a2b3c4d").
 inline std::string log_tag(std::string_view key) { return sha256_hex(key).substr(0, 8); }
 
-}  // namespace myna::detail
+}  // namespace myna::internal

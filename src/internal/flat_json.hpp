@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace myna::detail {
+namespace myna::internal {
 
 /// One top-level member value. Nested objects/arrays are reported as `nested` (their
 /// content is skipped).
@@ -55,7 +55,7 @@ inline bool read_string(const FlatValue& v, std::string& out) {
   return true;
 }
 
-namespace flat_json_internal {
+namespace flat_json {
 
 class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
  public:
@@ -132,7 +132,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   std::string_view key_;
 };
 
-}  // namespace flat_json_internal
+}  // namespace flat_json
 
 /// Parses buffer (modified in place: the caller owns it and wipes it when it held secrets).
 /// String views handed to fn point into buffer. Depth is unbounded but parsing is iterative.
@@ -145,7 +145,7 @@ inline FlatParse parse_flat_object(std::string& buffer, const FlatMemberFn& fn) 
   const std::size_t n = buffer.size();
   for (std::size_t i = n < 2 ? 0 : n - 2; i < n; ++i)
     if (static_cast<unsigned char>(buffer[i]) >= 0x80) return FlatParse::malformed;
-  flat_json_internal::Handler handler(fn);
+  flat_json::Handler handler(fn);
   rapidjson::InsituStringStream stream(buffer.data());
   rapidjson::Reader reader;
   constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |
@@ -156,4 +156,4 @@ inline FlatParse parse_flat_object(std::string& buffer, const FlatMemberFn& fn) 
   return result.IsError() ? FlatParse::malformed : FlatParse::ok;
 }
 
-}  // namespace myna::detail
+}  // namespace myna::internal

@@ -11,7 +11,7 @@
 
 #include "myna/process/retrieval.hpp"
 
-namespace myna::detail {
+namespace myna::internal {
 
 using SysClock = std::chrono::system_clock;
 
@@ -124,4 +124,4 @@ inline Error wait_cancelled() {
   return Error(ErrorCategory::cancelled, "waiting for the completion notification was cancelled");
 }
 
-}  // namespace myna::detail
+}  // namespace myna::internal

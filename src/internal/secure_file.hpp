@@ -16,11 +16,11 @@
 
 #include <openssl/crypto.h>
 
-#include "auth/crypto.hpp"
+#include "internal/crypto.hpp"
 #include "myna/error.hpp"
 #include "myna/secret.hpp"
 
-namespace myna::detail {
+namespace myna::internal {
 
 inline Error storage_error(std::string what, int err) {
   return Error(ErrorCategory::storage, std::move(what) + ": " + std::strerror(err));
@@ -150,4 +150,4 @@ inline Status remove_file(const std::string& dir, const std::string& name) {
   return fsync_dir(dir);
 }
 
-}  // namespace myna::detail
+}  // namespace myna::internal
