@@ -111,12 +111,9 @@ std::string render_catalog(const std::string& format) {
 }  // namespace
 
 bool parse_record_type(const std::string& text, RecordType& type) {
-  for (RecordType t : {RecordType::drug, RecordType::checkup, RecordType::expense})
-    if (text == english_name(t)) {
-      type = t;
-      return true;
-    }
-  return false;
+  auto named = record_type_named(text);
+  if (named) type = *named;
+  return named.has_value();
 }
 
 Result<std::vector<RecordType>> parse_types(const std::string& list) {

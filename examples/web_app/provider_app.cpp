@@ -46,16 +46,10 @@ std::string jst_date(int years_back) {
   return buf;
 }
 
-std::optional<myna::RecordType> type_named(const std::string& name) {
-  for (myna::RecordType t : myna::kAllRecordTypes)
-    if (name == myna::english_name(t)) return t;
-  return std::nullopt;
-}
-
 myna::RecordTypes types_of(const httplib::Request& req) {
   myna::RecordTypes types;
   for (std::size_t i = 0; i < req.get_param_value_count("types"); ++i)
-    if (auto t = type_named(req.get_param_value("types", i))) types.add(*t);
+    if (auto t = myna::record_type_named(req.get_param_value("types", i))) types.add(*t);
   return types;
 }
 

@@ -66,9 +66,8 @@ bool read_types(std::string_view text, RecordTypes& out) {
     const std::string_view word = text.substr(0, text.find(' '));
     text.remove_prefix(std::min(text.size(), word.size() + 1));
     if (word.empty()) continue;
-    auto type = std::find_if(kAllRecordTypes.begin(), kAllRecordTypes.end(),
-                             [&](RecordType t) { return english_name(t) == word; });
-    if (type == kAllRecordTypes.end()) return false;
+    auto type = record_type_named(word);
+    if (!type) return false;
     out.add(*type);
   }
   return true;

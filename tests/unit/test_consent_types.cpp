@@ -189,3 +189,11 @@ TEST_CASE("a fetch of an ungranted type is refused before any telegram", "[conse
   REQUIRE_FALSE(checkups.ok());
   CHECK(calls >= 1);
 }
+
+TEST_CASE("record types by their English identifiers", "[consent][types]") {
+  CHECK(record_type_named("drugs") == RecordType::drug);
+  CHECK(record_type_named("checkups") == RecordType::checkup);
+  CHECK(record_type_named("expenses") == RecordType::expense);
+  CHECK_FALSE(record_type_named("Drugs").has_value());
+  CHECK_FALSE(record_type_named("").has_value());
+}

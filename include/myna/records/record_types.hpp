@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,13 @@ class RecordTypes {
   }
   std::uint8_t bits_ = 0;
 };
+
+/// The type whose English identifier (english_name: "drugs", "checkups", "expenses") this is.
+inline std::optional<RecordType> record_type_named(std::string_view english) {
+  for (RecordType type : kAllRecordTypes)
+    if (english == english_name(type)) return type;
+  return std::nullopt;
+}
 
 /// The Japanese names joined with "・" in table order, e.g. "薬剤情報・特定健診情報" ("" when empty).
 inline std::string to_japanese(RecordTypes types) {
