@@ -33,7 +33,8 @@ std::string Profile::scope_of(RecordTypes types) const {
 }
 
 std::optional<RecordTypes> Profile::parse_scope(std::string_view scope, bool ignore_unknown) const {
-  const std::string_view separator = consent_types_separator.empty() ? " " : consent_types_separator;
+  const std::string_view separator =
+      consent_types_separator.empty() ? std::string_view(" ") : std::string_view(consent_types_separator);
   RecordTypes types;
   while (!scope.empty()) {
     const std::size_t end = std::min(scope.find(separator), scope.size());
