@@ -3,5 +3,6 @@
 myna_test(unit_client LABELS unit threads SOURCES unit/test_chunk_pipe.cpp unit/test_retry_schedule.cpp
   unit/test_scripted_client.cpp unit/test_configuration.cpp)
 if(TARGET myna_sandbox AND TARGET mynaportal_listener)
-  myna_test(e2e_client LABELS e2e threads SOURCES e2e/test_client.cpp e2e/test_audit.cpp LIBS myna_sandbox MynaPortal::listener)
+  myna_test(e2e_client LABELS e2e threads SOURCES e2e/test_client.cpp e2e/test_client_consent_types.cpp
+    e2e/test_audit.cpp LIBS myna_sandbox MynaPortal::listener)
 endif()

@@ -50,6 +50,10 @@ void consent_required_asks_again() {
   // A citizen nobody scripted behaves like one who never consented.
   check(app::medicines_page(client, "stranger", kToday).kind == app::MedicinesPage::Kind::ask_consent,
         "unscripted: consent needed");
+  // Consent is per information type: a grant of 特定健診情報 only does not cover 薬剤情報.
+  client.returns<myna::DrugRecord>("user-3", {drug("2024-05-01", "A")}).grant("user-3", {myna::RecordType::checkup});
+  check(app::medicines_page(client, "user-3", kToday).kind == app::MedicinesPage::Kind::ask_consent,
+        "type not granted: the page asks for consent");
 }
 
 void maintenance_says_when() {

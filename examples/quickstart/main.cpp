@@ -39,10 +39,10 @@ int main(int argc, char** argv) {
   }
 
   const std::string citizen = argv[2];
-  auto granted = (*client)->has_grant(citizen);
+  auto granted = (*client)->has_grant(citizen, myna::RecordType::drug);  // consent is per information type
   if (!granted) return fail(granted.error());
   if (!*granted) {
-    std::cerr << "no consent for " << citizen << " yet: run `myna login --citizen " << citizen << "`\n";
+    std::cerr << "no consent to 薬剤情報 for " << citizen << " yet: run `myna login --citizen " << citizen << "`\n";
     return 3;
   }
   auto query = myna::drug_query().from("2024-01-01").to("2024-12-31").build();

@@ -96,8 +96,16 @@ CREATE INDEX myna_work_ready ON myna_work (queue, not_before) WHERE state = 'pen
 CREATE INDEX myna_work_leased ON myna_work (queue, lease_until) WHERE state = 'leased';
 )SQL";
 
-// The audit trail: one row per retrieval (AuditLog); never a record value or a secret.
+// Consent per information type: the types a token grants (RecordTypes bits). Rows of version
+// 1 keep NULL, read as every type: what those consents granted.
 constexpr const char* kSchemaV2 = R"SQL(
+ALTER TABLE myna_tokens ADD COLUMN record_types smallint CHECK (record_types BETWEEN 0 AND 7);
+COMMENT ON COLUMN myna_tokens.record_types IS
+  'granted information types: bit 0 薬剤情報, bit 1 特定健診情報, bit 2 医療費通知情報; NULL = all (saved before v2)';
+)SQL";
+
+// The audit trail: one row per retrieval (AuditLog); never a record value or a secret.
+constexpr const char* kSchemaV3 = R"SQL(
 CREATE TABLE myna_audit (
   id               bigserial PRIMARY KEY,
   telegram_id      text NOT NULL,           -- '' when refused before a telegram id was assigned
@@ -126,7 +134,8 @@ CREATE INDEX myna_audit_by_citizen ON myna_audit (citizen, requested_at);
 
 constexpr Migration kMigrations[] = {
     {1, "retrievals, tokens, records, work queues, per-type item views", kSchemaV1},
-    {2, "audit trail (one row per retrieval)", kSchemaV2},
+    {2, "tokens: granted information types", kSchemaV2},
+    {3, "audit trail (one row per retrieval)", kSchemaV3},
 };
 
 /// The SQL expression reading one item from the JSONB column, typed by its value kind.

@@ -43,10 +43,12 @@ class ServiceClient final : public Client {
 
   const Profile& profile() const noexcept override { return engine_->profile(); }
   const NotificationHandler& notification_handler() const noexcept override { return *notifications_; }
-  Result<ConsentRequest> begin_consent() const override { return myna::begin_consent(profile()); }
-  Result<bool> has_grant(const std::string& citizen) override;
+  Result<RecordTypes> granted_types(const std::string& citizen) override;
 
  protected:
+  Result<ConsentRequest> do_begin_consent(RecordTypes types) const override {
+    return myna::begin_consent(profile(), types);
+  }
   Status do_complete_consent(const std::string& citizen, std::string_view redirect, const ConsentRequest& request,
                              const Context& context) override;
   Result<Fetched<DrugRecord>> do_fetch_drugs(const std::string& citizen, const Query& query,
@@ -116,15 +118,16 @@ Status ServiceClient::do_complete_consent(const std::string& citizen, std::strin
                                           const ConsentRequest& request, const Context& context) {
   auto code = consent_code(redirect, request.state);
   if (!code) return std::move(code).error();
-  auto token = token_client_->exchange_code(*code, request.code_verifier, context);
+  auto token = token_client_->exchange_code(*code, request.code_verifier, context, request.types);
   if (!token) return std::move(token).error();
   return options().token_store->save(citizen, *token);
 }
 
-Result<bool> ServiceClient::has_grant(const std::string& citizen) {
+Result<RecordTypes> ServiceClient::granted_types(const std::string& citizen) {
   auto token = options().token_store->load(citizen);
   if (!token) return std::move(token).error();
-  return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now();
+  if (!token->has_value() || (*token)->grant_expires_at <= std::chrono::system_clock::now()) return RecordTypes();
+  return (*token)->record_types;
 }
 
 }  // namespace

@@ -98,13 +98,14 @@ TEST_CASE("audit: failures carry their facts in the Error and reach the sink", "
     CHECK(r.error().category() == ErrorCategory::consent_required);
     const RetrievalInfo* info = r.error().retrieval();
     REQUIRE(info);
+    CHECK(info->telegram_id.empty());  // no telegram id is taken for a refused type
     CHECK(info->request_attempts == 0);
     CHECK(info->process_id.empty());
     CHECK_FALSE(info->fetched_at);
     REQUIRE(rec.events.size() == 1);
     CHECK(rec.events[0].error == ErrorCategory::consent_required);
     CHECK(rec.events[0].message == r.error().message());
-    CHECK(rec.lines_with("retrieval failed: telegram " + info->telegram_id) == 1);
+    CHECK(rec.lines_with("retrieval failed: telegram (none), process (none)") == 1);
   }
   SECTION("server errors: every attempt counted") {
     sandbox::Faults f;

@@ -53,18 +53,45 @@ TEST_CASE("scripted client: unscripted citizens need consent; grants follow the 
   client.returns<DrugRecord>("granted", {}).consent_required("expired", RecordType::drug);
   CHECK(client.fetch_drugs("stranger", year(RecordType::drug)).error().category() == ErrorCategory::consent_required);
   CHECK(client.has_grant("granted").value());
+  CHECK(client.has_grant("granted", RecordType::drug).value());
+  CHECK_FALSE(client.has_grant("granted", RecordType::checkup).value());
   CHECK_FALSE(client.has_grant("expired").value());
   CHECK_FALSE(client.has_grant("stranger").value());
-  auto request = client.begin_consent().value();
+  auto request = client.begin_consent({RecordType::checkup}).value();
   REQUIRE(client.complete_consent("stranger", "https://app.example/callback?code=x", request).ok());
-  CHECK(client.has_grant("stranger").value());
-  client.grant("granted", false);
+  CHECK(client.has_grant("stranger", RecordType::checkup).value());
+  CHECK_FALSE(client.has_grant("stranger", RecordType::drug).value());
+  CHECK(client.granted_types("stranger").value() == RecordTypes{RecordType::checkup});
+  client.grant("granted", RecordTypes());
   CHECK_FALSE(client.has_grant("granted").value());
+  CHECK_FALSE(client.begin_consent(RecordTypes()).ok());
   auto calls = client.calls();
-  REQUIRE(calls.size() == 8);
+  REQUIRE(calls.size() == 13);
   CHECK(calls[0].operation == "fetch");
-  CHECK(calls[4].operation == "begin_consent");
-  CHECK(calls[5].operation == "complete_consent");
+  CHECK(calls[6].operation == "begin_consent");
+  CHECK(calls[7].operation == "complete_consent");
+}
+
+TEST_CASE("scripted client: a type outside the grant is refused before any telegram; consent can fail",
+          "[client][testing]") {
+  testing::ScriptedClient client;
+  client.returns<DrugRecord>("u", {DrugRecord{}}).returns<CheckupRecord>("u", {}).grant("u", {RecordType::drug});
+  CHECK(client.fetch_drugs("u", year(RecordType::drug)).ok());
+  auto refused = client.fetch_checkups("u", year(RecordType::checkup));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().category() == ErrorCategory::consent_required);
+  CHECK(refused.error().message().find("特定健診情報") != std::string::npos);
+  REQUIRE(refused.error().retrieval());
+  CHECK(refused.error().retrieval()->telegram_id.empty());
+  CHECK(refused.error().retrieval()->request_attempts == 0);
+  CHECK(refused.error().retrieval()->type == RecordType::checkup);
+
+  client.not_registered("new");
+  auto request = client.begin_consent().value();
+  Status st = client.complete_consent("new", "https://app.example/callback?error=not_registered", request);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().category() == ErrorCategory::not_registered);
+  CHECK_FALSE(client.has_grant("new").value());
 }
 
 TEST_CASE("scripted client: streaming hands over each record; a callback error ends it", "[client][testing]") {

@@ -100,8 +100,9 @@ struct BatchOptions {
 /// myna/testing/scripted_client.hpp is a double for application tests that needs no HTTP.
 /// Write application code against `Client&` and both fit.
 ///
-/// The public fetch, fetch_stream and batch are not virtual: they call the protected
-/// per-record-type hooks (do_fetch_drugs, …, do_stream_expenses), which an implementation
+/// The public fetch, fetch_stream, batch, begin_consent, complete_consent and has_grant are
+/// not virtual: they call the protected hooks (do_fetch_drugs, …, do_stream_expenses,
+/// do_begin_consent, do_complete_consent) and granted_types(), which an implementation
 /// overrides; batch runs on the virtual fetch, so every implementation gets it.
 ///
 /// Thread-safe: one client is meant to be shared by every thread of the application (it owns
@@ -117,16 +118,35 @@ class Client {
   virtual const Profile& profile() const noexcept = 0;
 
   // ---- consent (期間連携 grant) -------------------------------------------------------
-  /// Step 1: the URL to send the citizen's browser to; keep the returned state.
-  virtual Result<ConsentRequest> begin_consent() const = 0;
+  /// Step 1: the URL to send the citizen's browser to, asking consent for these information
+  /// types; keep the returned request (its state) with the session. One token per citizen:
+  /// to add a type to an existing grant, ask for the union (types already granted plus the
+  /// new ones); the new token replaces the old one (docs/consent-flow.md).
+  Result<ConsentRequest> begin_consent(RecordTypes types) const { return do_begin_consent(types); }
+  /// All three information types.
+  Result<ConsentRequest> begin_consent() const { return do_begin_consent(RecordTypes::all()); }
   /// Step 2: the browser came back to redirect_uri; exchange the code and store the token
-  /// for this citizen key.
+  /// (with the granted types) for this citizen key.
   Status complete_consent(const std::string& citizen, std::string_view redirect, const ConsentRequest& request,
                           const Context& context = Context()) {
     return do_complete_consent(citizen, redirect, request, context);
   }
+  /// The information types a valid grant of the citizen covers; empty when there is none (no
+  /// consent yet, or the 期間連携 period is over).
+  virtual Result<RecordTypes> granted_types(const std::string& citizen) = 0;
   /// Whether a valid grant exists (false: consent needed again).
-  virtual Result<bool> has_grant(const std::string& citizen) = 0;
+  Result<bool> has_grant(const std::string& citizen) {
+    auto types = granted_types(citizen);
+    if (!types) return std::move(types).error();
+    return !types->empty();
+  }
+  /// Whether a valid grant covers this information type. A fetch of a type it does not cover
+  /// fails with consent_required naming the type, before any telegram is sent.
+  Result<bool> has_grant(const std::string& citizen, RecordType type) {
+    auto types = granted_types(citizen);
+    if (!types) return std::move(types).error();
+    return types->contains(type);
+  }
 
   // ---- retrieval -----------------------------------------------------------------------
   /// Runs the whole retrieval (request → notification → result) and returns the records with
@@ -171,7 +191,8 @@ class Client {
  protected:
   Client() = default;
 
-  /// The hook behind complete_consent.
+  /// The hooks behind begin_consent and complete_consent.
+  virtual Result<ConsentRequest> do_begin_consent(RecordTypes types) const = 0;
   virtual Status do_complete_consent(const std::string& citizen, std::string_view redirect,
                                      const ConsentRequest& request, const Context& context) = 0;
   /// The per-record-type hooks behind fetch<R> and fetch_stream<R>.

@@ -9,6 +9,9 @@
 //         .maintenance("user-7", myna::RecordType::drug, std::chrono::system_clock::now() + 1h);
 //   my_app_function(client);                         // takes myna::Client&
 //   assert(client.calls().size() == 2);
+//
+// Consent per information type: grant(citizen, types) sets what the citizen's grant covers;
+// a fetch of another type is refused with consent_required before any telegram.
 #pragma once
 
 #include <algorithm>
@@ -34,7 +37,7 @@ class ScriptedClient : public Client {
  public:
   /// One call the double received.
   struct Call {
-    std::string operation;            ///< "fetch", "fetch_stream", "has_grant", "begin_consent" or "complete_consent"
+    std::string operation;            ///< "fetch", "fetch_stream", "granted_types" (has_grant), "begin_consent" or "complete_consent"
     std::string citizen;              ///< "" for begin_consent
     std::optional<RecordType> type;   ///< set for fetch and fetch_stream
     Date from, to;                    ///< the query's range, for fetch and fetch_stream
@@ -68,12 +71,29 @@ class ScriptedClient : public Client {
     Error error(ErrorCategory::maintenance, "the service is in a maintenance stop (計画停止) (scripted)");
     return fails(citizen, type, std::move(error).with_http_status(503).with_retry_after(retry_after));
   }
-  /// What has_grant() answers for the citizen. Unset: true when the citizen has a scripted
-  /// outcome other than consent_required, or completed consent here.
-  ScriptedClient& grant(const std::string& citizen, bool granted = true) {
+  /// The information types the citizen's grant covers (granted_types(), has_grant()); an
+  /// empty set: no grant. Once set, a fetch of a type outside it fails with consent_required
+  /// naming the type, before any telegram (no telegram id, no request attempt), as the real
+  /// client does. Unset: the types with a scripted outcome other than consent_required.
+  /// complete_consent() sets the types the request asked for.
+  ScriptedClient& grant(const std::string& citizen, RecordTypes types = RecordTypes::all()) {
     std::lock_guard<std::mutex> lock(mu_);
-    grants_[citizen] = granted;
+    grants_[citizen] = types;
     return *this;
+  }
+  /// complete_consent() for the citizen fails with this error (refused, certificate_expired,
+  /// not_registered, auth, …) and grants nothing.
+  ScriptedClient& consent_fails(const std::string& citizen, Error error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    consent_errors_.insert_or_assign(citizen, std::move(error));
+    return *this;
+  }
+  /// complete_consent() for the citizen fails with not_registered (no Mynaportal account yet).
+  ScriptedClient& not_registered(const std::string& citizen) {
+    return consent_fails(citizen, Error(ErrorCategory::not_registered,
+                                        "the citizen has no Mynaportal account yet: they register at Mynaportal "
+                                        "(利用者登録), then consent again (scripted)")
+                                      .with_service_code("not_registered"));
   }
 
   // ---- observing ------------------------------------------------------------------------
@@ -93,33 +113,39 @@ class ScriptedClient : public Client {
   const Profile& profile() const noexcept override { return profile_; }
   const NotificationHandler& notification_handler() const noexcept override { return notifications_; }
 
-  Result<ConsentRequest> begin_consent() const override {
-    note({"begin_consent", "", std::nullopt, {}, {}});
-    ConsentRequest request;
-    request.url = profile_.authorize_base_url + profile_.authorize_path + "?scripted=1";
-    request.state = SecretString("scripted-state");
-    return request;
-  }
-
-  Result<bool> has_grant(const std::string& citizen) override {
-    note({"has_grant", citizen, std::nullopt, {}, {}});
+  Result<RecordTypes> granted_types(const std::string& citizen) override {
+    note({"granted_types", citizen, std::nullopt, {}, {}});
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = grants_.find(citizen); it != grants_.end()) return it->second;
+    RecordTypes types;
     for (const auto& [key, script] : scripts_) {
       if (key.first != citizen) continue;
       for (const Outcome& o : script.outcomes) {
         const Error* e = std::get_if<Error>(&o);
-        if (!e || e->category() != ErrorCategory::consent_required) return true;
+        if (!e || e->category() != ErrorCategory::consent_required) types.add(key.second);
       }
     }
-    return false;
+    return types;
   }
 
  protected:
-  Status do_complete_consent(const std::string& citizen, std::string_view, const ConsentRequest&,
+  Result<ConsentRequest> do_begin_consent(RecordTypes types) const override {
+    note({"begin_consent", "", std::nullopt, {}, {}});
+    if (types.empty()) return Error(ErrorCategory::validation, "a consent asks for at least one information type");
+    ConsentRequest request;
+    request.url = profile_.authorize_base_url + profile_.authorize_path + "?scripted=1";
+    request.state = SecretString("scripted-state");
+    request.types = types;
+    return request;
+  }
+  Status do_complete_consent(const std::string& citizen, std::string_view, const ConsentRequest& request,
                              const Context&) override {
     note({"complete_consent", citizen, std::nullopt, {}, {}});
-    grant(citizen);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = consent_errors_.find(citizen); it != consent_errors_.end()) return it->second;
+    }
+    grant(citizen, request.types);
     return {};
   }
 
@@ -171,14 +197,19 @@ class ScriptedClient : public Client {
     std::lock_guard<std::mutex> lock(mu_);
     char id[32];
     std::snprintf(id, sizeof id, "%06llu", static_cast<unsigned long long>(++sequence_));
-    info.telegram_id = std::string("TL-SCRIPTED-") + id;
-    info.process_id = std::string("PR-SCRIPTED-") + id;
     info.citizen = citizen;
     info.type = query.type();
     info.from = query.from();
     info.to = query.to();
     info.requested_at = std::chrono::system_clock::now();
     info.instance_name = "scripted";
+    if (auto g = grants_.find(citizen); g != grants_.end() && !g->second.contains(query.type())) {
+      const std::string name(japanese_name(query.type()));
+      return Error(ErrorCategory::consent_required,
+                   "consent needed for " + name + ": this citizen's consent does not cover it (scripted)");
+    }
+    info.telegram_id = std::string("TL-SCRIPTED-") + id;
+    info.process_id = std::string("PR-SCRIPTED-") + id;
     info.request_attempts = 1;
     auto it = scripts_.find({citizen, query.type()});
     if (it == scripts_.end() || it->second.outcomes.empty())
@@ -231,7 +262,8 @@ class ScriptedClient : public Client {
   NotificationHandler notifications_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, RecordType>, Script> scripts_;
-  std::map<std::string, bool> grants_;
+  std::map<std::string, RecordTypes> grants_;
+  std::map<std::string, Error> consent_errors_;
   mutable std::vector<Call> calls_;
   std::uint64_t sequence_ = 0;
 };
