@@ -42,6 +42,10 @@ const std::vector<ConfigKey>& configuration_keys() {
       {"client_id", "ID", "provider id + service id, e.g. SP00000086_AA0003", false},
       {"provider_number", "DIGITS", "8-digit provider number in telegram ids", false},
       {"redirect_uri", "URL", "the registered consent redirect; loopback for `myna login`", false},
+      {"consent_types_parameter", "NAME",
+       "authorize parameter naming the information types asked for (default scope; empty: none, every grant "
+       "covers all types)",
+       false},
       {"ca_file", "FILE", "CA bundle (PEM) of the service (default: the system's)", true},
       {"client_cert", "FILE", "the provider's client certificate (PEM, mutual TLS)", true},
       {"client_key", "FILE", "its private key (PEM)", true},
@@ -145,6 +149,9 @@ Status read_profile(const Configuration& c, Profile& p) {
       {"redirect_uri", &Profile::redirect_uri}};
   for (const auto& [key, member] : texts)
     if (auto v = c.get(key)) p.*member = *v;
+  // Set to nothing is a value here: the specification has no such parameter.
+  if (!c.origin("consent_types_parameter").empty())
+    p.consent_types_parameter = c.get("consent_types_parameter").value_or("");
   if (Status st = read_flag(c, "use_pkce", p.use_pkce); !st) return st;
   return read_flag(c, "supports_refresh", p.supports_refresh);
 }

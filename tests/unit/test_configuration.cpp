@@ -77,7 +77,16 @@ TEST_CASE("configuration: unset keys keep the defaults", "[configuration]") {
   CHECK_FALSE(o.token_store);  // Client::create puts the in-memory store there
   CHECK_FALSE(config->listener_options().value().has_value());
   CHECK_FALSE(config->get("proxy"));
+  CHECK(o.profile.consent_types_parameter == "scope");
   CHECK(Configuration().empty());
+}
+
+TEST_CASE("configuration: consent_types_parameter set to nothing means the specification has none",
+          "[configuration]") {
+  auto named = Configuration::parse("consent_types_parameter = types\n", "cfg", "/").value().client_options();
+  CHECK(named.value().profile.consent_types_parameter == "types");
+  auto none = Configuration::parse("consent_types_parameter =\n", "cfg", "/").value().client_options();
+  CHECK(none.value().profile.consent_types_parameter.empty());
 }
 
 TEST_CASE("configuration: errors name the file and line, never the value", "[configuration][security]") {
