@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "codec/decode_unchecked.hpp"
+
 namespace myna::internal {
 namespace {
 
@@ -162,7 +164,7 @@ Result<std::vector<R>> RetrievalEngine::fetch_records(const Retrieval& r, bool f
   for (int attempt = 1;; ++attempt) {
     auto response = service_.post(r.citizen, profile().result_path, body, true, context);
     if (!response) return std::move(response).error().with_context("result telegram " + r.telegram_id);
-    auto decoded = codec::decode_result<R>(response->body, profile());
+    auto decoded = decode_result_unchecked<R>(response->body, profile(), options_.decode);
     const bool last = attempt >= options_.retry.max_attempts;
     if (!decoded) {
       if (last || !backoff(attempt, context))

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "client/chunk_pipe.hpp"
+#include "codec/decode_unchecked.hpp"
 
 namespace myna::internal {
 namespace {
@@ -23,7 +24,7 @@ Status stream_once(const RetrievalEngine& engine, const Retrieval& r, const Reco
                                      [&](std::string_view chunk) { return pipe.push(chunk); });
     pipe.close();
   });
-  Status decoded = codec::decode_result<R>(pipe, profile, on_record, header);
+  Status decoded = decode_result_unchecked<R>(pipe, profile, engine.options().decode, on_record, header);
   pipe.abandon();
   producer.join();
   const bool decoder_first = !decoded.ok() && pipe.refused();

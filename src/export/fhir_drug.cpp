@@ -32,9 +32,9 @@ Json category(const Coded& where) {
 Json medication(const D& r) {
   Json codings = Json::array();
   if (r.medicine_code.has_value())
-    codings.push(coding(fhir_system::kMedicineCode, r.medicine_code.view(), r.drug_name.view()));
+    codings.push(coding(fhir_system::kMedicineCode, r.medicine_code.str(), r.drug_name.view()));
   if (r.price_list_code.has_value())
-    codings.push(coding(fhir_system::kPriceListCode, r.price_list_code.view(), r.drug_name.view()));
+    codings.push(coding(fhir_system::kPriceListCode, r.price_list_code.str(), r.drug_name.view()));
   if (codings.empty() && !r.drug_name.has_value()) return absent_element();
   Json concept = Json::object();
   if (!codings.empty()) concept.set("coding", std::move(codings));

@@ -90,7 +90,7 @@ TEST_CASE("csv: absent is an empty field, an empty text is a quoted empty string
   CHECK(back->name.empty());
   CHECK_FALSE(back->kana_name_other.has_value());
   CHECK(back->drug_name == "a,b \"c\"\r\nd");
-  CHECK(back->institution_code.view() == "0140234567");
+  CHECK(back->institution_code.str() == "0140234567");
 }
 
 TEST_CASE("csv: headers from the catalog in Japanese or English, BOM on request") {

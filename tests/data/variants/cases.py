@@ -204,7 +204,7 @@ case('drug_code_formats', 'drug',
 
 case('drug_duplicate_item', 'drug',
      'The same item twice in one record (a merge of two sources): the first occurrence is the value, '
-     'the repetition is reported.',
+     'the repetition is reported and kept as an extra item of the record.',
      [rec(DRUG, [('薬剤名', s('テルミサルタン錠40mg'), valid(text='テルミサルタン錠40mg')),
                  ('薬剤名', s('テルミサルタン錠20mg'), dup())])])
 
