@@ -33,6 +33,7 @@ ErrorCategory category_of(ConsentOutcome outcome) {
   switch (outcome) {
     case ConsentOutcome::denied: return ErrorCategory::consent_denied;
     case ConsentOutcome::certificate_expired: return ErrorCategory::certificate_expired;
+    case ConsentOutcome::not_registered: return ErrorCategory::not_registered;
     default: return ErrorCategory::auth;
   }
 }
