@@ -1,5 +1,7 @@
 #include "myna/query/query.hpp"
 
+#include <cstdio>
+
 namespace myna {
 namespace {
 
@@ -8,6 +10,13 @@ Error invalid(std::string what) { return Error(ErrorCategory::validation, std::m
 void replace_all(std::string& s, std::string_view what, std::string_view with) {
   for (std::size_t pos = 0; (pos = s.find(what, pos)) != std::string::npos; pos += with.size())
     s.replace(pos, what.size(), with);
+}
+
+/// The filter's date form YYYYMMDD, whatever form the bound was given in ("2024-01-15" too).
+std::string wire_date(const Date& date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%08u", static_cast<unsigned>(date.yyyymmdd()));
+  return text;
 }
 
 Error bound_error(const char* which, const Error& cause) {
@@ -48,8 +57,8 @@ Result<Query> make_query(RecordType type, std::string_view from, std::string_vie
 std::string Query::to_filter(const Profile& profile) const {
   std::string s = profile.filter_template;
   replace_all(s, "{type}", std::to_string(static_cast<int>(type_)));
-  replace_all(s, "{from}", from_.to_wire());
-  replace_all(s, "{to}", to_.to_wire());
+  replace_all(s, "{from}", wire_date(from_));
+  replace_all(s, "{to}", wire_date(to_));
   return s;
 }
 
