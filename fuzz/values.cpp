@@ -5,6 +5,8 @@
 // a built telegram never fails and loses no record; the streaming decoder agrees with the
 // buffer decoder; decode → encode → decode reproduces every value's text; CSV and JSON Lines
 // of the records are valid UTF-8 (and JSON Lines valid JSON).
+#include <algorithm>
+
 #include <rapidjson/document.h>
 
 #include "fuzz.hpp"
@@ -33,7 +35,9 @@ void string_body(std::string& out, std::string_view bytes) {
   }
 }
 
-/// A JSON number from bytes: -?digits(.digits)?(e-?digits)?
+/// A JSON number from bytes: -?digits(.digits)?(e-?digits)?, with an exponent of at most three
+/// digits: RapidJSON refuses numbers beyond the range of a double (exponent above 308) as
+/// invalid JSON even when it reads numbers as text (a known limit, docs/fuzzing.md).
 std::string number(std::string_view bytes) {
   std::string out = !bytes.empty() && (bytes[0] & 1) ? "-" : "";
   out += static_cast<char>('0' + (bytes.empty() ? 1 : static_cast<unsigned char>(bytes[0]) % 10));
@@ -41,7 +45,8 @@ std::string number(std::string_view bytes) {
     const auto b = static_cast<unsigned char>(bytes[i]);
     if (b % 17 == 0 && out.find('.') == std::string::npos && out.find('e') == std::string::npos) out += ".0";
     else if (b % 29 == 0 && out.find('e') == std::string::npos) out += "e1";
-    else if (out != "0" && out != "-0") out += static_cast<char>('0' + b % 10);
+    else if (out != "0" && out != "-0" && !(out.find('e') != std::string::npos && out.size() - out.find('e') > 3))
+      out += static_cast<char>('0' + b % 10);
   }
   return out;
 }
@@ -137,10 +142,15 @@ void check_records(const std::vector<R>& records, std::string_view body, std::si
   auto again = codec::decode_result<R>(codec::encode_result(header, records, Profile{}), Profile{});
   if (!again) fuzz::fail("the re-encoded telegram does not decode", again.error());
   if (again->records.size() != records.size()) fuzz::fail("round trip: record count differs");
+  const std::vector<R>& back = again->records;
   for (std::size_t i = 0; i < records.size(); ++i) {
     for (const FieldInfo& f : catalog<R>())
-      if (to_wire_text(f.of(again->records[i])) != to_wire_text(f.of(records[i])))
+      if (to_wire_text(f.of(back[i])) != to_wire_text(f.of(records[i])))
         fuzz::fail("round trip: item " + std::to_string(f.number) + " of record #" + std::to_string(i) + " lost its text");
+    const Issues &was = records[i].issues, &now = back[i].issues;
+    if (!std::equal(was.extra_begin(), was.extra_end(), now.extra_begin(), now.extra_end(),
+                    [](const ExtraItem& a, const ExtraItem& b) { return a.key == b.key && a.text == b.text; }))
+      fuzz::fail("round trip: the extra items of record #" + std::to_string(i) + " differ");
     check_exports(records[i]);
   }
 }

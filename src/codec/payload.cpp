@@ -170,7 +170,9 @@ class PayloadWriter {
     for (const FieldInfo& f : RecordTraits<R>::catalog) {
       ConstFieldRef ref = f.of(record);
       if (!present(ref)) {
-        if (!profile_.encode_absent_as_null) continue;
+        // An item received empty or null and then repeated keeps its key, so that the
+        // repeats decode as repeats again.
+        if (!profile_.encode_absent_as_null && !repeated(record.issues, f.number)) continue;
         writer_.Key(f.ja.data(), static_cast<rapidjson::SizeType>(f.ja.size()));
         writer_.Null();
         continue;
@@ -180,7 +182,22 @@ class PayloadWriter {
       if (f.kind == ValueKind::text && write_raw_text(*static_cast<const Text*>(ref.ptr), text)) continue;
       writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
     }
+    for (const ExtraItem* x = record.issues.extra_begin(); x != record.issues.extra_end(); ++x) write_extra(*x);
     writer_.EndObject();
+  }
+
+  static bool repeated(const Issues& issues, unsigned item_number) {
+    for (const ExtraItem* x = issues.extra_begin(); x != issues.extra_end(); ++x)
+      if (x->item_number == item_number) return true;
+    return false;
+  }
+
+  // A key that is no item, or a later value of a repeated item: written back as received.
+  void write_extra(const ExtraItem& x) {
+    const std::string_view key = x.key.view(), text = x.text.view();
+    writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    if (x.json && is_json_value(text)) writer_.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+    else writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   }
 
   // Text as it arrived where a string cannot say it: surrogate escapes stay escapes, and an

@@ -111,7 +111,7 @@ class PayloadHandler {
     budget_.reset();
     take_unpaired();  // a key is matched as received
     if (n > profile_.max_value_bytes) return fail_too_long();
-    if (capture_.active()) return capture_.key(std::string_view(s, n)), true;
+    if (capture_.active()) return capture_.key(std::string_view(s, n)), capture_fits();
     if (skip_ > 0) return true;
     switch (level_) {
       case Level::org: return true;  // organisation name: any key
@@ -170,7 +170,7 @@ class PayloadHandler {
   bool open(bool object) {
     budget_.reset();
     if (!depth_ok()) return false;
-    if (capture_.active()) return capture_.open(object ? '{' : '['), true;
+    if (capture_.active()) return capture_.open(object ? '{' : '['), capture_fits();
     if (skip_ > 0) return ++skip_, true;
     switch (level_) {
       case Level::root:
@@ -283,7 +283,7 @@ class PayloadHandler {
     if (capture_.active()) {
       if (kind == JsonKind::string) capture_.string_value(std::string_view(s, n));
       else capture_.scalar(std::string_view(s, n));
-      return true;
+      return capture_fits();
     }
     if (skip_ > 0) return true;
     switch (level_) {
@@ -333,6 +333,9 @@ class PayloadHandler {
     record_.issues.add_extra(std::move(item));
     return true;
   }
+
+  /// An object or array kept as a value is bounded like any value (max_value_bytes).
+  bool capture_fits() { return capture_.text().size() <= profile_.max_value_bytes || fail_too_long(); }
 
   bool number_unexpected() { return fail_shape("internal: numbers must arrive as raw text"); }
 

@@ -49,13 +49,6 @@ void free_text_rep(TextRep* rep) noexcept {
 }
 }  // namespace internal
 
-std::uint64_t ValueWord::absent_word() const noexcept {
-  // A coded answer's absent word holds its set (below kSmall); every other type's is 0.
-  if (is_packed()) return 0;
-  if (!is_pointer()) return word_;
-  return 0;
-}
-
 void ValueWord::set_unparsed(std::string_view text) { set_rep(internal::make_text_rep(text)); }
 
 bool ValueWord::same_as(const ValueWord& other) const noexcept {
