@@ -14,7 +14,7 @@ template <class R>
 void print_record(const R& record, std::ostream& os = std::cout) {
   for (const myna::FieldInfo& f : myna::catalog<R>()) {
     myna::ConstFieldRef ref = f.of(record);
-    if (!myna::has_value(ref)) continue;
+    if (!myna::present(ref)) continue;
     os << "  " << (f.number < 10 ? "  " : f.number < 100 ? " " : "") << f.number << " " << f.ja << ": "
        << myna::to_display_text(ref);
     if (!f.unit.empty()) os << " " << f.unit;

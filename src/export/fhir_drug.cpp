@@ -74,8 +74,9 @@ Json notes(const D& r) {
   Json notes = Json::array();
   for (const FieldInfo& f : catalog<D>()) {
     ConstFieldRef ref = f.of(r);
-    if (is_mapped(f.number) || !has_value(ref)) continue;
-    std::string text = to_display_text(ref);
+    // Mapped items are here too when unparsed: their elements cannot hold the received text.
+    if ((is_mapped(f.number) && state(ref) != ValueState::unparsed) || !present(ref)) continue;
+    std::string text = export_text(ref);
     if (!text.empty()) notes.push(Json::object().set("text", std::string(f.ja) + ": " + text));
   }
   return notes;
