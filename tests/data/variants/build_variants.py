@@ -239,7 +239,7 @@ def lookup(set_id, code, period):
 
 
 # ----------------------------------------------------------------------------- value rules
-# The proposed rules (docs/records.md "Value rules per item"), used to cross-check every
+# The value rules (docs/records.md "Value rules per item"), used to cross-check every
 # expectation written in cases.py and every base value.
 import re  # noqa: E402
 
