@@ -25,10 +25,26 @@ const CommandSpec& spec() {
   return s;
 }
 
+/// The codes of every table of a set; a set with periods names each table's period.
 std::string codes_text(const CodeSet& set) {
   std::string out;
-  for (std::size_t i = 0; i < set.size; ++i)
-    out += (i ? ", " : "") + std::string(set.entries[i].code) + " " + std::string(set.entries[i].meaning);
+  for (std::size_t t = 0; t < set.table_count; ++t) {
+    const CodeTable& table = set.tables[t];
+    if (set.table_count > 1)
+      out += std::string(t ? "; " : "") + (table.period == CodePeriod::before_2024_04 ? "until 2024-03-31: " : "from 2024-04-01: ");
+    for (std::size_t i = 0; i < table.size; ++i)
+      out += (i ? ", " : "") + std::string(table.entries[i].code) + " " + std::string(table.entries[i].meaning);
+  }
+  return out;
+}
+
+/// The FHIR CodeSystems of a set's tables ("" when none is public).
+std::string systems_text(const CodeSet& set) {
+  std::string out;
+  for (std::size_t t = 0; t < set.table_count; ++t) {
+    const std::string_view system = set.tables[t].system;
+    if (!system.empty() && out.find(system) == std::string::npos) out += (out.empty() ? "" : " ") + std::string(system);
+  }
   return out;
 }
 
@@ -54,8 +70,9 @@ std::string table() {
                     " items)\n" + format_table(rows) + (sets.empty() ? "" : "\ncode sets:\n");
   for (CodeSetId id : sets) {
     const CodeSet& set = code_set(id);
-    out += "  " + std::string(set.name) + (set.closed ? "" : " (open)") +
-           (set.system.empty() ? "" : " " + std::string(set.system)) + ": " + codes_text(set) + "\n";
+    const std::string systems = systems_text(set);
+    out += "  " + std::string(set.name) + (set.source_published ? "" : " (no published source)") +
+           (systems.empty() ? "" : " " + systems) + ": " + codes_text(set) + "\n";
   }
   return out;
 }
@@ -75,7 +92,7 @@ std::string csv() {
                        "code_set_system", "codes"});
   for (const FieldInfo& f : catalog<R>()) {
     std::vector<std::string> row = columns(f);
-    row.push_back(std::string(code_set(f.codes).system));
+    row.push_back(systems_text(code_set(f.codes)));
     row.push_back(f.codes == CodeSetId::none ? "" : codes_text(code_set(f.codes)));
     append_csv_row(out, row);
   }

@@ -36,7 +36,7 @@ std::string render_table(const std::vector<R>& records) {
     std::vector<std::vector<std::string>> rows;
     for (const FieldInfo& f : catalog<R>()) {
       ConstFieldRef ref = f.of(records[i]);
-      if (!has_value(ref)) continue;
+      if (!present(ref)) continue;
       std::string value = to_display_text(ref);
       if (value.empty()) value = "\"\"";  // present but empty
       if (!f.unit.empty()) value += " " + std::string(f.unit);

@@ -2,9 +2,9 @@
 # tests/fuzz.cmake (the replay program that CTest runs over the committed inputs).
 set(MYNA_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(MYNA_FUZZ_TARGETS envelope payload_drug payload_checkup payload_expense stream redirect notification token
-    query listener_request)
+    query listener_request values)
 set(MYNA_FUZZ_SOURCES registry.cpp envelope.cpp payload.cpp stream.cpp redirect.cpp notification.cpp token.cpp
-    query.cpp listener_request.cpp)
+    query.cpp listener_request.cpp values.cpp)
 list(TRANSFORM MYNA_FUZZ_SOURCES PREPEND ${MYNA_FUZZ_DIR}/)
 # The listener's request reader is compiled in directly (the listener library needs no
 # fuzzing build of its own); its header is found under src/ (myna_use_internal_headers).

@@ -12,6 +12,9 @@ groups = {
  's': ('Questionnaire', 'questionnaire', '健診情報・質問票(特定健診)'),
  'e': ('ElderlyQuestionnaire', 'elderly_questionnaire', '特定健診・質問票(後期高齢者健診)'),
 }
+# MHLW 入力範囲 of the 特定健診 XML items, where read (標準的な健診・保健指導プログラム 令和6年度版 p.200):
+# ヘマトクリット値 0-99.9 %, 血色素量 0.0-30.0 g/dl, 赤血球数 0-1000 万/mm3.
+INPUT_RANGES = {76: (0, 99.9), 77: (0, 30.0), 78: (0, 1000)}
 items = []
 for line in rows.strip().splitlines():
     g, n, ja, en, ty, unit, code, desc = line.split('|')
@@ -57,6 +60,8 @@ for i in items:
     if i['unit']: e = f'with_unit({e}, "{i["unit"]}")'
     if i['ty'].startswith('Coded:'): e = f'with_codes({e}, CodeSetId::{i["ty"][6:]})'
     if i['code']: e = f'with_observation_code({e}, "{i["code"]}")'
+    if i['ty'] == 'Decimal': e = f'with_comparator({e})'  # lab values at the limits of an assay
+    if i['n'] in INPUT_RANGES: e = f'with_range({e}, {INPUT_RANGES[i["n"]][0]}, {INPUT_RANGES[i["n"]][1]})'
     w(f'  {e},')
 w('}};\n}();\n// clang-format on\n}  // namespace catalogs\n')
 w('template <>\nstruct RecordTraits<CheckupRecord> {')

@@ -7,6 +7,7 @@
 
 #include "myna/postgres/stores.hpp"
 #include "notify_listener.hpp"
+#include "internal/civil_date.hpp"
 #include "pool.hpp"
 #include "internal/retrieval_transitions.hpp"
 
@@ -66,7 +67,7 @@ std::optional<RetrievalState> parse_state(std::string_view text) {
   return std::nullopt;
 }
 
-Param date_param(Date d) { return d.has_value() ? Param::text(d.to_wire()) : Param::null(); }
+Param date_param(Date d) { return d.has_value() ? Param::text(internal::compact_date(d)) : Param::null(); }
 
 Error corrupt_row() { return Error(ErrorCategory::storage, "a row of myna_retrievals holds an invalid date or state"); }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "codec/decode_unchecked.hpp"
+
 namespace myna::internal {
 namespace {
 
@@ -175,7 +177,7 @@ Result<std::vector<R>> RetrievalEngine::fetch_records(const Retrieval& r, bool f
     if (!response) return std::move(response).error().with_context("result telegram " + r.telegram_id);
     info.fetched_at = std::chrono::system_clock::now();
     info.bytes = response->body.size();
-    auto decoded = codec::decode_result<R>(response->body, profile());
+    auto decoded = decode_result_unchecked<R>(response->body, profile(), options_.decode);
     if (!decoded) {
       if (!waits.wait_before_next(attempt, context))
         return std::move(decoded).error().with_context("result telegram " + r.telegram_id);

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "client/chunk_pipe.hpp"
+#include "codec/decode_unchecked.hpp"
 
 namespace myna::internal {
 namespace {
@@ -27,7 +28,7 @@ Status stream_once(const RetrievalEngine& engine, const Retrieval& r, const Reco
                                      });
     pipe.close();
   });
-  Status decoded = codec::decode_result<R>(pipe, profile, on_record, header);
+  Status decoded = decode_result_unchecked<R>(pipe, profile, engine.options().decode, on_record, header);
   pipe.abandon();
   producer.join();
   if (response || bytes > 0) {

@@ -10,6 +10,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,6 +117,9 @@ struct ValueBudget {
   std::size_t used = 0;
   bool reset_pending = false;
   bool exceeded = false;
+  /// Unpaired surrogate escapes the stream kept as text (\ud800) in the current string:
+  /// set by the streams, read and reset by the handler at the string's event.
+  std::uint32_t unpaired_escapes = 0;
   void reset() noexcept { reset_pending = true; }
   /// Charges a chunk read through; false when the current value is over the limit.
   bool charge(std::size_t bytes) noexcept {
@@ -176,7 +181,10 @@ class OuterStream {
   std::size_t inject_pos_ = 0;
 };
 
-/// The embedded payload: unescapes the JSON string body as the inner parser reads it.
+/// The embedded payload: unescapes the JSON string body as the inner parser reads it. An
+/// unpaired surrogate escape of the inner document (\ud800 without its pair, which RapidJSON
+/// rejects) is handed on as text: its backslash escaped (\\ud800), counted in the budget
+/// for the handler, which repairs the value.
 class PayloadStream {
  public:
   typedef char Ch;
@@ -193,14 +201,18 @@ class PayloadStream {
     const Ch ch = cur_;
     if (ch == '\0') return ch;
     // Fast path: a plain byte of the string body (no escape, no quote, no control character).
-    if (p_ != end_ && pending_pos_ == pending_len_ && kPlainStringByte[static_cast<unsigned char>(*p_)]) {
+    if (p_ != end_ && qh_ == qt_ && kPlainStringByte[static_cast<unsigned char>(*p_)]) {
       cur_ = *p_++;
+      from_queue_ = false;
       return ch;
     }
     advance();
     return ch;
   }
-  std::size_t Tell() const { return static_cast<std::size_t>(c_.offset_of(p_)); }
+  /// Body offset after the current character (read-ahead of an inner escape not counted).
+  std::size_t Tell() const {
+    return static_cast<std::size_t>(from_queue_ ? q_end_[qh_ - 1] : c_.offset_of(p_));
+  }
 
   End end() const noexcept { return end_state_; }
   /// Hands the position back to the cursor (after the closing quote).
@@ -229,78 +241,145 @@ class PayloadStream {
     end_ = c_.end_;
     if (budget_.charge(read)) return true;
     p_ = end_;
-    stop(End::too_long);
+    if (end_state_ == End::none) end_state_ = End::too_long;
     return false;
   }
 
   void advance() {
-    if (pending_pos_ < pending_len_) {
-      cur_ = pending_[pending_pos_++];
-      return;
-    }
+    if (qh_ < qt_) return pop();
+    from_queue_ = false;
     if (end_state_ != End::none) return stop(end_state_);
     if (p_ == end_ && !more()) return stop(End::truncated);  // keeps too_long when set
     const char ch = *p_++;
     const auto u = static_cast<unsigned char>(ch);
+    from_queue_ = false;
     if (u >= 0x20 && ch != '\\' && ch != '"') {
       cur_ = ch;
       return;
     }
     if (ch == '"') return stop(End::closed);
-    if (ch == '\\') return unescape();
-    stop(End::control_char);
+    if (ch != '\\') return stop(End::control_char);
+    qh_ = qt_ = qx_ = 0;
+    if (!unescape()) return stop(end_state_);
+    pop();
   }
 
-  // After a backslash: one escape of the outer string, possibly spanning chunks.
-  void unescape() {
-    if (p_ == end_ && !more()) return stop(End::truncated);
+  // The next inner character from the queue; an inner backslash not yet looked at starts an
+  // escape, which is examined whole first.
+  void pop() {
+    if (qh_ == qx_) {
+      if (q_[qh_] == '\\') examine_escape();
+      else ++qx_;
+    }
+    cur_ = q_[qh_++];
+    from_queue_ = true;
+  }
+
+  // After an outer backslash: one escape of the outer string, appended to the queue.
+  bool unescape() {
+    if (p_ == end_ && !more()) return fail(End::truncated);
     const char e = *p_++;
     switch (e) {
-      case '"': cur_ = '"'; return;
-      case '\\': cur_ = '\\'; return;
-      case '/': cur_ = '/'; return;
-      case 'b': cur_ = '\b'; return;
-      case 'f': cur_ = '\f'; return;
-      case 'n': cur_ = '\n'; return;
-      case 'r': cur_ = '\r'; return;
-      case 't': cur_ = '\t'; return;
+      case '"': return push('"');
+      case '\\': return push('\\');
+      case '/': return push('/');
+      case 'b': return push('\b');
+      case 'f': return push('\f');
+      case 'n': return push('\n');
+      case 'r': return push('\r');
+      case 't': return push('\t');
       case 'u': return unicode();
-      default: return stop(End::bad_escape);
+      default: return fail(End::bad_escape);
     }
   }
 
-  int hex4() {
+  // One outer unit (plain byte or escape) appended to the queue; false at the end of the
+  // string or on an error (end_state_ says which; the queue keeps what it has).
+  bool outer_unit() {
+    if (end_state_ != End::none) return false;
+    if (p_ == end_ && !more()) return fail(End::truncated);
+    const char ch = *p_++;
+    if (static_cast<unsigned char>(ch) >= 0x20 && ch != '\\' && ch != '"') return push(ch);
+    if (ch == '"') return fail(End::closed);
+    if (ch == '\\') return unescape();
+    return fail(End::control_char);
+  }
+
+  bool need(std::size_t n) {
+    while (qt_ < n)
+      if (!outer_unit()) return false;
+    return true;
+  }
+
+  static int hex4_at(const char* s) noexcept {
     int v = 0;
     for (int i = 0; i < 4; ++i) {
-      if (p_ == end_ && !more()) return -1;
-      const int digit = hex_digit(*p_++);
+      const int digit = hex_digit(s[i]);
       if (digit < 0) return -1;
       v = v << 4 | digit;
     }
     return v;
   }
 
-  void unicode() {
-    int cp = hex4();
-    if (cp < 0) return stop(End::bad_escape);
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-      if (p_ == end_ && !more()) return stop(End::truncated);
-      if (*p_++ != '\\') return stop(End::bad_escape);
-      if (p_ == end_ && !more()) return stop(End::truncated);
-      if (*p_++ != 'u') return stop(End::bad_escape);
-      int lo = hex4();
-      if (lo < 0xDC00 || lo > 0xDFFF) return stop(End::bad_escape);
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-      return stop(End::bad_escape);
+  // The inner escape at the queue's head. A surrogate escape without its pair is made text.
+  void examine_escape() {
+    if (qh_ > 0) {  // keep room: move the unread rest to the front
+      std::memmove(q_, q_ + qh_, qt_ - qh_);
+      std::memmove(q_end_, q_end_ + qh_, (qt_ - qh_) * sizeof q_end_[0]);
+      qt_ = static_cast<std::uint8_t>(qt_ - qh_), qx_ = static_cast<std::uint8_t>(qx_ - qh_), qh_ = 0;
     }
-    encode_utf8(static_cast<unsigned>(cp));
+    qx_ = static_cast<std::uint8_t>(need(2) && q_[1] == 'u' ? 6 : 2);
+    if (qx_ == 2 || !need(6)) return void(qx_ = std::min(qx_, qt_));
+    const int cp = hex4_at(q_ + 2);
+    if (cp < 0xD800 || cp > 0xDFFF) return;
+    if (cp <= 0xDBFF && need(12) && q_[6] == '\\' && q_[7] == 'u') {
+      const int lo = hex4_at(q_ + 8);
+      if (lo >= 0xDC00 && lo <= 0xDFFF) return void(qx_ = 12);
+    }
+    std::memmove(q_ + 1, q_, qt_);
+    std::memmove(q_end_ + 1, q_end_, qt_ * sizeof q_end_[0]);
+    ++qt_;
+    qx_ = 7;  // "\\" + "ud800": an escaped backslash, then plain text
+    ++budget_.unpaired_escapes;
   }
 
-  void encode_utf8(unsigned cp) {
-    pending_len_ = internal::encode_utf8(cp, pending_);
-    pending_pos_ = 0;
-    cur_ = pending_[pending_pos_++];
+  bool push(char c) {
+    q_end_[qt_] = c_.offset_of(p_);
+    q_[qt_++] = c;
+    return true;
+  }
+  // The string ends here (closing quote, error): end_ = p_ keeps Take's fast path off the
+  // bytes after it, and sync() still hands on the position after the closing quote.
+  bool fail(End why) {
+    if (end_state_ == End::none) end_state_ = why;
+    end_ = p_;
+    return false;
+  }
+
+  bool unicode() {
+    char hex[4];
+    for (char& h : hex) {
+      if (p_ == end_ && !more()) return fail(End::truncated);
+      h = *p_++;
+    }
+    int cp = hex4_at(hex);
+    if (cp < 0) return fail(End::bad_escape);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      char pair[6];
+      for (char& h : pair) {
+        if (p_ == end_ && !more()) return fail(End::truncated);
+        h = *p_++;
+      }
+      const int lo = pair[0] == '\\' && pair[1] == 'u' ? hex4_at(pair + 2) : -1;
+      if (lo < 0xDC00 || lo > 0xDFFF) return fail(End::bad_escape);
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return fail(End::bad_escape);
+    }
+    char bytes[4];
+    const std::uint8_t n = internal::encode_utf8(static_cast<unsigned>(cp), bytes);
+    for (std::uint8_t i = 0; i < n; ++i) push(bytes[i]);
+    return true;
   }
 
   ByteCursor& c_;
@@ -309,8 +388,12 @@ class PayloadStream {
   const char* end_;
   Ch cur_ = '\0';
   End end_state_ = End::none;
-  char pending_[4] = {};
-  std::uint8_t pending_len_ = 0, pending_pos_ = 0;
+  // Inner characters from escapes, read ahead while an inner escape is examined: head, tail,
+  // and the end of what has been examined.
+  char q_[32] = {};
+  std::uint64_t q_end_[32] = {};  ///< body offset after the outer text of each queued character
+  std::uint8_t qh_ = 0, qt_ = 0, qx_ = 0;
+  bool from_queue_ = false;
 };
 
 }  // namespace myna::internal

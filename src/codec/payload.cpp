@@ -2,20 +2,24 @@
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/writer.h>
 
 #include "codec/envelope_parser.hpp"
 #include "codec/payload_decoder.hpp"
 #include "codec/payload_window.hpp"
 #include "codec/wire_text.hpp"
+#include "internal/json_string.hpp"
+#include "internal/utf8.hpp"
 
 namespace myna::internal {
 
 // Runs the inner parser over the embedded string; the cursor is just after its opening quote.
 template <class R, class Sink>
-Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, Sink& sink) {
+Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy,
+                     Sink& sink) {
   PayloadStream stream(cursor, budget);
-  PayloadHandler<R, Sink> handler(profile, sink, budget);
+  PayloadHandler<R, Sink> handler(profile, policy, sink, budget);
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
   if (handler.error()) return *handler.error();
@@ -48,24 +52,37 @@ Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode f
 
 // The embedded string of a body held whole: unescaped window by window and parsed in place.
 template <class R, class Sink>
-Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, Sink& sink) {
+Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink) {
   PayloadWindow window(cursor.p_, cursor.end_, profile.max_value_bytes);
   if (!window.fill()) return in_place_failed();
-  if (!parse_in_place<R>(window, profile, sink)) return in_place_failed();
+  if (!parse_in_place<R>(window, profile, policy, sink)) return in_place_failed();
   cursor.p_ = window.after();
   return {};
 }
 
 enum class PayloadPath : bool { streaming, in_place };
 
+// Records of a telegram whose commonHeader already carries a service error are not delivered.
 template <class R, class Sink>
-Status decode_body(ByteCursor& cursor, const Profile& profile, Sink& sink, CommonHeader& header,
-                   PayloadPath path = PayloadPath::streaming) {
-  PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) {
-    return path == PayloadPath::in_place ? parse_payload_in_place<R>(c, profile, sink)
-                                         : parse_payload<R>(c, b, profile, sink);
-  };
+struct ServiceErrorGate {
+  Sink& sink;
+  const Envelope& env;
+  const Profile& profile;
+  Status operator()(R&& r) {
+    if (env.header.error_code != profile.success_code) return {};
+    return sink(std::move(r));
+  }
+};
+
+template <class R, class Sink>
+Status decode_body(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink,
+                   CommonHeader& header, PayloadPath path = PayloadPath::streaming) {
   Envelope env;
+  ServiceErrorGate<R, Sink> gate{sink, env, profile};
+  PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) {
+    return path == PayloadPath::in_place ? parse_payload_in_place<R>(c, profile, policy, gate)
+                                         : parse_payload<R>(c, b, profile, policy, gate);
+  };
   Status st = parse_envelope(cursor, profile, env, &parser);
   header = std::move(env.header);
   if (!st) return st;
@@ -115,6 +132,21 @@ struct PlainStream {
   void Flush() {}
 };
 
+// A JSON string of text whose surrogate escapes (\ud800, kept as text by the decoder) are
+// written back as escapes, so that the telegram says what the service sent.
+inline std::string json_string_keeping_surrogate_escapes(std::string_view text) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (surrogate_escape_at(text, i)) {
+      out.append(text.substr(i, 6));
+      i += 5;
+      continue;
+    }
+    append_json_string_body(out, text.substr(i, 1));
+  }
+  return out + '"';
+}
+
 template <class R, class Stream>
 class PayloadWriter {
  public:
@@ -137,17 +169,55 @@ class PayloadWriter {
     WireBuffer buf;
     for (const FieldInfo& f : RecordTraits<R>::catalog) {
       ConstFieldRef ref = f.of(record);
-      if (!has_value(ref)) {
-        if (!profile_.encode_absent_as_null) continue;
+      if (!present(ref)) {
+        // An item received empty or null and then repeated keeps its key, so that the
+        // repeats decode as repeats again.
+        if (!profile_.encode_absent_as_null && !repeated(record.issues, f.number)) continue;
         writer_.Key(f.ja.data(), static_cast<rapidjson::SizeType>(f.ja.size()));
         writer_.Null();
         continue;
       }
       std::string_view text = wire_text(ref, buf);
       writer_.Key(f.ja.data(), static_cast<rapidjson::SizeType>(f.ja.size()));
+      if (f.kind == ValueKind::text && write_raw_text(*static_cast<const Text*>(ref.ptr), text)) continue;
       writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
     }
+    for (const ExtraItem* x = record.issues.extra_begin(); x != record.issues.extra_end(); ++x) write_extra(*x);
     writer_.EndObject();
+  }
+
+  static bool repeated(const Issues& issues, unsigned item_number) {
+    for (const ExtraItem* x = issues.extra_begin(); x != issues.extra_end(); ++x)
+      if (x->item_number == item_number) return true;
+    return false;
+  }
+
+  // A key that is no item, or a later value of a repeated item: written back as received.
+  void write_extra(const ExtraItem& x) {
+    const std::string_view key = x.key.view(), text = x.text.view();
+    writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    if (x.json && is_json_value(text)) writer_.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+    else writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  }
+
+  // Text as it arrived where a string cannot say it: surrogate escapes stay escapes, and an
+  // object, array or boolean received in place of a text is written back as JSON.
+  bool write_raw_text(const Text& value, std::string_view text) {
+    if (value.unparsed_has_escapes()) {
+      const std::string json = json_string_keeping_surrogate_escapes(text);
+      return writer_.RawValue(json.data(), json.size(), rapidjson::kStringType);
+    }
+    if (value.state() != ValueState::unparsed || value.has_value() || !is_json_value(text)) return false;
+    return writer_.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+  }
+
+  static bool is_json_value(std::string_view text) {
+    if (text.empty() || text.front() == '"') return false;
+    rapidjson::Reader reader;
+    rapidjson::BaseReaderHandler<> ignore;
+    rapidjson::MemoryStream bytes(text.data(), text.size());
+    return !reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(bytes, ignore).IsError() &&
+           bytes.Tell() == text.size();
   }
 
   void finish(std::string& out) {
@@ -167,40 +237,59 @@ class PayloadWriter {
 
 
 template <class R>
-Result<ResultTelegram<R>> decode_buffer(std::string_view body, const Profile& profile, PayloadPath path) {
+Result<ResultTelegram<R>> decode_buffer(std::string_view body, const Profile& profile, DecodePolicy policy,
+                                       PayloadPath path) {
   ResultTelegram<R> result;
   ByteCursor cursor(body);
   VectorSink<R> sink{result.records};
-  if (auto st = decode_body<R>(cursor, profile, sink, result.header, path); !st) return std::move(st).error();
+  if (auto st = decode_body<R>(cursor, profile, policy, sink, result.header, path); !st) return std::move(st).error();
+  if (result.header.error_code != profile.success_code) result.records.clear();
   return result;
+}
+
+// The in-place path accepts exactly what the streaming path accepts and yields the same
+// records; whatever it fails on is decoded again on the streaming path for the error.
+template <class R>
+Result<ResultTelegram<R>> decode_result_unchecked(std::string_view body, const Profile& profile,
+                                                  const DecodeOptions& options) {
+  auto fast = decode_buffer<R>(body, profile, options.policy, PayloadPath::in_place);
+  if (fast) return fast;
+  return decode_buffer<R>(body, profile, options.policy, PayloadPath::streaming);
+}
+
+template <class R>
+Status decode_result_unchecked(ByteSource& body, const Profile& profile, const DecodeOptions& options,
+                               const RecordCallback<R>& on_record, CommonHeader& header) {
+  ByteCursor cursor(body);
+  CallbackSink<R> sink{on_record};
+  return decode_body<R>(cursor, profile, options.policy, sink, header);
 }
 }  // namespace myna::internal
 
 namespace myna::codec {
 
-// The in-place path accepts exactly what the streaming path accepts and yields the same
-// records; whatever it fails on is decoded again on the streaming path for the error.
 template <class R>
-Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile) {
-  auto fast = internal::decode_buffer<R>(body, profile, internal::PayloadPath::in_place);
-  if (fast) return fast;
-  return internal::decode_buffer<R>(body, profile, internal::PayloadPath::streaming);
+Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile, const DecodeOptions& options) {
+  auto decoded = internal::decode_result_unchecked<R>(body, profile, options);
+  if (decoded)
+    if (Status st = check_service_error(decoded->header, profile); !st) return std::move(st).error();
+  return decoded;
 }
 
 template <class R>
-Status decode_result(ByteSource& body, const Profile& profile, const RecordCallback<R>& on_record,
-                     CommonHeader& header) {
-  internal::ByteCursor cursor(body);
-  internal::CallbackSink<R> sink{on_record};
-  return internal::decode_body<R>(cursor, profile, sink, header);
+Status decode_result(ByteSource& body, const Profile& profile, const DecodeOptions& options,
+                     const RecordCallback<R>& on_record, CommonHeader& header) {
+  Status st = internal::decode_result_unchecked<R>(body, profile, options, on_record, header);
+  if (!st) return st;
+  return check_service_error(header, profile);
 }
 
 template <class R>
-Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile) {
+Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile, const DecodeOptions& options) {
   std::vector<R> fast;  // in place first; the streaming path below reports errors
   internal::PayloadWindow window(payload);
   internal::VectorSink<R> fast_sink{fast};
-  if (internal::parse_in_place<R>(window, profile, fast_sink)) return fast;
+  if (internal::parse_in_place<R>(window, profile, options.policy, fast_sink)) return fast;
   // Present the bare document as the body of a JSON string: quote-free, escape-free text is
   // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
   std::string quoted;
@@ -212,7 +301,8 @@ Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& p
   internal::ByteCursor cursor(quoted);
   internal::ValueBudget budget{profile.max_value_bytes};
   internal::VectorSink<R> sink{records};
-  if (auto st = internal::parse_payload<R>(cursor, budget, profile, sink); !st) return std::move(st).error();
+  if (auto st = internal::parse_payload<R>(cursor, budget, profile, options.policy, sink); !st)
+    return std::move(st).error();
   if (cursor.p_ != cursor.end_) return internal::envelope_error("payload", "has trailing characters");
   return records;
 }
@@ -273,9 +363,10 @@ std::string encode_result(const CommonHeader& header, const std::vector<R>& reco
 }
 
 #define MYNA_INSTANTIATE_CODEC(R)                                                                   \
-  template Result<ResultTelegram<R>> decode_result<R>(std::string_view, const Profile&);          \
-  template Status decode_result<R>(ByteSource&, const Profile&, const RecordCallback<R>&, CommonHeader&); \
-  template Result<std::vector<R>> decode_payload<R>(std::string_view, const Profile&);            \
+  template Result<ResultTelegram<R>> decode_result<R>(std::string_view, const Profile&, const DecodeOptions&); \
+  template Status decode_result<R>(ByteSource&, const Profile&, const DecodeOptions&, const RecordCallback<R>&, \
+                                   CommonHeader&);                                                \
+  template Result<std::vector<R>> decode_payload<R>(std::string_view, const Profile&, const DecodeOptions&); \
   template std::string encode_payload<R>(const std::vector<R>&, const Profile&, std::string_view); \
   template std::string encode_result<R>(const CommonHeader&, const std::vector<R>&, const Profile&, \
                                         std::string_view);                                        \
@@ -286,3 +377,14 @@ MYNA_INSTANTIATE_CODEC(CheckupRecord)
 MYNA_INSTANTIATE_CODEC(MedicalExpenseRecord)
 
 }  // namespace myna::codec
+
+namespace myna::internal {
+#define MYNA_INSTANTIATE_UNCHECKED(R)                                                                            \
+  template Result<ResultTelegram<R>> decode_result_unchecked<R>(std::string_view, const Profile&,               \
+                                                                const DecodeOptions&);                          \
+  template Status decode_result_unchecked<R>(ByteSource&, const Profile&, const DecodeOptions&,                 \
+                                             const RecordCallback<R>&, CommonHeader&);
+MYNA_INSTANTIATE_UNCHECKED(DrugRecord)
+MYNA_INSTANTIATE_UNCHECKED(CheckupRecord)
+MYNA_INSTANTIATE_UNCHECKED(MedicalExpenseRecord)
+}  // namespace myna::internal

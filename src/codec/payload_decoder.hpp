@@ -1,8 +1,10 @@
 // SAX handler that builds records of type R from the payload document
 //   [ { "<organisation>": { "<information type>": [ {record}, ... ], ... } }, ... ]
-// Strict: a value of the wrong JSON type, a malformed value or a repeated item is an error
-// naming the record index, the item number and the Japanese item name. Unknown keys and
-// other information types are skipped.
+// The structure is strict. Values follow the tolerant value rules (records/field_values.hpp):
+// lenient keeps every value as received and notes its issues on the record; strict turns the
+// record's first issue (but unknown_item) into a decode error naming the record index, the
+// item number and the Japanese item name. Keys that are no item and repeated items are kept
+// as the record's extra items. Other information types are skipped.
 #pragma once
 
 #include <array>
@@ -15,19 +17,25 @@
 
 #include "codec/json_streams.hpp"
 #include "codec/key_index.hpp"
+#include "codec/record_issues.hpp"
+#include "internal/utf8.hpp"
 
 namespace myna::internal {
 
 /// Shares the storage of identical strings within one payload (names, institutions, drugs).
 class TextInterner {
  public:
+  /// The shared text of s, or an absent Text when s is not valid UTF-8 (only valid text
+  /// enters the table, so a hit needs no validation).
   Text get(const char* s, std::size_t n) {
-    if (n > 256) return Text(std::string_view(s, n));
+    const std::string_view text(s, n);
+    if (n > 256) return is_valid_utf8(text) ? Text(text) : Text();
     std::uint64_t h = hash_bytes(s, n);
     Entry& e = table_[h & (kSize - 1)];
-    if (e.hash == h && e.text.has_value() && e.text.view() == std::string_view(s, n)) return e.text;
+    if (e.hash == h && e.text.has_value() && e.text.view() == text) return e.text;
+    if (!is_valid_utf8(text)) return Text();
     e.hash = h;
-    e.text = Text(std::string_view(s, n));
+    e.text = Text(text);
     return e.text;
   }
 
@@ -80,8 +88,9 @@ class PayloadHandler {
   using rapidjson_size = rapidjson::SizeType;
 
  public:
-  PayloadHandler(const Profile& profile, Sink& sink, ValueBudget& budget)
+  PayloadHandler(const Profile& profile, DecodePolicy policy, Sink& sink, ValueBudget& budget)
       : profile_(profile),
+        policy_(policy),
         sink_(sink),
         budget_(budget),
         index_(key_index(RecordTraits<R>::type, profile)),
@@ -89,18 +98,20 @@ class PayloadHandler {
         type_key_(profile.payload_key(RecordTraits<R>::type)) {}
 
   // ---- RapidJSON handler interface
-  bool Null() { return scalar(Scalar::null, nullptr, 0); }
-  bool Bool(bool) { return scalar(Scalar::boolean, nullptr, 0); }
+  bool Null() { return scalar(JsonKind::null, "null", 4); }
+  bool Bool(bool b) { return b ? scalar(JsonKind::boolean, "true", 4) : scalar(JsonKind::boolean, "false", 5); }
   bool Int(int) { return number_unexpected(); }
   bool Uint(unsigned) { return number_unexpected(); }
   bool Int64(std::int64_t) { return number_unexpected(); }
   bool Uint64(std::uint64_t) { return number_unexpected(); }
   bool Double(double) { return number_unexpected(); }
-  bool RawNumber(const char* s, rapidjson_size n, bool) { return scalar(Scalar::number, s, n); }
-  bool String(const char* s, rapidjson_size n, bool) { return scalar(Scalar::string, s, n); }
+  bool RawNumber(const char* s, rapidjson_size n, bool) { return scalar(JsonKind::number, s, n); }
+  bool String(const char* s, rapidjson_size n, bool) { return scalar(JsonKind::string, s, n); }
   bool Key(const char* s, rapidjson_size n, bool) {
     budget_.reset();
+    take_unpaired();  // a key is matched as received
     if (n > profile_.max_value_bytes) return fail_too_long();
+    if (capture_.active()) return capture_.key(std::string_view(s, n)), capture_fits();
     if (skip_ > 0) return true;
     switch (level_) {
       case Level::org: return true;  // organisation name: any key
@@ -140,9 +151,16 @@ class PayloadHandler {
  private:
   enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
   enum class Pending : std::uint8_t { none, records, skip };
-  enum class Scalar : std::uint8_t { null, boolean, number, string };
+  /// Where the value after a record key goes.
+  enum class Target : std::uint8_t { field, repeated, unknown };
 
-  static constexpr const char* kScalarNames[] = {"null", "boolean", "number", "string"};
+  static constexpr const char* kJsonNames[] = {"null", "boolean", "number", "string", "object", "array"};
+
+  bool take_unpaired() noexcept {
+    const bool any = budget_.unpaired_escapes != 0;
+    budget_.unpaired_escapes = 0;
+    return any;
+  }
 
   bool depth_ok() {
     if (++depth_ <= profile_.max_depth) return true;
@@ -152,6 +170,7 @@ class PayloadHandler {
   bool open(bool object) {
     budget_.reset();
     if (!depth_ok()) return false;
+    if (capture_.active()) return capture_.open(object ? '{' : '['), capture_fits();
     if (skip_ > 0) return ++skip_, true;
     switch (level_) {
       case Level::root:
@@ -175,19 +194,23 @@ class PayloadHandler {
         if (!object) return fail_record("a record must be a JSON object");
         return begin_record();
       case Level::record: return fail_shape("a value without a key");
-      case Level::value:
-        if (skip_unknown_) return skip_ = 1, true;
-        return fail_item(std::string("has the wrong JSON type: ") + (object ? "object" : "array") +
-                         ", expected " + expected_type());
+      case Level::value:  // an object or array in place of a value: kept as its JSON text
+        capture_.open(object ? '{' : '[');
+        return true;
       case Level::done: return fail_shape("the payload has more than one root");
     }
     return true;
   }
 
-  bool close(bool) {
+  bool close(bool object) {
     --depth_;
+    if (capture_.active()) {
+      if (!capture_.close(object ? '}' : ']')) return true;
+      level_ = Level::record;
+      return value(object ? JsonKind::object : JsonKind::array, capture_.text());
+    }
     if (skip_ > 0) {
-      if (--skip_ == 0) after_value();
+      --skip_;
       return true;
     }
     switch (level_) {
@@ -200,10 +223,6 @@ class PayloadHandler {
     }
   }
 
-  void after_value() {
-    if (level_ == Level::value) level_ = Level::record;
-  }
-
   bool begin_record() {
     if (static_cast<std::size_t>(record_index_ + 1) >= profile_.max_records)
       return fail_shape("more than " + std::to_string(profile_.max_records) + " records");
@@ -211,12 +230,25 @@ class PayloadHandler {
     level_ = Level::record;
     seen_.reset();
     keys_.start_record();
+    issues_.start_record();
+    position_ = 0;
     return true;
   }
 
   bool end_record() {
     level_ = Level::records;
     field_ = -1;
+    issues_.finish_codes(record_);
+    if (policy_ == DecodePolicy::strict) {
+      Issue first;
+      int field = -1;
+      if (issues_.first_refused(first, field)) {
+        field_ = field;
+        if (field < 0) return fail_record(strict_message(RecordTraits<R>::catalog[0], first.kind));
+        return fail_item(strict_message(RecordTraits<R>::catalog[static_cast<std::size_t>(field)], first.kind));
+      }
+    }
+    issues_.move_into(record_.issues);
     Status st = sink_(std::move(record_));
     record_ = R{};
     if (!st) {
@@ -227,76 +259,85 @@ class PayloadHandler {
   }
 
   bool record_key(const char* s, std::size_t n) {
+    ++position_;
+    level_ = Level::value;
     int index = keys_.find(s, n);
     if (index < 0) index = index_.find_folded(std::string_view(s, n));
-    if (index < 0) {  // unknown item: ignored
+    if (index < 0) {  // a key that is no item: kept as an extra item
       field_ = -1;
-      level_ = Level::value;
-      skip_unknown_ = true;
+      target_ = Target::unknown;
+      extra_key_.assign(s, n);
       return true;
     }
     field_ = index;
-    skip_unknown_ = false;
-    level_ = Level::value;
-    if (seen_[static_cast<std::size_t>(index)]) return fail_item("appears twice in the record");
+    target_ = seen_[static_cast<std::size_t>(index)] ? Target::repeated : Target::field;
+    if (target_ == Target::repeated) extra_key_.assign(s, n);
     seen_[static_cast<std::size_t>(index)] = true;
     return true;
   }
 
-  bool scalar(Scalar kind, const char* s, std::size_t n) {
+  bool scalar(JsonKind kind, const char* s, std::size_t n) {
     budget_.reset();
+    if (kind == JsonKind::string && take_unpaired()) unpaired_ = true;
     if (n > profile_.max_value_bytes) return fail_too_long();
+    if (capture_.active()) {
+      if (kind == JsonKind::string) capture_.string_value(std::string_view(s, n));
+      else capture_.scalar(std::string_view(s, n));
+      return capture_fits();
+    }
     if (skip_ > 0) return true;
     switch (level_) {
       case Level::org: return true;  // not an organisation object: ignored
       case Level::types:
         if (pending_ == Pending::skip) return true;
         return fail_shape("\"" + type_key_ + "\" must be a JSON array of records, not " +
-                          kScalarNames[static_cast<int>(kind)]);
+                          kJsonNames[static_cast<int>(kind)]);
       case Level::value:
         level_ = Level::record;
-        if (skip_unknown_) return true;
-        return assign(kind, s, n);
+        return value(kind, std::string_view(s, n));
       case Level::records:
-        return fail_record(std::string("a record must be a JSON object, not ") +
-                           kScalarNames[static_cast<int>(kind)]);
+        return fail_record(std::string("a record must be a JSON object, not ") + kJsonNames[static_cast<int>(kind)]);
       default:
-        return fail_shape(std::string("unexpected ") + kScalarNames[static_cast<int>(kind)] +
+        return fail_shape(std::string("unexpected ") + kJsonNames[static_cast<int>(kind)] +
                           " in the payload structure");
     }
   }
 
-  bool assign(Scalar kind, const char* s, std::size_t n) {
+  // One item's value: the field's (clean text straight from the interner), or an extra item.
+  bool value(JsonKind kind, std::string_view text) {
+    const bool unpaired = std::exchange(unpaired_, false);
+    if (target_ != Target::field) return extra(kind, text);
     const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
     FieldRef ref = info.access(&record_);
-    if (kind == Scalar::null) return true;  // absent: 未測定・該当なし
-    const bool numeric = ref.kind == ValueKind::decimal || ref.kind == ValueKind::count ||
-                         ref.kind == ValueKind::yen;
-    if (kind == Scalar::boolean || (kind == Scalar::number && !numeric))
-      return fail_item(std::string("has the wrong JSON type: ") + kScalarNames[static_cast<int>(kind)] +
-                       ", expected " + expected_type());
-    if (ref.kind == ValueKind::text) {
-      *static_cast<Text*>(ref.ptr) = interner_.get(s, n);
-      return true;
+    if (kind == JsonKind::string && ref.kind == ValueKind::text && !unpaired) {
+      Text shared = interner_.get(text.data(), text.size());
+      if (shared.has_value()) return *static_cast<Text*>(ref.ptr) = std::move(shared), true;
     }
-    if (n == 0 && profile_.empty_is_absent) return true;
-    if (try_assign_wire_text(info, ref, std::string_view(s, n))) return true;
-    Status st = assign_wire_text(info, ref, std::string_view(s, n));  // says why
-    if (!st) return fail_item(st.error().message());
+    const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
+    if (!found.empty()) issues_.add(field_, position_, found);
+    if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value()) issues_.coded(field_, position_);
     return true;
   }
 
-  bool number_unexpected() { return fail_shape("internal: numbers must arrive as raw text"); }
-
-  std::string expected_type() const {
-    const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
-    switch (info.kind) {
-      case ValueKind::decimal:
-      case ValueKind::count:
-      case ValueKind::yen: return "string or number";
-      default: return "string";
+  bool extra(JsonKind kind, std::string_view text) {
+    ExtraItem item;
+    item.key = Text(extra_key_);
+    item.text = Text(text);
+    item.json = kind != JsonKind::string;
+    if (target_ == Target::repeated) {
+      item.item_number = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)].number;
+      issues_.add(field_, position_, IssueKind::duplicate_item);
+    } else {
+      issues_.add(-1, position_, IssueKind::unknown_item);
     }
+    record_.issues.add_extra(std::move(item));
+    return true;
   }
+
+  /// An object or array kept as a value is bounded like any value (max_value_bytes).
+  bool capture_fits() { return capture_.text().size() <= profile_.max_value_bytes || fail_too_long(); }
+
+  bool number_unexpected() { return fail_shape("internal: numbers must arrive as raw text"); }
 
   DecodeLocation location() const {
     DecodeLocation loc;
@@ -337,22 +378,28 @@ class PayloadHandler {
   }
 
   const Profile& profile_;
+  DecodePolicy policy_;
   Sink& sink_;
   ValueBudget& budget_;
   const KeyIndex& index_;
   RecordKeys<R> keys_;
   const std::string& type_key_;
   TextInterner interner_;
+  RecordIssues<R> issues_;
+  JsonCapture capture_;
+  std::string extra_key_;
   R record_{};
   std::bitset<256> seen_;
   std::optional<Error> error_;
   std::int64_t record_index_ = -1;
   int field_ = -1;
+  std::uint32_t position_ = 0;
   std::size_t depth_ = 0;
   std::size_t skip_ = 0;
   Level level_ = Level::root;
   Pending pending_ = Pending::none;
-  bool skip_unknown_ = false;
+  Target target_ = Target::field;
+  bool unpaired_ = false;
 };
 
 }  // namespace myna::internal

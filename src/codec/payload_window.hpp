@@ -163,7 +163,7 @@ class PayloadWindow {
 /// RapidJSON's in-situ stream over a PayloadWindow: its own type, so that the reader scans
 /// plain string text a block at a time and refills the window between tokens (below).
 struct WindowStream : rapidjson::InsituStringStream {
-  explicit WindowStream(PayloadWindow& w) : rapidjson::InsituStringStream(w.begin()), window(&w) {}
+  WindowStream(PayloadWindow& w, ValueBudget& b) : rapidjson::InsituStringStream(w.begin()), window(&w), budget(&b) {}
 
   /// At the window's NUL: the next piece, unless this is the last. False at the real end.
   bool refill() {
@@ -182,15 +182,37 @@ struct WindowStream : rapidjson::InsituStringStream {
   bool at_end() const { return src_ == window->end() && window->last() && !window->declined(); }
 
   PayloadWindow* window;
+  ValueBudget* budget;  ///< counts unpaired surrogate escapes kept as text
 };
+
+/// True when p holds a surrogate escape (\uD800-\uDFFF) that is not half of a pair: RapidJSON
+/// would refuse it, so it is kept as its six characters and repaired by the handler. Reads
+/// stop at the first character that does not fit (the string's closing quote at the latest).
+inline bool unpaired_surrogate_escape(const char* p) noexcept {
+  auto hex4 = [](const char* h) {
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int d = hex_digit(h[i]);
+      if (d < 0) return -1;
+      v = v << 4 | d;
+    }
+    return v;
+  };
+  if (p[0] != '\\' || p[1] != 'u') return false;
+  const int cp = hex4(p + 2);
+  if (cp < 0xD800 || cp > 0xDFFF) return false;
+  if (cp >= 0xDC00 || p[6] != '\\' || p[7] != 'u') return true;
+  const int lo = hex4(p + 8);
+  return lo < 0xDC00 || lo > 0xDFFF;
+}
 
 /// Parses a payload in place, window by window; false on anything but a clean end (the
 /// caller then decodes on the streaming path, which reports the error).
 template <class R, class Sink>
-bool parse_in_place(PayloadWindow& window, const Profile& profile, Sink& sink) {
-  WindowStream stream(window);
+bool parse_in_place(PayloadWindow& window, const Profile& profile, DecodePolicy policy, Sink& sink) {
   ValueBudget budget{profile.max_value_bytes};  // values are whole: the handler checks lengths
-  PayloadHandler<R, Sink> handler(profile, sink, budget);
+  WindowStream stream(window, budget);
+  PayloadHandler<R, Sink> handler(profile, policy, sink, budget);
   rapidjson::Reader reader;
   return !reader.Parse<kPayloadFlags | rapidjson::kParseInsituFlag>(stream, handler).IsError() && stream.at_end();
 }
@@ -215,14 +237,21 @@ inline void SkipWhitespace(myna::internal::WindowStream& is) {
 // RapidJSON's hook for skipping plain string text ("optional optimisation"; its own versions
 // need RAPIDJSON_SSE2/SSE42). Moves the plain bytes at src_ down to dst_ (in-situ unescaping
 // shifts text once a string had an escape) and stops before '"', '\\' or a control byte.
+// An unpaired surrogate escape is moved on as plain text (counted for the handler).
 template <>
 template <>
 inline void GenericReader<UTF8<>, UTF8<>, CrtAllocator>::ScanCopyUnescapedString(
     myna::internal::WindowStream& is, myna::internal::WindowStream&) {
-  char* stop = myna::internal::find_special_padded(is.src_);
-  if (is.dst_ != is.src_) std::memmove(is.dst_, is.src_, static_cast<std::size_t>(stop - is.src_));
-  is.dst_ += stop - is.src_;
-  is.src_ = stop;
+  for (;;) {
+    char* stop = myna::internal::find_special_padded(is.src_);
+    const bool unpaired = *stop == '\\' && myna::internal::unpaired_surrogate_escape(stop);
+    char* end = unpaired ? stop + 6 : stop;
+    if (is.dst_ != is.src_) std::memmove(is.dst_, is.src_, static_cast<std::size_t>(end - is.src_));
+    is.dst_ += end - is.src_;
+    is.src_ = end;
+    if (!unpaired) return;
+    ++is.budget->unpaired_escapes;
+  }
 }
 
 }  // namespace rapidjson

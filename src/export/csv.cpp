@@ -84,7 +84,7 @@ std::string csv_header(const CsvOptions& options) {
     if (!out.empty()) out += ',';
     append_csv_field(out, field_name(f, options.header));
   }
-  return out + "\r\n";
+  return out + "," + std::string(kCsvIssuesColumn) + "\r\n";
 }
 
 template <class R>
@@ -95,10 +95,12 @@ std::string csv_row(const R& record) {
     if (!first) out += ',';
     first = false;
     ConstFieldRef ref = f.of(record);
-    if (!has_value(ref)) continue;  // absent: an empty, unquoted field
-    std::string text = export_text(ref);
+    if (!present(ref)) continue;  // absent: an empty, unquoted field
+    std::string text = export_text(ref);  // unparsed values: the text as received
     append_csv_field(out, text, text.empty());  // present but empty: ""
   }
+  out += ',';
+  append_csv_field(out, issues_text(record.issues));
   return out + "\r\n";
 }
 
@@ -145,9 +147,9 @@ Result<std::vector<CsvField>> read_csv_row(std::string_view text, std::size_t& p
 template <class R>
 Result<R> record_from_csv_row(const std::vector<CsvField>& row) {
   const auto& fields = catalog<R>();
-  if (row.size() != fields.size())
+  if (row.size() != fields.size() + 1 && row.size() != fields.size())  // the issues column is optional
     return Error(ErrorCategory::validation, "CSV row has " + std::to_string(row.size()) + " fields, expected " +
-                                                std::to_string(fields.size()));
+                                                std::to_string(fields.size() + 1));
   R record;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (!row[i]) continue;

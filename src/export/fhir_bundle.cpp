@@ -84,7 +84,7 @@ std::string member_id(const CodeString& insurer, const Text& symbol, const Text&
     if (part.empty() || part.find_first_of(": \t") != std::string_view::npos ||
         part.find("\xE3\x80\x80") != std::string_view::npos)
       return {};
-  std::string code = insurer.view().size() == 6 ? "00" + insurer.str() : insurer.str();
+  std::string code = insurer.str().size() == 6 ? "00" + insurer.str() : insurer.str();
   return code + ':' + symbol.str() + ':' + number.str() + ':' + branch.str();
 }
 
@@ -129,8 +129,7 @@ Json new_resource(const char* type, const std::string& full_url, std::string_vie
 Json coded_concept(const Coded& value) {
   // The meaning goes to text only: the SDK's meanings follow the questionnaire's wording,
   // which may differ from the CodeSystem's display.
-  const CodeSet& set = code_set(value.set());
-  return codeable(coding(set.system, value.code()), value.meaning());
+  return codeable(coding(value.system(), value.code()), value.meaning());
 }
 
 void set_date(Json& resource, const char* key, Date date, bool required) {
@@ -246,7 +245,7 @@ Result<std::string> Organizations::get(Bundle& bundle, const CodeString& code, c
   Json org = new_resource("Organization", url, "JP_Organization");
   if (code.has_value())
     org.set("identifier", Json::array().push(
-                              Json::object().set("system", fhir_system::kInstitutionNo).set("value", code.view())));
+                              Json::object().set("system", fhir_system::kInstitutionNo).set("value", code.str())));
   if (has_name) org.set("name", name.view());
   if (Status st = bundle.add(url, std::move(org)); !st) return std::move(st).error();
   urls_.emplace(std::move(key), url);

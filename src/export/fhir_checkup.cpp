@@ -64,16 +64,16 @@ Json item_code(const FieldInfo& f) {
 /// dataAbsentReason (FHIR strings cannot be empty), so it stays distinct from "not measured"
 /// (no Observation at all).
 void set_value(Json& obs, const FieldInfo& f, ConstFieldRef ref) {
-  if (ref.kind == ValueKind::decimal) {
+  if (state(ref) == ValueState::unparsed && !(ref.kind == ValueKind::text && has_value(ref))) {
+    obs.set("valueString", export_text(ref));  // as received: the value did not fit the item's type
+  } else if (ref.kind == ValueKind::decimal) {
     const auto& d = *static_cast<const Decimal*>(ref.ptr);
-    obs.set("valueQuantity", Json::object()
-                                 .set("value", Json::number(d.to_string()))
-                                 .set("unit", f.unit)
-                                 .set("system", fhir_system::kUcum)
-                                 .set("code", f.unit));
+    Json quantity = Json::object().set("value", Json::number(d.to_string()));
+    if (d.comparator() != Comparator::none) quantity.set("comparator", std::string(to_string(d.comparator())));
+    obs.set("valueQuantity", quantity.set("unit", f.unit).set("system", fhir_system::kUcum).set("code", f.unit));
   } else if (ref.kind == ValueKind::coded) {
     obs.set("valueCodeableConcept", coded_concept(*static_cast<const Coded*>(ref.ptr)));
-  } else if (std::string text = to_display_text(ref); !text.empty()) {
+  } else if (std::string text = export_text(ref); !text.empty()) {
     obs.set("valueString", std::move(text));
   } else {
     obs.set("dataAbsentReason", codeable(coding(kAbsentReasonSystem, "unknown", "Unknown"), "空欄"));
@@ -111,7 +111,7 @@ Status CheckupMapper::add(Bundle& bundle, const std::string& patient, const C& r
   specimens_.clear();
   for (const FieldInfo& f : catalog<C>()) {
     ConstFieldRef ref = f.of(r);
-    if (!is_observation_item(f) || !has_value(ref)) continue;
+    if (!is_observation_item(f) || !present(ref)) continue;
     ObservationProfile profile = observation_profile(f);
     std::string url = bundle.full_url("observation/" + std::to_string(count_) + "/" + std::to_string(f.number));
     Json obs = new_resource("Observation", url, profile_name(profile));

@@ -32,9 +32,9 @@ Json category(const Coded& where) {
 Json medication(const D& r) {
   Json codings = Json::array();
   if (r.medicine_code.has_value())
-    codings.push(coding(fhir_system::kMedicineCode, r.medicine_code.view(), r.drug_name.view()));
+    codings.push(coding(fhir_system::kMedicineCode, r.medicine_code.str(), r.drug_name.view()));
   if (r.price_list_code.has_value())
-    codings.push(coding(fhir_system::kPriceListCode, r.price_list_code.view(), r.drug_name.view()));
+    codings.push(coding(fhir_system::kPriceListCode, r.price_list_code.str(), r.drug_name.view()));
   if (codings.empty() && !r.drug_name.has_value()) return absent_element();
   Json concept = Json::object();
   if (!codings.empty()) concept.set("coding", std::move(codings));
@@ -74,8 +74,9 @@ Json notes(const D& r) {
   Json notes = Json::array();
   for (const FieldInfo& f : catalog<D>()) {
     ConstFieldRef ref = f.of(r);
-    if (is_mapped(f.number) || !has_value(ref)) continue;
-    std::string text = to_display_text(ref);
+    // Mapped items are here too when unparsed: their elements cannot hold the received text.
+    if ((is_mapped(f.number) && state(ref) != ValueState::unparsed) || !present(ref)) continue;
+    std::string text = export_text(ref);
     if (!text.empty()) notes.push(Json::object().set("text", std::string(f.ja) + ": " + text));
   }
   return notes;

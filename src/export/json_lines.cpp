@@ -4,6 +4,7 @@
 
 #include "export/stream_status.hpp"
 #include "internal/json_string.hpp"
+#include "internal/utf8.hpp"
 
 namespace myna {
 namespace {
@@ -33,18 +34,55 @@ class JsonLinesWriter final : public RecordWriter<R> {
 
 }  // namespace
 
+/// A valid number without comparator is written as a JSON number (its canonical text is one).
+bool as_json_number(ConstFieldRef ref) {
+  if (!is_number(ref.kind) || state(ref) != ValueState::valid) return false;
+  return ref.kind != ValueKind::decimal || static_cast<const Decimal*>(ref.ptr)->comparator() == Comparator::none;
+}
+
+/// "issues": [{"item": 117, "name": "喫煙", "kind": "unknown_code"}, ...]
+void append_issues(std::string& out, const Issues& issues) {
+  out += ",\"issues\":[";
+  for (const Issue& issue : issues) {
+    if (out.back() != '[') out += ',';
+    out += "{\"item\":" + std::to_string(issue.item_number) + ",\"name\":";
+    internal::append_json_string(out, issue.item_name);
+    out += ",\"kind\":";
+    internal::append_json_string(out, to_string(issue.kind));
+    out += '}';
+  }
+  out += ']';
+}
+
+/// "extra_items": [{"item": 0, "key": "…", "value": "…"}, ...] (keys that are no item, repeated items).
+void append_extras(std::string& out, const Issues& issues) {
+  out += ",\"extra_items\":[";
+  for (const ExtraItem* x = issues.extra_begin(); x != issues.extra_end(); ++x) {
+    if (out.back() != '[') out += ',';
+    out += "{\"item\":" + std::to_string(x->item_number) + ",\"key\":";
+    internal::append_json_string(out, internal::repair_utf8(x->key.view()));
+    out += ",\"value\":";
+    internal::append_json_string(out, internal::repair_utf8(x->text.view()));
+    out += '}';
+  }
+  out += ']';
+}
+
 template <class R>
 std::string to_json_object(const R& record, const JsonLinesOptions& options) {
   std::string out = "{";
   for (const FieldInfo& f : catalog<R>()) {
     ConstFieldRef ref = f.of(record);
-    if (!has_value(ref)) continue;  // absent: no key
+    if (!present(ref)) continue;  // absent: no key
     if (out.size() > 1) out += ',';
     internal::append_json_string(out, field_name(f, options.keys));
     out += ':';
-    if (is_number(ref.kind)) out += to_wire_text(ref);
-    else internal::append_json_string(out, export_text(ref));
+    if (as_json_number(ref)) out += to_wire_text(ref);
+    else internal::append_json_string(out, export_text(ref));  // unparsed: the text as received
   }
+  if (!record.issues.empty()) append_issues(out, record.issues);
+  if (record.issues.extra_count() > 0) append_extras(out, record.issues);
+  if (out.size() > 1 && out[1] == ',') out.erase(1, 1);
   return out + "}";
 }
 

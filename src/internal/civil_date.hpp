@@ -1,8 +1,12 @@
 // Calendar arithmetic on days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's
-// public-domain days_from_civil / civil_from_days. Internal to the transport layer.
+// public-domain days_from_civil / civil_from_days. Shared by the layers (internal).
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "myna/records/values.hpp"
 
 namespace myna::internal {
 
@@ -42,5 +46,14 @@ inline unsigned days_in_month(std::int64_t year, unsigned month) {
 
 /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
 inline unsigned weekday(std::int64_t days) { return static_cast<unsigned>((days % 7 + 7 + 4) % 7); }
+
+/// The date as "YYYYMMDD" whatever form it was received in ("2024-01-15" too): the form of
+/// filters and of stored bounds. "" unless the date is valid.
+inline std::string compact_date(const Date& date) {
+  if (!date.has_value()) return {};
+  char text[16];
+  std::snprintf(text, sizeof text, "%08u", static_cast<unsigned>(date.yyyymmdd()));
+  return text;
+}
 
 }  // namespace myna::internal

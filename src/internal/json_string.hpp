@@ -7,11 +7,10 @@
 
 namespace myna::internal {
 
-/// Appends s as a JSON string literal (with quotes) to out. Bytes are copied as they are
-/// (the caller passes UTF-8); quotes, backslashes and control characters are escaped.
-inline void append_json_string(std::string& out, std::string_view s) {
+/// Appends s as the body of a JSON string literal (without quotes) to out. Bytes are copied as
+/// they are (the caller passes UTF-8); quotes, backslashes and control characters are escaped.
+inline void append_json_string_body(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  out += '"';
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
@@ -32,6 +31,12 @@ inline void append_json_string(std::string& out, std::string_view s) {
         }
     }
   }
+}
+
+/// Appends s as a JSON string literal (with quotes) to out.
+inline void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  append_json_string_body(out, s);
   out += '"';
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "internal/civil_date.hpp"
 #include "internal/flat_json.hpp"
 #include "internal/json_string.hpp"
 #include "internal/retrieval_transitions.hpp"
@@ -44,8 +45,8 @@ std::string record_json(const Retrieval& r) {
   add_text(out, "processId", r.process_id);
   add_text(out, "citizen", r.citizen);
   add_number(out, "type", static_cast<int>(r.type));
-  add_text(out, "from", r.from.to_wire());
-  add_text(out, "to", r.to.to_wire());
+  add_text(out, "from", internal::compact_date(r.from));
+  add_text(out, "to", internal::compact_date(r.to));
   add_text(out, "state", to_string(r.state));
   add_number(out, "createdAt", epoch_ms(r.created_at));
   add_number(out, "updatedAt", epoch_ms(r.updated_at));

@@ -1,5 +1,7 @@
 #include "myna/query/query.hpp"
 
+#include "internal/civil_date.hpp"
+
 namespace myna {
 namespace {
 
@@ -48,8 +50,8 @@ Result<Query> make_query(RecordType type, std::string_view from, std::string_vie
 std::string Query::to_filter(const Profile& profile) const {
   std::string s = profile.filter_template;
   replace_all(s, "{type}", std::to_string(static_cast<int>(type_)));
-  replace_all(s, "{from}", from_.to_wire());
-  replace_all(s, "{to}", to_.to_wire());
+  replace_all(s, "{from}", internal::compact_date(from_));
+  replace_all(s, "{to}", internal::compact_date(to_));
   return s;
 }
 

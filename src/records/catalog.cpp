@@ -36,12 +36,13 @@ const char* to_string(ValueKind kind) noexcept {
 
 namespace {
 template <class T> const T& as(ConstFieldRef r) { return *static_cast<const T*>(r.ptr); }
+// ValueWord: the storage every kind but text shares (CodeString for codes).
 template <class T> T& as(FieldRef r) { return *static_cast<T*>(r.ptr); }
 
 template <class T>
 bool try_store(std::optional<T> parsed, FieldRef ref) noexcept {
   if (!parsed) return false;
-  as<T>(ref) = *parsed;
+  as<T>(ref) = std::move(*parsed);
   return true;
 }
 
@@ -56,25 +57,28 @@ Status store(Result<T> parsed, FieldRef ref) {
 bool has_value(ConstFieldRef r) noexcept {
   switch (r.kind) {
     case ValueKind::text: return as<Text>(r).has_value();
-    case ValueKind::date: return as<Date>(r).has_value();
-    case ValueKind::year_month: return as<YearMonth>(r).has_value();
-    case ValueKind::count: return as<Count>(r).has_value();
-    case ValueKind::yen: return as<Yen>(r).has_value();
-    case ValueKind::decimal: return as<Decimal>(r).has_value();
-    case ValueKind::code: return as<CodeString>(r).has_value();
     case ValueKind::coded: return as<Coded>(r).has_value();
+    default: return as<ValueWord>(r).state() == ValueState::valid;
   }
-  return false;
+}
+
+ValueState state(ConstFieldRef r) noexcept {
+  return r.kind == ValueKind::text ? as<Text>(r).state() : as<ValueWord>(r).state();
+}
+
+std::optional<std::string_view> unparsed_text(ConstFieldRef r) noexcept {
+  return r.kind == ValueKind::text ? as<Text>(r).unparsed_text() : as<ValueWord>(r).unparsed_text();
 }
 
 std::string to_wire_text(ConstFieldRef r) {
+  if (auto text = unparsed_text(r)) return std::string(*text);
   switch (r.kind) {
     case ValueKind::text: return as<Text>(r).str();
     case ValueKind::date: return as<Date>(r).to_wire();
     case ValueKind::year_month: return as<YearMonth>(r).to_wire();
     case ValueKind::count: return as<Count>(r).to_string();
     case ValueKind::yen: return as<Yen>(r).to_string();
-    case ValueKind::decimal: return as<Decimal>(r).to_string();
+    case ValueKind::decimal: return as<Decimal>(r).to_wire();
     case ValueKind::code: return as<CodeString>(r).str();
     case ValueKind::coded: return std::string(as<Coded>(r).code());
   }
@@ -82,6 +86,8 @@ std::string to_wire_text(ConstFieldRef r) {
 }
 
 std::string to_display_text(ConstFieldRef r) {
+  if (r.kind == ValueKind::text) return as<Text>(r).has_value() ? as<Text>(r).str() : to_wire_text(r);
+  if (state(r) != ValueState::valid) return to_wire_text(r);
   switch (r.kind) {
     case ValueKind::date: return as<Date>(r).to_string();
     case ValueKind::year_month: return as<YearMonth>(r).to_string();
@@ -95,6 +101,14 @@ std::string to_display_text(ConstFieldRef r) {
   }
 }
 
+namespace {
+std::optional<Decimal> parse_decimal(const FieldInfo& info, std::string_view text) noexcept {
+  auto d = Decimal::try_parse(text);
+  if (!d && info.comparator_allowed) d = Decimal::try_parse_with_comparator(text);
+  return d;
+}
+}  // namespace
+
 Status assign_wire_text(const FieldInfo& info, FieldRef r, std::string_view text) {
   switch (r.kind) {
     case ValueKind::text: as<Text>(r) = Text(text); return {};
@@ -102,11 +116,9 @@ Status assign_wire_text(const FieldInfo& info, FieldRef r, std::string_view text
     case ValueKind::year_month: return store(YearMonth::parse(text), r);
     case ValueKind::count: return store(Count::parse(text), r);
     case ValueKind::yen: return store(Yen::parse(text), r);
-    case ValueKind::decimal: {
-      auto d = Decimal::parse(text);
-      if (d && d->negative()) return Error(ErrorCategory::validation, "value must not be negative");
-      return store(std::move(d), r);
-    }
+    case ValueKind::decimal:
+      if (try_store(parse_decimal(info, text), r)) return {};
+      return Decimal::parse(text).error();
     case ValueKind::code: return as<CodeString>(r).assign(info.format, text);
     case ValueKind::coded: return as<Coded>(r).assign(text);
   }
@@ -120,14 +132,24 @@ bool try_assign_wire_text(const FieldInfo& info, FieldRef r, std::string_view te
     case ValueKind::year_month: return try_store(YearMonth::try_parse(text), r);
     case ValueKind::count: return try_store(Count::try_parse(text), r);
     case ValueKind::yen: return try_store(Yen::try_parse(text), r);
-    case ValueKind::decimal: {
-      auto d = Decimal::try_parse(text);
-      return d && !d->negative() && try_store(d, r);
-    }
+    case ValueKind::decimal: return try_store(parse_decimal(info, text), r);
     case ValueKind::code: return as<CodeString>(r).try_assign(info.format, text);
     case ValueKind::coded: return as<Coded>(r).try_assign(text);
   }
   return false;
+}
+
+void assign_unparsed(FieldRef r, std::string_view text) {
+  switch (r.kind) {
+    case ValueKind::text: as<Text>(r) = Text::unparsed(text); break;
+    case ValueKind::date: as<Date>(r) = Date::unparsed(text); break;
+    case ValueKind::year_month: as<YearMonth>(r) = YearMonth::unparsed(text); break;
+    case ValueKind::count: as<Count>(r) = Count::unparsed(text); break;
+    case ValueKind::yen: as<Yen>(r) = Yen::unparsed(text); break;
+    case ValueKind::decimal: as<Decimal>(r) = Decimal::unparsed(text); break;
+    case ValueKind::code: as<CodeString>(r).assign_unparsed(text); break;
+    case ValueKind::coded: as<Coded>(r).assign_unparsed(text); break;
+  }
 }
 
 void clear(FieldRef r) noexcept {

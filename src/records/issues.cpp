@@ -78,7 +78,7 @@ bool operator==(const Issues& a, const Issues& b) noexcept {
   if (!std::equal(a.begin(), a.end(), b.begin(), b.end())) return false;
   return std::equal(a.extra_begin(), a.extra_end(), b.extra_begin(), b.extra_end(),
                     [](const ExtraItem& x, const ExtraItem& y) {
-                      return x.item_number == y.item_number && x.key == y.key && x.text == y.text;
+                      return x.item_number == y.item_number && x.key == y.key && x.text == y.text && x.json == y.json;
                     });
 }
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <new>
 #include <ostream>
+#include <utility>
 
 #include "internal/civil_date.hpp"
 #include "internal/text.hpp"
@@ -23,8 +24,9 @@ using internal::digits_value;
 // (docs/errors.md: no record values in messages; it may also hold control characters).
 
 /// Year, month and day of "YYYYMMDD" or "YYYY-MM-DD" (-1 for a field with a non-digit);
-/// false for any other shape.
-bool date_fields(std::string_view text, int& y, int& m, int& d) noexcept {
+/// false for any other shape. iso: the dashed form.
+bool date_fields(std::string_view text, int& y, int& m, int& d, bool& iso) noexcept {
+  iso = text.size() == 10;
   if (text.size() == 8) {
     y = digits_at(text, 0, 4), m = digits_at(text, 4, 2), d = digits_at(text, 6, 2);
     return true;
@@ -37,7 +39,8 @@ bool date_fields(std::string_view text, int& y, int& m, int& d) noexcept {
 }
 
 /// Year and month of "YYYYMM" or "YYYY-MM", as date_fields.
-bool month_fields(std::string_view text, int& y, int& m) noexcept {
+bool month_fields(std::string_view text, int& y, int& m, bool& iso) noexcept {
+  iso = text.size() == 7;
   if (text.size() == 6) {
     y = digits_at(text, 0, 4), m = digits_at(text, 4, 2);
     return true;
@@ -49,7 +52,30 @@ bool month_fields(std::string_view text, int& y, int& m) noexcept {
   return false;
 }
 
+/// Sign and magnitude of -?(0|[1-9][0-9]{0,max_digits-1}); false for any other text.
+bool scan_integer(std::string_view text, std::size_t max_digits, bool& negative, std::uint64_t& magnitude) noexcept {
+  negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text.size() > max_digits || !all_digits(text)) return false;
+  if (text.size() > 1 && text[0] == '0') return false;
+  magnitude = static_cast<std::uint64_t>(digits_value(text));
+  return true;
+}
+
+std::string signed_text(bool negative, std::uint64_t magnitude) {
+  return (negative ? "-" : "") + std::to_string(magnitude);
+}
+
 }  // namespace
+
+const char* to_string(ValueState state) noexcept {
+  switch (state) {
+    case ValueState::absent: return "absent";
+    case ValueState::valid: return "valid";
+    case ValueState::unparsed: return "unparsed";
+  }
+  return "?";
+}
 
 // ---------------------------------------------------------------- Date
 
@@ -63,28 +89,41 @@ int days_in_month(int year, int month) noexcept {
   return static_cast<int>(internal::days_in_month(year, static_cast<unsigned>(month)));
 }
 
+Date Date::packed(std::uint32_t yyyymmdd, bool iso) noexcept {
+  Date d;
+  d.set_packed(std::uint64_t{yyyymmdd} << 1 | (iso ? 1u : 0u));
+  return d;
+}
+
+Date Date::unparsed(std::string_view text) {
+  Date d;
+  d.set_unparsed(text);
+  return d;
+}
+
 Result<Date> Date::make(int year, int month, int day) {
   if (!is_valid_date(year, month, day))
     return invalid("no such date: " + std::to_string(year) + "-" + std::to_string(month) + "-" +
                    std::to_string(day));
-  return Date(static_cast<std::uint32_t>(year * 10000 + month * 100 + day));
+  return packed(static_cast<std::uint32_t>(year * 10000 + month * 100 + day), false);
 }
 
 std::optional<Date> Date::try_parse(std::string_view text) noexcept {
   int y, m, d;
-  if (!date_fields(text, y, m, d)) return std::nullopt;
+  bool iso;
+  if (!date_fields(text, y, m, d, iso)) return std::nullopt;
   if (y < 0 || m < 0 || d < 0 || !is_valid_date(y, m, d)) return std::nullopt;
-  return Date(static_cast<std::uint32_t>(y * 10000 + m * 100 + d));
+  return packed(static_cast<std::uint32_t>(y * 10000 + m * 100 + d), iso);
 }
 
 // The fast path, then the same checks again only to say what is wrong.
 Result<Date> Date::parse(std::string_view text) {
   if (auto date = try_parse(text)) return *date;
   int y, m, d;
-  if (!date_fields(text, y, m, d)) return invalid("date is not YYYYMMDD or YYYY-MM-DD");
+  bool iso;
+  if (!date_fields(text, y, m, d, iso)) return invalid("date is not YYYYMMDD or YYYY-MM-DD");
   if (y < 0 || m < 0 || d < 0) return invalid("date has non-digit characters");
-  if (!is_valid_date(y, m, d)) return invalid("date is not a real calendar date");
-  return make(y, m, d);
+  return invalid("date is not a real calendar date");
 }
 
 Date Date::today_jst() {
@@ -105,9 +144,11 @@ std::string Date::to_string() const {
 }
 
 std::string Date::to_wire() const {
+  if (auto text = unparsed_text()) return std::string(*text);
   if (!has_value()) return {};
+  if (iso_form()) return to_string();
   std::string s;
-  append_digits(s, packed_, 8);
+  append_digits(s, yyyymmdd(), 8);
   return s;
 }
 
@@ -118,35 +159,48 @@ std::int64_t Date::days_since_epoch() const noexcept {
 Date Date::from_days_since_epoch(std::int64_t days) noexcept {
   const internal::CivilDate date = internal::civil_from_days(days);
   if (date.year < 1 || date.year > 9999) return Date();
-  return Date(static_cast<std::uint32_t>(date.year * 10000 + date.month * 100 + date.day));
+  return packed(static_cast<std::uint32_t>(date.year * 10000 + date.month * 100 + date.day), false);
 }
 
 // ---------------------------------------------------------------- YearMonth
 
+YearMonth YearMonth::packed(std::uint32_t yyyymm, bool iso) noexcept {
+  YearMonth ym;
+  ym.set_packed(std::uint64_t{yyyymm} << 1 | (iso ? 1u : 0u));
+  return ym;
+}
+
+YearMonth YearMonth::unparsed(std::string_view text) {
+  YearMonth ym;
+  ym.set_unparsed(text);
+  return ym;
+}
+
 Result<YearMonth> YearMonth::make(int year, int month) {
   if (year < 1 || year > 9999 || month < 1 || month > 12)
     return invalid("no such month: " + std::to_string(year) + "-" + std::to_string(month));
-  return YearMonth(static_cast<std::uint32_t>(year * 100 + month));
+  return packed(static_cast<std::uint32_t>(year * 100 + month), false);
 }
 
 std::optional<YearMonth> YearMonth::try_parse(std::string_view text) noexcept {
   int y, m;
-  if (!month_fields(text, y, m)) return std::nullopt;
+  bool iso;
+  if (!month_fields(text, y, m, iso)) return std::nullopt;
   if (y < 1 || m < 1 || m > 12) return std::nullopt;
-  return YearMonth(static_cast<std::uint32_t>(y * 100 + m));
+  return packed(static_cast<std::uint32_t>(y * 100 + m), iso);
 }
 
 Result<YearMonth> YearMonth::parse(std::string_view text) {
   if (auto month = try_parse(text)) return *month;
   int y, m;
-  if (!month_fields(text, y, m)) return invalid("year-month is not YYYYMM or YYYY-MM");
+  bool iso;
+  if (!month_fields(text, y, m, iso)) return invalid("year-month is not YYYYMM or YYYY-MM");
   if (y < 0 || m < 0) return invalid("year-month has non-digit characters");
-  if (y < 1 || m < 1 || m > 12) return invalid("year-month is not a real month");
-  return make(y, m);
+  return invalid("year-month is not a real month");
 }
 
-YearMonth YearMonth::of(Date date) noexcept {
-  return date.has_value() ? YearMonth(static_cast<std::uint32_t>(date.year() * 100 + date.month()))
+YearMonth YearMonth::of(const Date& date) noexcept {
+  return date.has_value() ? packed(static_cast<std::uint32_t>(date.year() * 100 + date.month()), false)
                           : YearMonth();
 }
 
@@ -170,316 +224,252 @@ std::string YearMonth::to_string() const {
 }
 
 std::string YearMonth::to_wire() const {
+  if (auto text = unparsed_text()) return std::string(*text);
   if (!has_value()) return {};
+  if (iso_form()) return to_string();
   std::string s;
-  append_digits(s, packed_, 6);
+  append_digits(s, yyyymm(), 6);
   return s;
 }
 
-// ---------------------------------------------------------------- Text
-
-Text::Text(std::string_view text) {
-  if (text.size() > 0xFFFFFFFFu) throw std::length_error("myna::Text too long");
-  void* mem = ::operator new(sizeof(Rep) + text.size());
-  rep_ = new (mem) Rep{{1}, static_cast<std::uint32_t>(text.size())};
-  if (!text.empty()) std::memcpy(reinterpret_cast<char*>(rep_ + 1), text.data(), text.size());
-}
-
-Text& Text::operator=(const Text& other) noexcept {
-  other.retain();
-  release();
-  rep_ = other.rep_;
-  return *this;
-}
-
-void Text::release_shared() noexcept {
-  if (rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    rep_->~Rep();
-    ::operator delete(rep_);
-  }
-}
-
-
 // ---------------------------------------------------------------- Decimal
-
-Result<Decimal> Decimal::of(std::int64_t mantissa, int scale) {
-  if (scale < 0 || scale > kMaxScale) return invalid("decimal scale out of range");
-  if (mantissa > kMaxMantissa || mantissa < -kMaxMantissa)
-    return invalid("decimal has more than 17 significant digits");
-  Decimal d;
-  d.packed_ = mantissa * (std::int64_t{1} << kScaleBits) + (scale + 1);
-  return d;
-}
+// Payload: bits 0-2 comparator, 3-7 scale, 8 sign, 9-61 magnitude.
 
 namespace {
-enum class DecimalForm { ok, malformed, too_many_digits, too_many_decimals };
+std::uint64_t decimal_payload(bool negative, std::uint64_t magnitude, int scale, Comparator c) noexcept {
+  return magnitude << 9 | std::uint64_t{negative} << 8 | static_cast<std::uint64_t>(scale) << 3 |
+         static_cast<std::uint64_t>(c);
+}
 
-// The one scanner of decimal text, -?digits(.digits)?: at most 17 significant digits and
-// max_scale fractional digits. On ok, mantissa and scale are the value.
-DecimalForm scan_decimal(std::string_view text, int max_scale, std::int64_t& mantissa, int& scale) noexcept {
+// The one scanner of canonical decimal text: -?(0|[1-9][0-9]*)(\.[0-9]+)?, magnitude below
+// 2^53, at most kMaxScale fractional digits.
+bool scan_decimal(std::string_view text, bool& negative, std::uint64_t& magnitude, int& scale) noexcept {
   std::size_t i = 0;
-  const bool neg = !text.empty() && text[0] == '-';
-  if (neg) ++i;
-  mantissa = 0;
+  negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  const std::size_t int_begin = i;
+  magnitude = 0;
   scale = 0;
-  int digits = 0;
-  bool seen_point = false, seen_digit = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.' && !seen_point && seen_digit) {
-      seen_point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') return DecimalForm::malformed;
-    seen_digit = true;
-    if (digits > 0 || c != '0') ++digits;
-    if (digits > 17) return DecimalForm::too_many_digits;
-    mantissa = mantissa * 10 + (c - '0');
-    if (seen_point) ++scale;
+  for (; i < text.size() && internal::is_digit(text[i]); ++i) {
+    magnitude = magnitude * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (magnitude > static_cast<std::uint64_t>(Decimal::kMaxMagnitude)) return false;
   }
-  if (!seen_digit || text.back() == '.') return DecimalForm::malformed;
-  if (scale > max_scale) return DecimalForm::too_many_decimals;
-  if (neg) mantissa = -mantissa;
-  return DecimalForm::ok;
+  const std::size_t int_digits = i - int_begin;
+  if (int_digits == 0 || (int_digits > 1 && text[int_begin] == '0')) return false;
+  if (i == text.size()) return true;
+  if (text[i] != '.' || i + 1 == text.size()) return false;
+  for (++i; i < text.size(); ++i, ++scale) {
+    if (!internal::is_digit(text[i]) || scale == Decimal::kMaxScale) return false;
+    magnitude = magnitude * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (magnitude > static_cast<std::uint64_t>(Decimal::kMaxMagnitude)) return false;
+  }
+  return true;
 }
 }  // namespace
 
-std::optional<Decimal> Decimal::try_parse(std::string_view text) noexcept {
-  std::int64_t mantissa = 0;
-  int scale = 0;
-  if (scan_decimal(text, kMaxScale, mantissa, scale) != DecimalForm::ok) return std::nullopt;
-  Decimal d;  // 17 digits stay below kMaxMantissa
-  d.packed_ = mantissa * (std::int64_t{1} << kScaleBits) + (scale + 1);
+Decimal Decimal::unparsed(std::string_view text) {
+  Decimal d;
+  d.set_unparsed(text);
   return d;
 }
 
-// The fast path; the scanner runs again only to say what is wrong.
+Result<Decimal> Decimal::of(std::int64_t mantissa, int scale) {
+  if (scale < 0 || scale > kMaxScale) return invalid("decimal scale out of range");
+  if (mantissa > kMaxMagnitude || mantissa < -kMaxMagnitude)
+    return invalid("decimal has more significant digits than a Decimal holds");
+  Decimal d;
+  const bool neg = mantissa < 0;
+  d.set_packed(decimal_payload(neg, static_cast<std::uint64_t>(neg ? -mantissa : mantissa), scale, Comparator::none));
+  return d;
+}
+
+std::optional<Decimal> Decimal::try_parse(std::string_view text) noexcept {
+  bool negative;
+  std::uint64_t magnitude;
+  int scale;
+  if (!scan_decimal(text, negative, magnitude, scale)) return std::nullopt;
+  Decimal d;
+  d.set_packed(decimal_payload(negative, magnitude, scale, Comparator::none));
+  return d;
+}
+
+std::optional<Decimal> Decimal::try_parse_with_comparator(std::string_view text) noexcept {
+  Comparator c = Comparator::none;
+  if (text.size() >= 2 && (text[0] == '<' || text[0] == '>')) {
+    const bool eq = text[1] == '=';
+    c = text[0] == '<' ? (eq ? Comparator::less_equal : Comparator::less)
+                       : (eq ? Comparator::greater_equal : Comparator::greater);
+    text.remove_prefix(eq ? 2 : 1);
+  }
+  if (c == Comparator::none || (!text.empty() && text[0] == '-')) return std::nullopt;
+  auto d = try_parse(text);
+  if (!d) return std::nullopt;
+  return d->with_comparator(c);
+}
+
+// The fast path; the checks again only to say what is wrong.
 Result<Decimal> Decimal::parse(std::string_view text) {
   if (auto decimal = try_parse(text)) return *decimal;
-  std::int64_t mantissa = 0;
-  int scale = 0;
-  switch (scan_decimal(text, kMaxScale, mantissa, scale)) {
-    case DecimalForm::ok: return of(mantissa, scale);
-    case DecimalForm::malformed: break;
-    case DecimalForm::too_many_digits: return invalid("decimal has more than 17 significant digits");
-    case DecimalForm::too_many_decimals: return invalid("decimal has too many fractional digits");
-  }
-  return invalid("decimal is not of the form -?digits(.digits)?");
+  return invalid("decimal is not in the canonical form -?(0|[1-9][0-9]*)(.[0-9]+)? of at most 15 digits");
+}
+
+std::int64_t Decimal::mantissa() const noexcept {
+  if (!has_value()) return 0;
+  const auto magnitude = static_cast<std::int64_t>(payload() >> 9);
+  return negative() ? -magnitude : magnitude;
+}
+
+Decimal Decimal::with_comparator(Comparator comparator) const noexcept {
+  Decimal d = *this;
+  if (d.has_value()) d.set_packed((payload() & ~std::uint64_t{7}) | static_cast<std::uint64_t>(comparator));
+  return d;
 }
 
 std::string Decimal::to_string() const {
   if (!has_value()) return {};
-  std::int64_t m = mantissa();
-  int s = scale();
-  std::string digits = std::to_string(m < 0 ? -m : m);
+  const int s = scale();
+  std::string digits = std::to_string(payload() >> 9);
   if (static_cast<int>(digits.size()) <= s) digits.insert(0, static_cast<std::size_t>(s + 1) - digits.size(), '0');
   if (s > 0) digits.insert(digits.size() - static_cast<std::size_t>(s), 1, '.');
-  return m < 0 ? "-" + digits : digits;
+  return negative() ? "-" + digits : digits;
+}
+
+std::string Decimal::to_wire() const {
+  if (auto text = unparsed_text()) return std::string(*text);
+  return std::string(myna::to_string(comparator())) + to_string();
 }
 
 double Decimal::to_double() const noexcept {
   return static_cast<double>(mantissa()) / std::pow(10.0, scale());
 }
 
-bool Decimal::numerically_equal(Decimal a, Decimal b) noexcept {
+bool Decimal::numerically_equal(const Decimal& a, const Decimal& b) noexcept {
   if (!a.has_value() || !b.has_value()) return a.has_value() == b.has_value();
-  std::int64_t ma = a.mantissa(), mb = b.mantissa();
-  int sa = a.scale(), sb = b.scale();
-  while (sa < sb) {
-    if (ma > kMaxMantissa / 10 * 10 || ma < -kMaxMantissa / 10 * 10) return false;
-    ma *= 10, ++sa;
+  if (a.comparator() != b.comparator()) return false;
+  // Without trailing fractional zeros, equal numbers have equal mantissa and scale.
+  auto normal = [](std::int64_t m, int s) {
+    while (s > 0 && m % 10 == 0) m /= 10, --s;
+    return std::pair<std::int64_t, int>(m, s);
+  };
+  return normal(a.mantissa(), a.scale()) == normal(b.mantissa(), b.scale());
+}
+
+std::string_view to_string(Comparator comparator) noexcept {
+  switch (comparator) {
+    case Comparator::none: return "";
+    case Comparator::less: return "<";
+    case Comparator::less_equal: return "<=";
+    case Comparator::greater: return ">";
+    case Comparator::greater_equal: return ">=";
   }
-  while (sb < sa) {
-    if (mb > kMaxMantissa / 10 * 10 || mb < -kMaxMantissa / 10 * 10) return false;
-    mb *= 10, ++sb;
-  }
-  return ma == mb;
+  return "";
 }
 
 // ---------------------------------------------------------------- Yen / Count
+// Payload: bit 0 sign, the rest the magnitude.
 
 Result<Yen> Yen::make(std::int64_t amount) {
-  if (amount < 0) return invalid("yen amount must not be negative");
+  if (amount > 999999999999999 || amount < -999999999999999) return invalid("yen amount has more than 15 digits");
   Yen y;
-  y.amount_ = amount;
+  y.set_packed(static_cast<std::uint64_t>(amount < 0 ? -amount : amount) << 1 | (amount < 0 ? 1u : 0u));
   return y;
 }
 
 std::optional<Yen> Yen::try_parse(std::string_view text) noexcept {
-  if (!all_digits(text) || text.size() > 15) return std::nullopt;  // also refuses '-'
+  bool negative;
+  std::uint64_t magnitude;
+  if (!scan_integer(text, 15, negative, magnitude)) return std::nullopt;
   Yen y;
-  y.amount_ = digits_value(text);
+  y.set_packed(magnitude << 1 | (negative ? 1u : 0u));
   return y;
 }
 
 Result<Yen> Yen::parse(std::string_view text) {
   if (auto yen = try_parse(text)) return *yen;
-  if (!text.empty() && text[0] == '-') return invalid("yen amount must not be negative");
-  if (!all_digits(text) || text.size() > 15)
-    return invalid("yen amount is not a whole number of at most 15 digits");
-  return make(digits_value(text));
+  return invalid("yen amount is not a whole number of at most 15 digits without a leading zero");
 }
 
-std::string Yen::to_string() const { return has_value() ? std::to_string(amount_) : std::string(); }
+Yen Yen::unparsed(std::string_view text) {
+  Yen y;
+  y.set_unparsed(text);
+  return y;
+}
+
+std::int64_t Yen::amount() const noexcept {
+  if (!has_value()) return 0;
+  const auto magnitude = static_cast<std::int64_t>(payload() >> 1);
+  return negative() ? -magnitude : magnitude;
+}
+
+std::string Yen::to_string() const {
+  if (auto text = unparsed_text()) return std::string(*text);
+  return has_value() ? signed_text(negative(), payload() >> 1) : std::string();
+}
 
 Result<Count> Count::make(std::int64_t value) {
-  if (value < 0 || value > 999999999) return invalid("count must be between 0 and 999999999");
+  if (value < -999999999 || value > 999999999) return invalid("count must have at most 9 digits");
   Count c;
-  c.value_ = static_cast<std::int32_t>(value);
+  c.set_packed(static_cast<std::uint64_t>(value < 0 ? -value : value) << 1 | (value < 0 ? 1u : 0u));
   return c;
 }
 
 std::optional<Count> Count::try_parse(std::string_view text) noexcept {
-  if (!all_digits(text) || text.size() > 9) return std::nullopt;
+  bool negative;
+  std::uint64_t magnitude;
+  if (!scan_integer(text, 9, negative, magnitude)) return std::nullopt;
   Count c;
-  c.value_ = static_cast<std::int32_t>(digits_value(text));
+  c.set_packed(magnitude << 1 | (negative ? 1u : 0u));
   return c;
 }
 
 Result<Count> Count::parse(std::string_view text) {
   if (auto count = try_parse(text)) return *count;
-  if (!all_digits(text) || text.size() > 9)
-    return invalid("count is not a whole number of at most 9 digits");
-  return make(digits_value(text));
+  return invalid("count is not a whole number of at most 9 digits without a leading zero");
 }
 
-std::string Count::to_string() const { return has_value() ? std::to_string(value_) : std::string(); }
-
-// ---------------------------------------------------------------- codes
-
-const char* describe(CodeFormat format) noexcept {
-  switch (format) {
-    case CodeFormat::institution_code: return "10 digits";
-    case CodeFormat::insurer_number: return "6 or 8 digits";
-    case CodeFormat::medicine_code: return "9 digits";
-    case CodeFormat::price_list_code: return "12 characters 0-9 A-Z";
-    case CodeFormat::branch_number: return "2 digits";
-  }
-  return "?";
+Count Count::unparsed(std::string_view text) {
+  Count c;
+  c.set_unparsed(text);
+  return c;
 }
 
-namespace {
-bool price_list_chars(std::string_view text) noexcept {
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return false;
-  return true;
+std::int32_t Count::value() const noexcept {
+  if (!has_value()) return 0;
+  const auto magnitude = static_cast<std::int32_t>(payload() >> 1);
+  return negative() ? -magnitude : magnitude;
 }
 
-bool code_length_ok(CodeFormat format, std::size_t size) noexcept {
-  switch (format) {
-    case CodeFormat::institution_code: return size == 10;
-    case CodeFormat::insurer_number: return size == 6 || size == 8;
-    case CodeFormat::medicine_code: return size == 9;
-    case CodeFormat::branch_number: return size == 2;
-    case CodeFormat::price_list_code: return size == 12;
-  }
-  return false;
-}
-
-bool code_chars_ok(CodeFormat format, std::string_view text) noexcept {
-  return format == CodeFormat::price_list_code ? price_list_chars(text) : all_digits(text);
-}
-
-// The fast yes/no of check_code (decoders call this per value; messages only on failure).
-bool valid_code(CodeFormat format, std::string_view text) noexcept {
-  return code_length_ok(format, text.size()) && code_chars_ok(format, text);
-}
-}  // namespace
-
-std::string check_code(CodeFormat format, std::string_view text) {
-  if (valid_code(format, text)) return {};
-  auto fail = [&](const char* what) {
-    return std::string("code ") + what + " (expected " + describe(format) + ")";
-  };
-  if (std::string_view(describe(format)) == "?") return fail("has an unknown format");
-  if (!code_length_ok(format, text.size())) return fail("has the wrong length");
-  return fail(format == CodeFormat::price_list_code ? "has a character outside 0-9 A-Z" : "is not all digits");
-}
-
-bool CodeString::try_assign(CodeFormat format, std::string_view text) noexcept {
-  if (!valid_code(format, text)) return false;
-  std::memcpy(chars_.data(), text.data(), text.size());
-  size_ = static_cast<std::uint8_t>(text.size());
-  return true;
-}
-
-Status CodeString::assign(CodeFormat format, std::string_view text) {
-  if (try_assign(format, text)) return {};
-  return invalid(check_code(format, text));
-}
-
-namespace {
-// Membership of a 1-3 character code, compared inline (no memcmp call per entry).
-bool listed(const CodeSet& set, std::string_view code) noexcept {
-  for (std::size_t i = 0; i < set.size; ++i) {
-    std::string_view entry = set.entries[i].code;
-    if (entry.size() != code.size()) continue;
-    std::size_t k = 0;
-    while (k < code.size() && entry[k] == code[k]) ++k;
-    if (k == code.size()) return true;
-  }
-  return false;
-}
-}  // namespace
-
-std::string_view Coded::code() const noexcept {
-  std::size_t n = 0;
-  while (n < code_.size() && code_[n] != '\0') ++n;
-  return {code_.data(), n};
-}
-
-std::string_view Coded::meaning() const noexcept {
-  const CodeSet& set = code_set(set_);
-  auto c = code();
-  for (std::size_t i = 0; i < set.size; ++i)
-    if (set.entries[i].code == c) return set.entries[i].meaning;
-  return {};
-}
-
-bool Coded::try_assign(std::string_view text) noexcept {
-  if (text.empty() || text.size() > code_.size() || !all_digits(text)) return false;
-  if (const CodeSet& set = code_set(set_); set.closed && !listed(set, text)) return false;
-  code_ = {};
-  for (std::size_t i = 0; i < text.size(); ++i) code_[i] = text[i];  // 1-3 characters
-  return true;
-}
-
-Status Coded::assign(std::string_view text) {
-  if (try_assign(text)) return {};
-  const CodeSet& set = code_set(set_);
-  if (text.empty() || text.size() > code_.size() || !all_digits(text))
-    return invalid("code is not 1-3 digits (" + std::string(set.name) + ")");
-  return invalid("code is not in the code set " + std::string(set.name));
+std::string Count::to_string() const {
+  if (auto text = unparsed_text()) return std::string(*text);
+  return has_value() ? signed_text(negative(), payload() >> 1) : std::string();
 }
 
 // ---------------------------------------------------------------- streams
 
-// An absent value prints "(absent)"; an empty text prints "" so that it never looks absent.
+// An absent value prints "(absent)", an empty text "" (two quotation marks), so that absent and
+// empty never look alike; an unparsed value prints the text as received.
 namespace {
 constexpr const char* kAbsent = "(absent)";
+
+template <class V>
+std::ostream& print_word(std::ostream& os, const V& v, const std::string& shown) {
+  return v.is_absent() ? os << kAbsent : os << shown;
+}
 }  // namespace
 
-std::ostream& operator<<(std::ostream& os, const Date& v) { return v.has_value() ? os << v.to_string() : os << kAbsent; }
+std::ostream& operator<<(std::ostream& os, const Date& v) {
+  return print_word(os, v, v.has_value() ? v.to_string() : v.to_wire());
+}
 std::ostream& operator<<(std::ostream& os, const YearMonth& v) {
-  return v.has_value() ? os << v.to_string() : os << kAbsent;
+  return print_word(os, v, v.has_value() ? v.to_string() : v.to_wire());
 }
 std::ostream& operator<<(std::ostream& os, const Text& v) {
-  if (!v.has_value()) return os << kAbsent;
+  if (v.state() == ValueState::absent) return os << kAbsent;
+  if (!v.has_value()) return os << v.unparsed_text().value_or("");
   return v.empty() ? os << "\"\"" : os << v.view();
 }
-std::ostream& operator<<(std::ostream& os, const Decimal& v) {
-  return v.has_value() ? os << v.to_string() : os << kAbsent;
-}
-std::ostream& operator<<(std::ostream& os, const Yen& v) { return v.has_value() ? os << v.to_string() : os << kAbsent; }
-std::ostream& operator<<(std::ostream& os, const Count& v) { return v.has_value() ? os << v.to_string() : os << kAbsent; }
-std::ostream& operator<<(std::ostream& os, const CodeString& v) {
-  return v.has_value() ? os << v.view() : os << kAbsent;
-}
-std::ostream& operator<<(std::ostream& os, const Coded& v) {
-  if (!v.has_value()) return os << kAbsent;
-  os << v.code();
-  if (auto m = v.meaning(); !m.empty()) os << " (" << m << ")";
-  return os;
-}
+std::ostream& operator<<(std::ostream& os, const Decimal& v) { return print_word(os, v, v.to_wire()); }
+std::ostream& operator<<(std::ostream& os, const Yen& v) { return print_word(os, v, v.to_string()); }
+std::ostream& operator<<(std::ostream& os, const Count& v) { return print_word(os, v, v.to_string()); }
 
 }  // namespace myna

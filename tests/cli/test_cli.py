@@ -139,7 +139,9 @@ class TestBasics(unittest.TestCase):
         self.assertEqual(checkups[18]['ja'], '身長')
         self.assertEqual(checkups[18]['unit'], 'cm')
         self.assertEqual(checkups[18]['observation_code'], '9N001000000000001')
-        self.assertEqual(checkups[112]['code_set_system'], 'urn:oid:1.2.392.200119.6.2003')
+        # 喫煙 changed on 2024-04-01: one CodeSystem per period (第3期, 第4期), space-separated.
+        self.assertEqual(checkups[112]['code_set_system'].split(),
+                         ['urn:oid:1.2.392.200119.6.2003', 'urn:oid:1.2.392.200119.6.24060'])
         self.assertIn('1 はい', checkups[112]['codes'])
         table = myna('catalog', 'checkups')
         self.assertEqual(table.returncode, OK)
@@ -335,11 +337,14 @@ class TestLoginFetch(unittest.TestCase):
             records = parse_json_lines(j.stdout)
             table = parse_csv(c.stdout)
             self.assertGreater(len(records), 0, kind)
-            self.assertEqual(table[0], [rows[n]['en'] for n in sorted(rows)])
+            # One column per item, then the record's issues (empty for the sandbox's clean data).
+            self.assertEqual(table[0], [rows[n]['en'] for n in sorted(rows)] + ['issues'])
             self.assertEqual(len(table), len(records) + 1)
             for record, row in zip(records, table[1:]):
-                self.assertEqual(len(row), len(rows))
-                for name, cell in zip(table[0], row):
+                self.assertEqual(len(row), len(rows) + 1)
+                self.assertEqual(row[-1], '')
+                self.assertNotIn('issues', record)
+                for name, cell in zip(table[0][:-1], row):
                     self.assertEqual(record.get(name, ''), cell, f'{kind} {name}')
             if kind == 'drugs':
                 for record in records:

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "internal/utf8.hpp"
+#include "myna/codec/payload.hpp"
 #include "myna/export/csv.hpp"
 #include "myna/sandbox/generator.hpp"
 #include "support/fill.hpp"
@@ -90,16 +92,16 @@ TEST_CASE("csv: absent is an empty field, an empty text is a quoted empty string
   CHECK(back->name.empty());
   CHECK_FALSE(back->kana_name_other.has_value());
   CHECK(back->drug_name == "a,b \"c\"\r\nd");
-  CHECK(back->institution_code.view() == "0140234567");
+  CHECK(back->institution_code.str() == "0140234567");
 }
 
 TEST_CASE("csv: headers from the catalog in Japanese or English, BOM on request") {
   std::vector<MedicalExpenseRecord> none;
-  CHECK(to_csv(none) == "受診者氏名,保険者名称,ユニークコード,診療年月,医療機関(薬局)名称,窓口負担相当額\r\n");
+  CHECK(to_csv(none) == "受診者氏名,保険者名称,ユニークコード,診療年月,医療機関(薬局)名称,窓口負担相当額,issues\r\n");
   CsvOptions en;
   en.header = FieldNames::english;
   CHECK(to_csv(none, en) ==
-        "patient_name,insurer_name,unique_code,treatment_month,institution_name,copayment\r\n");
+        "patient_name,insurer_name,unique_code,treatment_month,institution_name,copayment,issues\r\n");
   CsvOptions bom;
   bom.bom = true;
   std::string text = to_csv(none, bom);
@@ -110,7 +112,7 @@ TEST_CASE("csv: headers from the catalog in Japanese or English, BOM on request"
   r.treatment_month = YearMonth::make(2024, 3).value();
   r.copayment = Yen::make(1230).value();
   r.unique_code = Text("00012");
-  CHECK(csv_row(r) == ",,00012,2024-03,,1230\r\n");
+  CHECK(csv_row(r) == ",,00012,2024-03,,1230,\r\n");  // no issues: an empty last column
 
   // The streaming writer writes the same document, header included when there are no rows.
   std::ostringstream out;
@@ -159,4 +161,39 @@ TEST_CASE("csv: a failing stream is a storage error") {
   auto st = writer->write(DrugRecord{});
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().category() == ErrorCategory::storage);
+}
+
+TEST_CASE("csv: unparsed values as received, repaired text, the issues column") {
+  const Profile profile;
+  const std::string payload = "[{\"org\":{\"" + profile.payload_key(RecordType::drug) +
+                              "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF" "cd\","
+                              "\"使用量\":\"-1\",\"備考\":\"x\"}]}}]";
+  auto decoded = codec::decode_payload<DrugRecord>(payload, profile);
+  REQUIRE(decoded);
+  REQUIRE(decoded->size() == 1);
+  const std::string row = csv_row((*decoded)[0]);
+  CHECK(internal::is_valid_utf8(row));
+  CHECK(row.find(",R06.01.15,") != std::string::npos);          // unparsed date: the text as received
+  CHECK(row.find(",ab\xEF\xBF\xBD" "cd,") != std::string::npos);  // repaired text: U+FFFD, never 0xFF
+  CHECK(row.find(",-1,") != std::string::npos);                   // negative 使用量 is a value
+
+  std::size_t pos = 0;
+  auto fields = read_csv_row(row, pos);
+  REQUIRE(fields.ok());
+  REQUIRE(fields->size() == catalog<DrugRecord>().size() + 1);
+  CHECK_FALSE((*fields)[0].has_value());  // カナ氏名 absent
+  REQUIRE((*fields)[2].has_value());       // 氏名 present and empty
+  CHECK((*fields)[2]->empty());
+  REQUIRE(fields->back().has_value());
+  const std::string issues = *fields->back();
+  CHECK(issues.find("item 17 調剤日: unparsed_value") != std::string::npos);
+  CHECK(issues.find("item 24 薬剤名: text_repaired") != std::string::npos);
+  CHECK(issues.find("unknown_item") != std::string::npos);
+  CHECK(issues.find("R06") == std::string::npos);  // never the value
+
+  // A clean record has an empty issues column.
+  DrugRecord clean;
+  clean.name = Text("山田");
+  const std::string clean_row = csv_row(clean);
+  CHECK(clean_row.substr(clean_row.size() - 3) == ",\r\n");
 }

@@ -1,9 +1,12 @@
 // JSON Lines export: one object per record, catalog keys, exact values, absent items omitted.
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "internal/utf8.hpp"
+#include "myna/codec/payload.hpp"
 #include "myna/export/json_lines.hpp"
 #include "myna/sandbox/generator.hpp"
 #include "support/fill.hpp"
@@ -69,4 +72,36 @@ TEST_CASE("json lines: value forms, absent keys and Japanese keys") {
   auto jdoc = parse(to_json_object(r, ja));
   CHECK(jdoc.HasMember("保険者番号"));
   CHECK(jdoc.HasMember("HbA1c(HPLC)"));
+}
+
+TEST_CASE("json lines: unparsed values as received, repaired text, issues and extra items") {
+  const Profile profile;
+  const std::string payload = "[{\"org\":{\"" + profile.payload_key(RecordType::drug) +
+                              "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF" "cd\","
+                              "\"使用量\":\"-1\",\"回数\":\"1.0\",\"備考\":\"x\\u0001\"}]}}]";
+  auto decoded = codec::decode_payload<DrugRecord>(payload, profile);
+  REQUIRE(decoded);
+  REQUIRE(decoded->size() == 1);
+  const std::string line = to_json_object((*decoded)[0]);
+  CHECK(internal::is_valid_utf8(line));
+  auto doc = parse(line);
+  CHECK_FALSE(doc.HasMember("kana_name"));                                  // absent: no key
+  CHECK(std::string(doc["name"].GetString()).empty());                      // present and empty
+  CHECK(std::string(doc["dispensing_date"].GetString()) == "R06.01.15");    // unparsed: as received
+  CHECK(std::string(doc["drug_name"].GetString()) == "ab\xEF\xBF\xBD" "cd");  // repaired
+  CHECK(std::string(doc["quantity"].GetString()) == "-1");                  // a number (strings here by flag)
+  CHECK(line.find("\"times\":\"1.0\"") != std::string::npos);              // unparsed count: a string
+  REQUIRE(doc.HasMember("issues"));
+  REQUIRE(doc["issues"].IsArray());
+  std::vector<std::string> kinds;
+  for (const auto& issue : doc["issues"].GetArray()) kinds.emplace_back(issue["kind"].GetString());
+  CHECK(std::count(kinds.begin(), kinds.end(), "unparsed_value") == 2);
+  CHECK(std::count(kinds.begin(), kinds.end(), "text_repaired") == 1);
+  CHECK(std::count(kinds.begin(), kinds.end(), "unknown_item") == 1);
+  REQUIRE(doc["extra_items"].IsArray());
+  REQUIRE(doc["extra_items"].Size() == 1);
+  CHECK(std::string(doc["extra_items"][0]["key"].GetString()) == "備考");
+  CHECK(std::string(doc["extra_items"][0]["value"].GetString()) == "x\x01");
+
+  CHECK(to_json_object(DrugRecord{}) == "{}");  // no issues: no member
 }

@@ -54,10 +54,13 @@ const CodeSystems& code_systems() {
                            "jp-eChekupReport.r4/package/CodeSystem-eCheckup-codeSystem-jlac10SpecimenCode.json"};
     std::vector<std::string> paths(std::begin(files), std::end(files));
     for (int id = 1; id < static_cast<int>(CodeSetId::count_); ++id) {
-      std::string system(code_set(static_cast<CodeSetId>(id)).system);
-      if (system.rfind("urn:oid:1.2.392.200119.6.", 0) == 0)
-        paths.push_back("jp-eChekupReport.r4/package/CodeSystem-specialCheckup-choice-" + system.substr(25) +
-                        "-cs.json");
+      const CodeSet& set = code_set(static_cast<CodeSetId>(id));
+      for (std::size_t t = 0; t < set.table_count; ++t) {
+        std::string system(set.tables[t].system);
+        if (system.rfind("urn:oid:1.2.392.200119.6.", 0) == 0)
+          paths.push_back("jp-eChekupReport.r4/package/CodeSystem-specialCheckup-choice-" + system.substr(25) +
+                          "-cs.json");
+      }
     }
     for (const std::string& p : paths) {
       std::ifstream probe(kPackages + "/" + p);

@@ -15,5 +15,5 @@ int main() {
   }
   std::cout << "mynaportal " << myna::version() << ": " << result->records.at(0).drug_name << " "
             << result->records.at(0).medicine_code << '\n';
-  return result->records.at(0).medicine_code.view() == "622224401" ? 0 : 1;
+  return result->records.at(0).medicine_code.str() == "622224401" ? 0 : 1;
 }

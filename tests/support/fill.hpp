@@ -32,7 +32,8 @@ inline std::string sample_wire_text(const FieldInfo& f, int salt) {
       break;
     case ValueKind::coded: {
       const CodeSet& set = code_set(f.codes);
-      return std::string(set.entries[static_cast<std::size_t>(salt) % set.size].code);
+      const CodeTable& table = set.tables[set.table_count - 1];
+      return std::string(table.entries[static_cast<std::size_t>(salt) % table.size].code);
     }
   }
   return {};

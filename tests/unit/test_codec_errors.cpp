@@ -26,14 +26,17 @@ std::string drug_payload(std::string_view records) {
   return std::string(R"J([{"支払基金":{"薬剤情報":[)J") + std::string(records) + "]}}]";
 }
 
+// Value errors are the strict policy's; structure errors are the same under both.
+const DecodeOptions kStrict{DecodePolicy::strict};
+
 template <class R>
 Error decode_error(const std::string& body) {
-  auto r = codec::decode_result<R>(body, Profile{});
+  auto r = codec::decode_result<R>(body, Profile{}, kStrict);
   REQUIRE_FALSE(r.ok());
   // The streaming decoder, fed byte by byte, reports the same error.
   test::ChunkedSource source(body, {1});
   CommonHeader header;
-  Status st = codec::decode_result<R>(source, Profile{}, [](R&&) { return Status(); }, header);
+  Status st = codec::decode_result<R>(source, Profile{}, kStrict, [](R&&) { return Status(); }, header);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().message() == r.error().message());
   return r.error();
@@ -78,13 +81,15 @@ TEST_CASE("invalid code length and code outside its set", "[codec][errors]") {
   check_item(decode_error<CheckupRecord>(body_with_payload(payload)), 0, 1, "保険者番号");
 }
 
-TEST_CASE("negative yen and negative measured values", "[codec][errors]") {
+TEST_CASE("negative yen are values; a negative measured value is out of range", "[codec][errors]") {
   auto payload = R"J([{"x":{"医療費通知情報":[{"窓口負担相当額":"1200"},{"窓口負担相当額":"-300"}]}}])J";
-  auto e = decode_error<MedicalExpenseRecord>(body_with_payload(payload));
-  check_item(e, 1, 6, "窓口負担相当額");
-  CHECK(e.message().find("negative") != std::string::npos);
+  auto corrected = codec::decode_payload<MedicalExpenseRecord>(std::string(payload), Profile{}, kStrict);
+  REQUIRE(corrected.ok());
+  CHECK((*corrected)[1].copayment.amount() == -300);
   auto lab = R"J([{"x":{"特定健診情報":[{"身長":-170}]}}])J";
-  check_item(decode_error<CheckupRecord>(body_with_payload(lab)), 0, 18, "身長");
+  const Error e = decode_error<CheckupRecord>(body_with_payload(lab));
+  check_item(e, 0, 18, "身長");
+  CHECK(e.message().find("out_of_range") != std::string::npos);
 }
 
 TEST_CASE("an item repeated in one record", "[codec][errors]") {
@@ -147,11 +152,12 @@ TEST_CASE("missing commonHeader or its fields", "[codec][errors]") {
 TEST_CASE("missing payload in a success response", "[codec][errors]") {
   Error e = decode_error<DrugRecord>(std::string("{") + kHeader + "}");
   CHECK(e.location()->envelope_field == "selfPersonalDataProvisionInfo.selfPersonalData");
-  // An error response may carry no payload: it decodes, and the header says why.
+  // An error response may carry no payload: it is the service's typed error.
   std::string err = R"J({"commonHeader":{"telegramId":"t","telegramType":"IFA0303-S01","mode":"1","processId":"P","errorCode":"E0005"}})J";
   auto r = codec::decode_result<DrugRecord>(err, Profile{});
-  REQUIRE(r.ok());
-  CHECK(codec::check_service_error(r->header, Profile{}).error().category() == ErrorCategory::maintenance);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().category() == ErrorCategory::maintenance);
+  CHECK(r.error().service_code() == "E0005");
 }
 
 TEST_CASE("bad escapes and control characters in the embedded string", "[codec][errors]") {

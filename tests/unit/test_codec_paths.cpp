@@ -156,7 +156,7 @@ TEST_CASE("payload windows of any size decode like one buffer", "[codec][paths]"
     REQUIRE(window.fill());
     std::vector<DrugRecord> decoded;
     Keep keep{&decoded};
-    REQUIRE(internal::parse_in_place<DrugRecord>(window, Profile{}, keep));
+    REQUIRE(internal::parse_in_place<DrugRecord>(window, Profile{}, DecodePolicy::strict, keep));
     CHECK(std::string_view(window.after()) == "}}");
     REQUIRE(decoded.size() == records.size());
     for (std::size_t i = 0; i < records.size(); ++i) CHECK(records_equal(decoded[i], records[i]));

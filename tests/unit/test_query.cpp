@@ -59,6 +59,9 @@ TEST_CASE("the filter string follows the profile and parses back", "[query]") {
   auto back = internal::query_from_filter(profile, q.to_filter(profile));
   REQUIRE(back.ok());
   CHECK(*back == q);
+  // Bounds given as YYYY-MM-DD are sent as YYYYMMDD (the date remembers its form; the filter does not).
+  CHECK(make_query(RecordType::checkup, "2024-01-01", "2024-12-31").value().to_filter(profile) ==
+        "InfoType=2&Date=20240101-20241231");
   profile.filter_template = "Date={from}:{to};Kind={type}";
   CHECK(q.to_filter(profile) == "Date=20240101:20241231;Kind=2");
   CHECK(internal::query_from_filter(profile, "Date=20240101:20241231;Kind=2").value() == q);

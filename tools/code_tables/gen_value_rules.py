@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the draft sections "Value rules per item" and "Code tables and their sources" of
+"""Writes the sections "Value rules per item" and "Code tables and their sources" of
 docs/records.md (between the markers <!-- value rules: begin/end -->) from the catalogs'
 sources (tools/checkup_table.txt, include/myna/records/{drug,expense}.hpp) and
 tools/code_tables/code_tables.json. Python 3 standard library only.
@@ -43,25 +43,26 @@ guideline fixes item numbers and names only and defines no format, range or leng
 | **M** year-month | `YYYYMM` or `YYYY-MM` (form kept) | unparsed: `20240115`, `R0601`, `2024/01` | error |
 | **N** count | `0` or `[1-9][0-9]{0,8}`, string or JSON number | unparsed: `1.0`, `014`, full-width. A canonical negative integer: valid + `out_of_range` | error |
 | **Y** yen | an optional `-`, then `0` or up to 15 digits without a leading zero, string or JSON number; **negative is a value** (corrections) | unparsed: `3,450`, `¥3450`, `3450.0`, 16+ digits | error |
-| **X** decimal | canonical: an optional `-`, `0` or digits without a leading zero, optionally `.` and digits, ≤ 17 significant digits, string or JSON number; trailing zeros kept (`82.0` stays `82.0`) | unparsed: `.5`, `5.`, `+5`, `05.6`, `1e3`, `１２０`, ` 5.6`, `L`, `H`, `未実施`, `0.5未満` | error |
+| **X** decimal | canonical: an optional `-`, `0` or digits without a leading zero, optionally `.` and digits (at most 20), below 2^53 as an integer (15–16 significant digits), string or JSON number; trailing zeros kept (`82.0` stays `82.0`) | unparsed: `.5`, `5.`, `+5`, `05.6`, `1e3`, `１２０`, ` 5.6`, `L`, `H`, `未実施`, `0.5未満` | error |
 | **C** code | the item's exact format (below); string | unparsed (`unparsed_value`): other lengths (`141234567`), lower case, spaces. A JSON number: its digits, `wrong_json_type` (+ `unparsed_value` when the digits no longer fit) | error |
-| **K** coded answer | 1–3 ASCII digits (string; a JSON number adds `wrong_json_type`). In the item's table for the record's period: valid with meaning. Not in it: valid **without meaning** + `unknown_code` (unless the set is marked "no unknown_code") | unparsed: `－`, `＋`, `１`, `1 `, 4+ digits. Period-dependent code with no usable 実施年月日: no meaning + `ambiguous_code` (proposed kind) | error |
+| **K** coded answer | 1–3 ASCII digits (string; a JSON number adds `wrong_json_type`). In the item's table for the record's period: valid with meaning. Not in it: valid **without meaning** + `unknown_code` (unless the set is marked "no unknown_code") | unparsed: `－`, `＋`, `１`, `1 `, 4+ digits. Period-dependent code with no usable 実施年月日: no meaning + `ambiguous_code` | error |
 
 For every rule: JSON `null` and a missing key are absent; `""` is absent for every kind but text
-(`Profile::empty_is_absent`); a repeated key keeps the first value and adds `duplicate_item`; a key
-that is not in the catalog (after width folding and aliases) adds `unknown_item` to the record and is
-**not** an error in strict mode (proposal: the item list can grow, e.g. 第4期 検査未実施の理由).
-Strict mode fails with today's typed `decode` error (record index, item number, item name) on the
-first issue in document order; `ambiguous_code` is raised when the record ends.
+(`Profile::empty_is_absent`); a repeated key keeps the first value, adds `duplicate_item` and keeps
+the later value as an `ExtraItem`; a key that is not in the catalog (after width folding and
+aliases) is kept as an `ExtraItem` with `unknown_item` and is **not** an error in strict mode (the
+item list can grow, e.g. 第4期 検査未実施の理由). Lenient (the default) keeps every value as
+received (`unparsed_text()`) and never fails a record on a value; strict fails with a typed
+`decode` error (record index, item number, item name) on the record's first issue in document
+order; `ambiguous_code` counts at the end of its record. Only canonical forms are valid, so a valid
+value re-encodes to exactly the received text.
 
-Changes from today's strict behaviour (checked by decoding the variant corpus with today's decoder;
-for review): now accepted — negative 使用量 / 一回用量 / 窓口負担相当額, `<`/`<=`/`>`/`>=` on
-checkup measurements, SCOTT分類 6–9; now failing — `05.6` / `014`-style leading zeros (they do not
-re-encode to the received text), invalid UTF-8 or an unpaired surrogate in text (today accepted /
-a syntax error), measurements beyond the MHLW 入力範囲 and negative counts (`out_of_range`), codes
-outside the published 報告区分 and 血清クレアチニン(対象者) tables (open sets today), period-dependent
-codes without a usable 実施年月日 (`ambiguous_code`). Unchanged: wrong JSON types, repeated keys and
-codes outside the other tables fail; unknown keys are accepted.
+Changes from the strict-only decoder of earlier versions: now valid — negative 使用量 / 一回用量 /
+窓口負担相当額, `<`/`<=`/`>`/`>=` on checkup measurements, any 1–3 digit code (every set is open;
+codes outside the table are `unknown_code`); now issues (errors under strict) — `05.6` / `014`-style
+leading zeros (they do not re-encode to the received text), decimals beyond 2^53, invalid UTF-8 or
+an unpaired surrogate escape in text, measurements beyond the MHLW 入力範囲 and negative counts
+(`out_of_range`), period-dependent codes without a usable 実施年月日 (`ambiguous_code`).
 """
 
 
@@ -108,12 +109,12 @@ def row(rtype, n, name, kind, unit):
     if kind in CODE_FORM:
         detail = CODE_FORM[kind]
     elif kind == 'Decimal':
-        if rtype == 'checkup':
+        if (rtype, n) in bv.COMPARATOR_ALLOWED:
             detail = 'measured' + (f' ({unit})' if unit else '') + '; comparators `<` `<=` `>` `>=`'
             lenient_extra = 'negative → `out_of_range`'
             rng = bv.INPUT_RANGES.get((rtype, n))
             if rng:
-                detail += f'; 入力範囲 {rng[0]}–{rng[1]}'
+                detail += f'; 入力範囲 {rng[0]:g}–{rng[1]:g}'
                 lenient_extra += '; outside 入力範囲 → `out_of_range`'
                 source = 'assumption; range: mhlw-program-r6 p.200'
         elif (rtype, n) in bv.NEGATIVE_ALLOWED:
@@ -130,7 +131,7 @@ def row(rtype, n, name, kind, unit):
 
 
 def code_table_section():
-    out = ['### Code tables and their sources (draft)', '',
+    out = ['### Code tables and their sources', '',
            'Machine-readable: `tools/code_tables/code_tables.json` (built by '
            '`tools/code_tables/build_code_tables.py`, which reads the eCheckup package; see '
            '`tools/code_tables/README.md` for every source, the 第4期 changes and the disagreements). '
@@ -158,11 +159,12 @@ def code_table_section():
 
 def section():
     titles = {'drug': '薬剤情報 (table 2.4-2)', 'checkup': '特定健診情報 (table 2.4-3)', 'expense': '医療費通知情報 (table 2.4-4)'}
-    out = [BEGIN, '', '## Value rules per item (draft for the tolerant decoder)', '',
-           '*Draft prepared with the variant corpus (`tests/data/variants/`); to be wired to '
-           'the implementation of the decode policies. Generated by `tools/code_tables/gen_value_rules.py`. Where this draft and the '
-           'sections above disagree (negative amounts, closed code sets, accepted forms), the draft describes the '
-           'intended behaviour of the lenient/strict decoder.*', '', LEGEND]
+    out = [BEGIN, '', '## Value rules per item', '',
+           '*Generated from the catalogs (`include/myna/records/*.hpp`: kinds, formats, code sets, '
+           '`with_negative_expected`, `with_comparator`, `with_range`) and `tools/code_tables/code_tables.json` by '
+           '`tools/code_tables/gen_value_rules.py`; CTest `value_rules_doc_current` fails when this section is stale. '
+           'The variant corpus (`tests/data/variants/`) checks the decoder against these rules in both policies '
+           '(`unit_variants`); `docs/errors.md` describes the policies and the issue kinds.*', '', LEGEND]
     rows = catalog_rows()
     for rtype in ('drug', 'checkup', 'expense'):
         out += [f'### {titles[rtype]}', '', '| 項番 | 項目名 | type | accepted forms | lenient | strict | source of the rule |',

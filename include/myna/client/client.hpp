@@ -28,6 +28,9 @@ namespace myna {
 
 struct ClientOptions {
   Profile profile;
+  /// How record values that do not fit the SDK's value rules are decoded: lenient (default:
+  /// kept with per-item issues on each record) or strict (a decode error). docs/errors.md.
+  DecodeOptions decode;
   /// The HTTP transport; when null, a libcurl transport is made from `curl`.
   std::shared_ptr<HttpTransport> transport;
   CurlTransportOptions curl;

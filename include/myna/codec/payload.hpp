@@ -4,6 +4,7 @@
 // in one pass over the body, from a buffer or from a stream of chunks, on bounded memory.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,23 @@
 #include "myna/records.hpp"
 
 namespace myna {
+
+/// How the decoders treat a value that does not fit the SDK's value rules (docs/errors.md).
+/// The JSON structure and the envelope are strict under both: malformed JSON, a truncated
+/// body, wrong envelope types and the size/depth limits are decode errors.
+enum class DecodePolicy : std::uint8_t {
+  /// Default. A value never fails a record: it is kept as received (unparsed_text()) and
+  /// noted in the record's `issues` (item number, item name, kind; never the value).
+  lenient,
+  /// Every issue but unknown_item is a typed `decode` error naming the record, the item
+  /// number and the Japanese item name (the first issue of the record in document order).
+  strict,
+};
+
+/// Options of the decoders.
+struct DecodeOptions {
+  DecodePolicy policy = DecodePolicy::lenient;
+};
 
 /// A result telegram decoded into records.
 template <class R>
@@ -41,20 +59,30 @@ inline constexpr std::string_view kDefaultProviderOrg = "社会保険診療報�
 
 namespace codec {
 
-/// Decodes a whole result telegram (envelope + embedded payload).
+/// Decodes a whole result telegram (envelope + embedded payload). A commonHeader that carries
+/// a service error code is that typed error (check_service_error), with no records.
 template <class R>
-Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile);
+Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile,
+                                        const DecodeOptions& options = {});
 
 /// Decodes a result telegram from chunks, handing records to on_record as they are decoded.
 /// header receives the commonHeader. Records may be delivered before a later error: treat
-/// the retrieval as complete only when this returns ok.
+/// the retrieval as complete only when this returns ok. A service error code in the
+/// commonHeader is that typed error (no record is delivered once the header has said so).
+template <class R>
+Status decode_result(ByteSource& body, const Profile& profile, const DecodeOptions& options,
+                     const RecordCallback<R>& on_record, CommonHeader& header);
+/// decode_result() with the default (lenient) options.
 template <class R>
 Status decode_result(ByteSource& body, const Profile& profile, const RecordCallback<R>& on_record,
-                     CommonHeader& header);
+                     CommonHeader& header) {
+  return decode_result<R>(body, profile, DecodeOptions{}, on_record, header);
+}
 
 /// Decodes a bare payload document (the embedded JSON, already unescaped).
 template <class R>
-Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile);
+Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile,
+                                      const DecodeOptions& options = {});
 
 /// Encodes records as a payload document.
 template <class R>

@@ -24,6 +24,10 @@ struct CsvOptions {
   bool bom = false;        ///< start with the UTF-8 BOM (EF BB BF): Excel then reads UTF-8
 };
 
+/// The last column of every row: the record's issues (issues_text), empty when there are none.
+/// Unparsed values are written as received (repaired where the bytes were not UTF-8).
+inline constexpr std::string_view kCsvIssuesColumn = "issues";
+
 /// The UTF-8 byte order mark.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
@@ -56,7 +60,8 @@ using CsvField = std::optional<std::string>;
 Result<std::vector<CsvField>> read_csv_row(std::string_view text, std::size_t& pos);
 
 /// Rebuilds a record from a row written by csv_row (the inverse; codes and values are
-/// validated as in decoding). A validation error names the item.
+/// validated as in strict decoding; the issues column is not read back). A validation error
+/// names the item.
 template <class R>
 Result<R> record_from_csv_row(const std::vector<CsvField>& row);
 

@@ -20,7 +20,11 @@ struct JsonLinesOptions {
   FieldNames keys = FieldNames::english;  ///< object keys from the catalog
 };
 
-/// One record as a JSON object (no line end).
+/// One record as a JSON object (no line end): a member per present item (an unparsed value as
+/// the text received, repaired where it was not UTF-8; valid numbers as JSON numbers), then
+/// when the record has them "issues": [{"item", "name", "kind"}…] and "extra_items":
+/// [{"item", "key", "value"}…] (keys that are no item, later values of repeated items).
+/// Always valid JSON and valid UTF-8.
 template <class R>
 std::string to_json_object(const R& record, const JsonLinesOptions& options = {});
 

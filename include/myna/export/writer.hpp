@@ -41,8 +41,13 @@ Status write_all(RecordWriter<R>& writer, const std::vector<R>& records) {
 }
 
 /// The text of a field in exports: "" when absent; dates YYYY-MM-DD, year-months YYYY-MM,
-/// decimals exact, codes with their leading zeros, coded answers as their code.
+/// decimals exact (with their comparator), codes with their leading zeros, coded answers as
+/// their code; an unparsed value the text as received (repaired text: its value). Always
+/// valid UTF-8 (invalid bytes become U+FFFD).
 std::string export_text(ConstFieldRef ref);
+/// A record's issues as one line: "item 117 喫煙: unknown_code; item 0: unknown_item" (never
+/// a value); "" when there are none.
+std::string issues_text(const Issues& issues);
 
 /// The catalog name chosen by `names`.
 inline std::string_view field_name(const FieldInfo& field, FieldNames names) noexcept {

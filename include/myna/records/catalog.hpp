@@ -91,6 +91,17 @@ struct FieldInfo {
   CodeFormat format;             ///< for ValueKind::code
   std::string_view observation_code;  ///< 特定健診項目コード (urn:oid:1.2.392.200119.6.1005), "" if none
   FieldRef (*access)(void* record) noexcept;  ///< member of a record of the catalog's type
+  /// Value rules beyond the kind (docs/records.md "Value rules per item"): a negative number
+  /// is an expected value here (corrections); without this a negative count or decimal is
+  /// valid with an out_of_range issue.
+  bool negative_expected = false;
+  /// A decimal may carry a comparator ("<0.5": lab values at the limits of an assay).
+  bool comparator_allowed = false;
+  /// The documented input range of a measured value (MHLW 入力範囲), when one was read:
+  /// a valid value outside [range_min, range_max] gets an out_of_range issue.
+  bool has_range = false;
+  double range_min = 0;
+  double range_max = 0;
 
   /// Typed access to this field of a record of the catalog's type.
   template <class R> FieldRef of(R& record) const noexcept { return access(&record); }
@@ -147,6 +158,17 @@ constexpr FieldInfo with_observation_code(FieldInfo f, std::string_view c) {
   f.observation_code = c;
   return f;
 }
+/// Negative values are expected (corrections): not out of range.
+constexpr FieldInfo with_negative_expected(FieldInfo f) { f.negative_expected = true; return f; }
+/// The decimal may carry a comparator.
+constexpr FieldInfo with_comparator(FieldInfo f) { f.comparator_allowed = true; return f; }
+/// The documented input range.
+constexpr FieldInfo with_range(FieldInfo f, double min, double max) {
+  f.has_range = true;
+  f.range_min = min;
+  f.range_max = max;
+  return f;
+}
 
 /// Catalog of a record type: `catalog<DrugRecord>()`. Specialised in the record headers.
 template <class R> struct RecordTraits;
@@ -168,17 +190,29 @@ void for_each_field(R& record, Fn&& fn) {
   for (const auto& f : RecordTraits<std::remove_const_t<R>>::catalog) fn(f, f.of(record));
 }
 
-/// True when the field of this record holds a value (not absent).
+/// True when a typed value of the field can be read (valid; also repaired text).
 bool has_value(ConstFieldRef ref) noexcept;
-/// The field's value as text in wire format ("" when absent): dates YYYYMMDD, decimals exact.
+/// The field's state: absent, valid or unparsed.
+ValueState state(ConstFieldRef ref) noexcept;
+/// True unless the field is absent (an unparsed value is present).
+inline bool present(ConstFieldRef ref) noexcept { return state(ref) != ValueState::absent; }
+/// The received text of an unparsed field (for text: the bytes before repair).
+std::optional<std::string_view> unparsed_text(ConstFieldRef ref) noexcept;
+/// The field as text in wire format, exactly as received ("" when absent): dates YYYYMMDD or
+/// YYYY-MM-DD as received, decimals with their comparator, unparsed values their received text
+/// (repaired text: the received bytes, which may be invalid UTF-8).
 std::string to_wire_text(ConstFieldRef ref);
-/// Human-readable text: dates YYYY-MM-DD, coded answers "1 (はい)".
+/// Human-readable text: dates YYYY-MM-DD, coded answers "1 (はい)", unparsed values their
+/// received text, repaired text its repaired value.
 std::string to_display_text(ConstFieldRef ref);
-/// Parses wire text into the field (validation per kind / format / code set).
+/// Parses wire text into the field (validation per kind / format; comparators where the row
+/// allows them). An error leaves the field unchanged.
 Status assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
 /// assign_wire_text() without building an error (decoders' hot loop): false, with the field
 /// unchanged, where assign_wire_text() fails; that call then says why.
 bool try_assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
+/// Keeps text as the field's unparsed value (text fields: unparsed without a value).
+void assign_unparsed(FieldRef ref, std::string_view text);
 /// Resets the field to absent.
 void clear(FieldRef ref) noexcept;
 /// Field-by-field equality of two fields of the same kind.

@@ -73,7 +73,7 @@ struct CheckupRecord {
     Decimal ggt_other;                                       ///< 54 γ-GT(γ-GTP)その他 [U/L]
     Decimal creatinine_visible;                              ///< 55 血清クレアチニン(可視吸光光度法) [mg/dL]
     Decimal creatinine_other;                                ///< 56 血清クレアチニン(その他) [mg/dL]
-    Coded creatinine_target{CodeSetId::target_person};       ///< 57 血清クレアチニン(対象者)
+    Coded creatinine_target{CodeSetId::creatinine_target};   ///< 57 血清クレアチニン(対象者)
     Text creatinine_reason;                                  ///< 58 血清クレアチニン(実施理由)
     Decimal egfr;                                            ///< 59 eGFR [mL/min/{1.73_m2}]
     Decimal fasting_glucose_electrode;                       ///< 60 空腹時血糖(電位差法) [mg/dL]
@@ -134,7 +134,7 @@ struct CheckupRecord {
     Coded history_cardiovascular{CodeSetId::yes_no};         ///< 109 既往歴2(心血管)
     Coded history_renal_failure{CodeSetId::yes_no};          ///< 110 既往歴3(腎不全・人工透析)
     Coded anemia{CodeSetId::yes_no};                         ///< 111 貧血
-    Coded smoking{CodeSetId::yes_no};                        ///< 112 喫煙
+    Coded smoking{CodeSetId::smoking};                       ///< 112 喫煙
     Coded weight_change_since_20{CodeSetId::yes_no};         ///< 113 20歳からの体重変化
     Coded exercise_habit{CodeSetId::yes_no};                 ///< 114 30分以上の運動習慣
     Coded physical_activity{CodeSetId::yes_no};              ///< 115 歩行又は身体活動
@@ -148,7 +148,7 @@ struct CheckupRecord {
     Coded drinking_amount{CodeSetId::drinking_amount};       ///< 123 飲酒量
     Coded sleep{CodeSetId::yes_no};                          ///< 124 睡眠
     Coded lifestyle_improvement{CodeSetId::lifestyle_improvement}; ///< 125 生活習慣の改善
-    Coded guidance_wish{CodeSetId::yes_no};                  ///< 126 保健指導の希望
+    Coded guidance_wish{CodeSetId::guidance_wish};           ///< 126 保健指導の希望
     Coded information_method{CodeSetId::information_method}; ///< 127 情報提供の方法
     Coded first_interview{CodeSetId::first_interview};       ///< 128 初回面談実施
   } questionnaire;
@@ -156,19 +156,19 @@ struct CheckupRecord {
   struct ElderlyQuestionnaire {
     Coded health_status{CodeSetId::elderly_health};          ///< 129 あなたの現在の健康状態はいかがですか(後期)
     Coded life_satisfaction{CodeSetId::elderly_satisfaction}; ///< 130 毎日の生活に満足していますか(後期)
-    Coded three_meals{CodeSetId::yes_no};                    ///< 131 1日3食きちんと食べていますか(後期)
-    Coded chewing_difficulty{CodeSetId::yes_no};             ///< 132 半年前に比べて固いもの(*)が食べにくくなりましたか(後期)
-    Coded choking{CodeSetId::yes_no};                        ///< 133 お茶や汁物等でむせることがありますか(後期)
-    Coded weight_loss{CodeSetId::yes_no};                    ///< 134 6カ月間で2~3kg以上の体重減少がありましたか(後期)
-    Coded slower_walking{CodeSetId::yes_no};                 ///< 135 以前に比べて歩く速度が遅くなってきたと思いますか(後期)
-    Coded fall_last_year{CodeSetId::yes_no};                 ///< 136 この1年間に転んだことがありますか(後期)
-    Coded weekly_exercise{CodeSetId::yes_no};                ///< 137 ウォーキング等の運動を週に1回以上していますか(後期)
-    Coded forgetfulness{CodeSetId::yes_no};                  ///< 138 周りの人から「いつも同じことを聞く」などの物忘れがあると言われていますか(後期)
-    Coded date_disorientation{CodeSetId::yes_no};            ///< 139 今日が何月何日かわからない時がありますか(後期)
-    Coded smoking_elderly{CodeSetId::yes_no};                ///< 140 あなたはたばこを吸いますか(後期)
-    Coded weekly_outing{CodeSetId::yes_no};                  ///< 141 週に1回以上は外出していますか(後期)
-    Coded social_contact{CodeSetId::yes_no};                 ///< 142 ふだんから家族や友人と付き合いがありますか(後期)
-    Coded someone_to_consult{CodeSetId::yes_no};             ///< 143 体調が悪いときに、身近に相談できる人がいますか(後期)
+    Coded three_meals{CodeSetId::elderly_three_meals};       ///< 131 1日3食きちんと食べていますか(後期)
+    Coded chewing_difficulty{CodeSetId::elderly_hard_food};  ///< 132 半年前に比べて固いもの(*)が食べにくくなりましたか(後期)
+    Coded choking{CodeSetId::elderly_choking};               ///< 133 お茶や汁物等でむせることがありますか(後期)
+    Coded weight_loss{CodeSetId::elderly_weight_loss};       ///< 134 6カ月間で2~3kg以上の体重減少がありましたか(後期)
+    Coded slower_walking{CodeSetId::elderly_walking_speed};  ///< 135 以前に比べて歩く速度が遅くなってきたと思いますか(後期)
+    Coded fall_last_year{CodeSetId::elderly_fall};           ///< 136 この1年間に転んだことがありますか(後期)
+    Coded weekly_exercise{CodeSetId::elderly_exercise};      ///< 137 ウォーキング等の運動を週に1回以上していますか(後期)
+    Coded forgetfulness{CodeSetId::elderly_forgetfulness};   ///< 138 周りの人から「いつも同じことを聞く」などの物忘れがあると言われていますか(後期)
+    Coded date_disorientation{CodeSetId::elderly_date_orientation}; ///< 139 今日が何月何日かわからない時がありますか(後期)
+    Coded smoking_elderly{CodeSetId::elderly_smoking};       ///< 140 あなたはたばこを吸いますか(後期)
+    Coded weekly_outing{CodeSetId::elderly_outing};          ///< 141 週に1回以上は外出していますか(後期)
+    Coded social_contact{CodeSetId::elderly_social};         ///< 142 ふだんから家族や友人と付き合いがありますか(後期)
+    Coded someone_to_consult{CodeSetId::elderly_consult};    ///< 143 体調が悪いときに、身近に相談できる人がいますか(後期)
   } elderly_questionnaire;
   /// Items whose value did not fit the SDK's rules, and keys the fields could not hold.
   Issues issues;
@@ -206,67 +206,67 @@ inline constexpr std::array<FieldInfo, 143> kCheckup = [] {
   with_codes(with_group(field<&C::visit, &C::Visit::program_code>(15, "健診プログラムコード", "program_code"), "特定健診受診情報"), CodeSetId::program_service),
   with_group(field<&C::visit, &C::Visit::institution_number>(16, "特定健診機関番号", "institution_number"), "特定健診受診情報"),
   with_group(field<&C::visit, &C::Visit::institution_name>(17, "特定健診機関名称", "institution_name"), "特定健診受診情報"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::height>(18, "身長", "height"), "健診情報・基本項目"), "cm"), "9N001000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::weight>(19, "体重", "weight"), "健診情報・基本項目"), "kg"), "9N006000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::bmi>(20, "BMI", "bmi"), "健診情報・基本項目"), "kg/m2"), "9N011000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::visceral_fat_area>(21, "内臓脂肪面積", "visceral_fat_area"), "健診情報・基本項目"), "cm2"), "9N021000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::waist_measured>(22, "腹囲(実測)", "waist_measured"), "健診情報・基本項目"), "cm"), "9N016160100000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::waist_self_judged>(23, "腹囲(自己判定)", "waist_self_judged"), "健診情報・基本項目"), "cm"), "9N016160200000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::waist_self_reported>(24, "腹囲(自己申告)", "waist_self_reported"), "健診情報・基本項目"), "cm"), "9N016160300000001"),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::height>(18, "身長", "height"), "健診情報・基本項目"), "cm"), "9N001000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::weight>(19, "体重", "weight"), "健診情報・基本項目"), "kg"), "9N006000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::bmi>(20, "BMI", "bmi"), "健診情報・基本項目"), "kg/m2"), "9N011000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::visceral_fat_area>(21, "内臓脂肪面積", "visceral_fat_area"), "健診情報・基本項目"), "cm2"), "9N021000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::waist_measured>(22, "腹囲(実測)", "waist_measured"), "健診情報・基本項目"), "cm"), "9N016160100000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::waist_self_judged>(23, "腹囲(自己判定)", "waist_self_judged"), "健診情報・基本項目"), "cm"), "9N016160200000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::waist_self_reported>(24, "腹囲(自己申告)", "waist_self_reported"), "健診情報・基本項目"), "cm"), "9N016160300000001")),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::medical_history>(25, "既往歴", "medical_history"), "健診情報・基本項目"), CodeSetId::noteworthy), "9N056000000000011"),
   with_observation_code(with_group(field<&C::basic, &C::Basic::medical_history_details>(26, "具体的な既往歴", "medical_history_details"), "健診情報・基本項目"), "9N056160400000049"),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::subjective_symptoms>(27, "自覚症状", "subjective_symptoms"), "健診情報・基本項目"), CodeSetId::noteworthy), "9N061000000000011"),
   with_observation_code(with_group(field<&C::basic, &C::Basic::subjective_symptom_findings>(28, "自覚症状所見", "subjective_symptom_findings"), "健診情報・基本項目"), "9N061160800000049"),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::objective_symptoms>(29, "他覚症状", "objective_symptoms"), "健診情報・基本項目"), CodeSetId::noteworthy), "9N066000000000011"),
   with_observation_code(with_group(field<&C::basic, &C::Basic::objective_symptom_findings>(30, "他覚症状所見", "objective_symptom_findings"), "健診情報・基本項目"), "9N066160800000049"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::systolic_bp_other>(31, "収縮期血圧(その他)", "systolic_bp_other"), "健診情報・基本項目"), "mm[Hg]"), "9A755000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::systolic_bp_2nd>(32, "収縮期血圧(2回目)", "systolic_bp_2nd"), "健診情報・基本項目"), "mm[Hg]"), "9A752000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::systolic_bp_1st>(33, "収縮期血圧(1回目)", "systolic_bp_1st"), "健診情報・基本項目"), "mm[Hg]"), "9A751000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::diastolic_bp_other>(34, "拡張期血圧(その他)", "diastolic_bp_other"), "健診情報・基本項目"), "mm[Hg]"), "9A765000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::diastolic_bp_2nd>(35, "拡張期血圧(2回目)", "diastolic_bp_2nd"), "健診情報・基本項目"), "mm[Hg]"), "9A762000000000001"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::diastolic_bp_1st>(36, "拡張期血圧(1回目)", "diastolic_bp_1st"), "健診情報・基本項目"), "mm[Hg]"), "9A761000000000001"),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::systolic_bp_other>(31, "収縮期血圧(その他)", "systolic_bp_other"), "健診情報・基本項目"), "mm[Hg]"), "9A755000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::systolic_bp_2nd>(32, "収縮期血圧(2回目)", "systolic_bp_2nd"), "健診情報・基本項目"), "mm[Hg]"), "9A752000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::systolic_bp_1st>(33, "収縮期血圧(1回目)", "systolic_bp_1st"), "健診情報・基本項目"), "mm[Hg]"), "9A751000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::diastolic_bp_other>(34, "拡張期血圧(その他)", "diastolic_bp_other"), "健診情報・基本項目"), "mm[Hg]"), "9A765000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::diastolic_bp_2nd>(35, "拡張期血圧(2回目)", "diastolic_bp_2nd"), "健診情報・基本項目"), "mm[Hg]"), "9A762000000000001")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::diastolic_bp_1st>(36, "拡張期血圧(1回目)", "diastolic_bp_1st"), "健診情報・基本項目"), "mm[Hg]"), "9A761000000000001")),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::blood_draw_timing>(37, "採血時間(食後)", "blood_draw_timing"), "健診情報・基本項目"), CodeSetId::blood_draw_timing), "9N141000000000011"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::triglycerides_visible>(38, "中性脂肪(可視吸光光度法)", "triglycerides_visible"), "健診情報・基本項目"), "mg/dL"), "3F015000002327101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::triglycerides_uv>(39, "中性脂肪(紫外線吸光光度法)", "triglycerides_uv"), "健診情報・基本項目"), "mg/dL"), "3F015000002327201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::triglycerides_other>(40, "中性脂肪(その他)", "triglycerides_other"), "健診情報・基本項目"), "mg/dL"), "3F015000002399901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hdl_visible>(41, "HDLコレステロール(可視吸光光度法)", "hdl_visible"), "健診情報・基本項目"), "mg/dL"), "3F070000002327101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hdl_uv>(42, "HDLコレステロール(紫外線吸光光度法)", "hdl_uv"), "健診情報・基本項目"), "mg/dL"), "3F070000002327201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hdl_other>(43, "HDLコレステロール(その他)", "hdl_other"), "健診情報・基本項目"), "mg/dL"), "3F070000002399901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_visible>(44, "LDLコレステロール(可視吸光光度法)", "ldl_visible"), "健診情報・基本項目"), "mg/dL"), "3F077000002327101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_uv>(45, "LDLコレステロール(紫外線吸光光度法)", "ldl_uv"), "健診情報・基本項目"), "mg/dL"), "3F077000002327201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_calculated>(46, "LDLコレステロール(計算法)", "ldl_calculated"), "健診情報・基本項目"), "mg/dL"), "3F077000002391901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_other>(47, "LDLコレステロール(その他)", "ldl_other"), "健診情報・基本項目"), "mg/dL"), "3F077000002399901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::non_hdl>(48, "non-HDLコレステロール", "non_hdl"), "健診情報・基本項目"), "mg/dL"), "3F069000002391901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ast_uv>(49, "GOT(AST)紫外線吸光光度法", "ast_uv"), "健診情報・基本項目"), "U/L"), "3B035000002327201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ast_other>(50, "GOT(AST)その他", "ast_other"), "健診情報・基本項目"), "U/L"), "3B035000002399901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::alt_uv>(51, "GPT(ALT)紫外線吸光光度法", "alt_uv"), "健診情報・基本項目"), "U/L"), "3B045000002327201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::alt_other>(52, "GPT(ALT)その他", "alt_other"), "健診情報・基本項目"), "U/L"), "3B045000002399901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ggt_visible>(53, "γ-GT(γ-GTP)可視吸光光度法", "ggt_visible"), "健診情報・基本項目"), "U/L"), "3B090000002327101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ggt_other>(54, "γ-GT(γ-GTP)その他", "ggt_other"), "健診情報・基本項目"), "U/L"), "3B090000002399901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::creatinine_visible>(55, "血清クレアチニン(可視吸光光度法)", "creatinine_visible"), "健診情報・基本項目"), "mg/dL"), "3C015000002327101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::creatinine_other>(56, "血清クレアチニン(その他)", "creatinine_other"), "健診情報・基本項目"), "mg/dL"), "3C015000002399901"),
-  with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::creatinine_target>(57, "血清クレアチニン(対象者)", "creatinine_target"), "健診情報・基本項目"), CodeSetId::target_person), "3C015161602399911"),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::triglycerides_visible>(38, "中性脂肪(可視吸光光度法)", "triglycerides_visible"), "健診情報・基本項目"), "mg/dL"), "3F015000002327101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::triglycerides_uv>(39, "中性脂肪(紫外線吸光光度法)", "triglycerides_uv"), "健診情報・基本項目"), "mg/dL"), "3F015000002327201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::triglycerides_other>(40, "中性脂肪(その他)", "triglycerides_other"), "健診情報・基本項目"), "mg/dL"), "3F015000002399901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hdl_visible>(41, "HDLコレステロール(可視吸光光度法)", "hdl_visible"), "健診情報・基本項目"), "mg/dL"), "3F070000002327101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hdl_uv>(42, "HDLコレステロール(紫外線吸光光度法)", "hdl_uv"), "健診情報・基本項目"), "mg/dL"), "3F070000002327201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hdl_other>(43, "HDLコレステロール(その他)", "hdl_other"), "健診情報・基本項目"), "mg/dL"), "3F070000002399901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_visible>(44, "LDLコレステロール(可視吸光光度法)", "ldl_visible"), "健診情報・基本項目"), "mg/dL"), "3F077000002327101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_uv>(45, "LDLコレステロール(紫外線吸光光度法)", "ldl_uv"), "健診情報・基本項目"), "mg/dL"), "3F077000002327201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_calculated>(46, "LDLコレステロール(計算法)", "ldl_calculated"), "健診情報・基本項目"), "mg/dL"), "3F077000002391901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ldl_other>(47, "LDLコレステロール(その他)", "ldl_other"), "健診情報・基本項目"), "mg/dL"), "3F077000002399901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::non_hdl>(48, "non-HDLコレステロール", "non_hdl"), "健診情報・基本項目"), "mg/dL"), "3F069000002391901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ast_uv>(49, "GOT(AST)紫外線吸光光度法", "ast_uv"), "健診情報・基本項目"), "U/L"), "3B035000002327201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ast_other>(50, "GOT(AST)その他", "ast_other"), "健診情報・基本項目"), "U/L"), "3B035000002399901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::alt_uv>(51, "GPT(ALT)紫外線吸光光度法", "alt_uv"), "健診情報・基本項目"), "U/L"), "3B045000002327201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::alt_other>(52, "GPT(ALT)その他", "alt_other"), "健診情報・基本項目"), "U/L"), "3B045000002399901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ggt_visible>(53, "γ-GT(γ-GTP)可視吸光光度法", "ggt_visible"), "健診情報・基本項目"), "U/L"), "3B090000002327101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::ggt_other>(54, "γ-GT(γ-GTP)その他", "ggt_other"), "健診情報・基本項目"), "U/L"), "3B090000002399901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::creatinine_visible>(55, "血清クレアチニン(可視吸光光度法)", "creatinine_visible"), "健診情報・基本項目"), "mg/dL"), "3C015000002327101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::creatinine_other>(56, "血清クレアチニン(その他)", "creatinine_other"), "健診情報・基本項目"), "mg/dL"), "3C015000002399901")),
+  with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::creatinine_target>(57, "血清クレアチニン(対象者)", "creatinine_target"), "健診情報・基本項目"), CodeSetId::creatinine_target), "3C015161602399911"),
   with_observation_code(with_group(field<&C::basic, &C::Basic::creatinine_reason>(58, "血清クレアチニン(実施理由)", "creatinine_reason"), "健診情報・基本項目"), "3C015161002399949"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::egfr>(59, "eGFR", "egfr"), "健診情報・基本項目"), "mL/min/{1.73_m2}"), "8A065000002391901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_electrode>(60, "空腹時血糖(電位差法)", "fasting_glucose_electrode"), "健診情報・基本項目"), "mg/dL"), "3D010000001926101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_visible>(61, "空腹時血糖(可視吸光光度法)", "fasting_glucose_visible"), "健診情報・基本項目"), "mg/dL"), "3D010000002227101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_uv>(62, "空腹時血糖(紫外線吸光光度法)", "fasting_glucose_uv"), "健診情報・基本項目"), "mg/dL"), "3D010000001927201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_other>(63, "空腹時血糖(その他)", "fasting_glucose_other"), "健診情報・基本項目"), "mg/dL"), "3D010000001999901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_electrode>(64, "随時血糖(電位差法)", "random_glucose_electrode"), "健診情報・基本項目"), "mg/dL"), "3D010129901926101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_visible>(65, "随時血糖(可視吸光光度法)", "random_glucose_visible"), "健診情報・基本項目"), "mg/dL"), "3D010129902227101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_uv>(66, "随時血糖(紫外線吸光光度法)", "random_glucose_uv"), "健診情報・基本項目"), "mg/dL"), "3D010129901927201"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_other>(67, "随時血糖(その他)", "random_glucose_other"), "健診情報・基本項目"), "mg/dL"), "3D010129901999901"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_immunoassay>(68, "HbA1c(免疫学的方法)", "hba1c_immunoassay"), "健診情報・基本項目"), "%"), "3D046000001906202"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_hplc>(69, "HbA1c(HPLC)", "hba1c_hplc"), "健診情報・基本項目"), "%"), "3D046000001920402"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_enzymatic>(70, "HbA1c(酵素法)", "hba1c_enzymatic"), "健診情報・基本項目"), "%"), "3D046000001927102"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_other>(71, "HbA1c(その他)", "hba1c_other"), "健診情報・基本項目"), "%"), "3D046000001999902"),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::egfr>(59, "eGFR", "egfr"), "健診情報・基本項目"), "mL/min/{1.73_m2}"), "8A065000002391901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_electrode>(60, "空腹時血糖(電位差法)", "fasting_glucose_electrode"), "健診情報・基本項目"), "mg/dL"), "3D010000001926101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_visible>(61, "空腹時血糖(可視吸光光度法)", "fasting_glucose_visible"), "健診情報・基本項目"), "mg/dL"), "3D010000002227101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_uv>(62, "空腹時血糖(紫外線吸光光度法)", "fasting_glucose_uv"), "健診情報・基本項目"), "mg/dL"), "3D010000001927201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::fasting_glucose_other>(63, "空腹時血糖(その他)", "fasting_glucose_other"), "健診情報・基本項目"), "mg/dL"), "3D010000001999901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_electrode>(64, "随時血糖(電位差法)", "random_glucose_electrode"), "健診情報・基本項目"), "mg/dL"), "3D010129901926101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_visible>(65, "随時血糖(可視吸光光度法)", "random_glucose_visible"), "健診情報・基本項目"), "mg/dL"), "3D010129902227101")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_uv>(66, "随時血糖(紫外線吸光光度法)", "random_glucose_uv"), "健診情報・基本項目"), "mg/dL"), "3D010129901927201")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::random_glucose_other>(67, "随時血糖(その他)", "random_glucose_other"), "健診情報・基本項目"), "mg/dL"), "3D010129901999901")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_immunoassay>(68, "HbA1c(免疫学的方法)", "hba1c_immunoassay"), "健診情報・基本項目"), "%"), "3D046000001906202")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_hplc>(69, "HbA1c(HPLC)", "hba1c_hplc"), "健診情報・基本項目"), "%"), "3D046000001920402")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_enzymatic>(70, "HbA1c(酵素法)", "hba1c_enzymatic"), "健診情報・基本項目"), "%"), "3D046000001927102")),
+  with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hba1c_other>(71, "HbA1c(その他)", "hba1c_other"), "健診情報・基本項目"), "%"), "3D046000001999902")),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::urine_glucose_machine>(72, "尿糖(機械読み取り)", "urine_glucose_machine"), "健診情報・基本項目"), CodeSetId::urine_qualitative), "1A020000000191111"),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::urine_glucose_visual>(73, "尿糖(目視法)", "urine_glucose_visual"), "健診情報・基本項目"), CodeSetId::urine_qualitative), "1A020000000190111"),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::urine_protein_machine>(74, "尿蛋白(機械読み取り)", "urine_protein_machine"), "健診情報・基本項目"), CodeSetId::urine_qualitative), "1A010000000191111"),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::urine_protein_visual>(75, "尿蛋白(目視法)", "urine_protein_visual"), "健診情報・基本項目"), CodeSetId::urine_qualitative), "1A010000000190111"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hematocrit>(76, "ヘマトクリット値", "hematocrit"), "健診情報・基本項目"), "%"), "2A040000001930102"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hemoglobin>(77, "血色素量(ヘモグロビン値)", "hemoglobin"), "健診情報・基本項目"), "g/dL"), "2A030000001930101"),
-  with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::red_blood_cells>(78, "赤血球数", "red_blood_cells"), "健診情報・基本項目"), "10*4/uL"), "2A020000001930101"),
+  with_range(with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hematocrit>(76, "ヘマトクリット値", "hematocrit"), "健診情報・基本項目"), "%"), "2A040000001930102")), 0, 99.9),
+  with_range(with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::hemoglobin>(77, "血色素量(ヘモグロビン値)", "hemoglobin"), "健診情報・基本項目"), "g/dL"), "2A030000001930101")), 0, 30.0),
+  with_range(with_comparator(with_observation_code(with_unit(with_group(field<&C::basic, &C::Basic::red_blood_cells>(78, "赤血球数", "red_blood_cells"), "健診情報・基本項目"), "10*4/uL"), "2A020000001930101")), 0, 1000),
   with_observation_code(with_group(field<&C::basic, &C::Basic::anemia_test_reason>(79, "貧血検査実施理由", "anemia_test_reason"), "健診情報・基本項目"), "2A020161001930149"),
   with_observation_code(with_codes(with_group(field<&C::basic, &C::Basic::ecg_findings_present>(80, "心電図(所見の有無)", "ecg_findings_present"), "健診情報・基本項目"), CodeSetId::findings), "9A110160700000011"),
   with_observation_code(with_group(field<&C::basic, &C::Basic::ecg_findings>(81, "心電図所見", "ecg_findings"), "健診情報・基本項目"), "9A110160800000049"),
@@ -300,7 +300,7 @@ inline constexpr std::array<FieldInfo, 143> kCheckup = [] {
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::history_cardiovascular>(109, "既往歴2(心血管)", "history_cardiovascular"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N721000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::history_renal_failure>(110, "既往歴3(腎不全・人工透析)", "history_renal_failure"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N726000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::anemia>(111, "貧血", "anemia"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N731000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::smoking>(112, "喫煙", "smoking"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N736000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::smoking>(112, "喫煙", "smoking"), "健診情報・質問票(特定健診)"), CodeSetId::smoking), "9N736000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::weight_change_since_20>(113, "20歳からの体重変化", "weight_change_since_20"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N741000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::exercise_habit>(114, "30分以上の運動習慣", "exercise_habit"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N746000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::physical_activity>(115, "歩行又は身体活動", "physical_activity"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N751000000000011"),
@@ -314,24 +314,24 @@ inline constexpr std::array<FieldInfo, 143> kCheckup = [] {
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::drinking_amount>(123, "飲酒量", "drinking_amount"), "健診情報・質問票(特定健診)"), CodeSetId::drinking_amount), "9N791000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::sleep>(124, "睡眠", "sleep"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no), "9N796000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::lifestyle_improvement>(125, "生活習慣の改善", "lifestyle_improvement"), "健診情報・質問票(特定健診)"), CodeSetId::lifestyle_improvement), "9N801000000000011"),
-  with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::guidance_wish>(126, "保健指導の希望", "guidance_wish"), "健診情報・質問票(特定健診)"), CodeSetId::yes_no),
+  with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::guidance_wish>(126, "保健指導の希望", "guidance_wish"), "健診情報・質問票(特定健診)"), CodeSetId::guidance_wish),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::information_method>(127, "情報提供の方法", "information_method"), "健診情報・質問票(特定健診)"), CodeSetId::information_method), "9N950000000000011"),
   with_observation_code(with_codes(with_group(field<&C::questionnaire, &C::Questionnaire::first_interview>(128, "初回面談実施", "first_interview"), "健診情報・質問票(特定健診)"), CodeSetId::first_interview), "9N807000000000011"),
   with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::health_status>(129, "あなたの現在の健康状態はいかがですか(後期)", "health_status"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_health), "9N932000000000011"),
   with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::life_satisfaction>(130, "毎日の生活に満足していますか(後期)", "life_satisfaction"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_satisfaction), "9N933000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::three_meals>(131, "1日3食きちんと食べていますか(後期)", "three_meals"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N934000000000011"),
-  with_observation_code(with_codes(with_description(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::chewing_difficulty>(132, "半年前に比べて固いもの(*)が食べにくくなりましたか(後期)", "chewing_difficulty"), "特定健診・質問票(後期高齢者健診)"), "*さきいか、たくあんなど"), CodeSetId::yes_no), "9N935000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::choking>(133, "お茶や汁物等でむせることがありますか(後期)", "choking"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N936000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::weight_loss>(134, "6カ月間で2~3kg以上の体重減少がありましたか(後期)", "weight_loss"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N937000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::slower_walking>(135, "以前に比べて歩く速度が遅くなってきたと思いますか(後期)", "slower_walking"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N938000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::fall_last_year>(136, "この1年間に転んだことがありますか(後期)", "fall_last_year"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N939000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::weekly_exercise>(137, "ウォーキング等の運動を週に1回以上していますか(後期)", "weekly_exercise"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N940000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::forgetfulness>(138, "周りの人から「いつも同じことを聞く」などの物忘れがあると言われていますか(後期)", "forgetfulness"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N941000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::date_disorientation>(139, "今日が何月何日かわからない時がありますか(後期)", "date_disorientation"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N942000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::smoking_elderly>(140, "あなたはたばこを吸いますか(後期)", "smoking_elderly"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N943000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::weekly_outing>(141, "週に1回以上は外出していますか(後期)", "weekly_outing"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N944000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::social_contact>(142, "ふだんから家族や友人と付き合いがありますか(後期)", "social_contact"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N945000000000011"),
-  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::someone_to_consult>(143, "体調が悪いときに、身近に相談できる人がいますか(後期)", "someone_to_consult"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::yes_no), "9N946000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::three_meals>(131, "1日3食きちんと食べていますか(後期)", "three_meals"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_three_meals), "9N934000000000011"),
+  with_observation_code(with_codes(with_description(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::chewing_difficulty>(132, "半年前に比べて固いもの(*)が食べにくくなりましたか(後期)", "chewing_difficulty"), "特定健診・質問票(後期高齢者健診)"), "*さきいか、たくあんなど"), CodeSetId::elderly_hard_food), "9N935000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::choking>(133, "お茶や汁物等でむせることがありますか(後期)", "choking"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_choking), "9N936000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::weight_loss>(134, "6カ月間で2~3kg以上の体重減少がありましたか(後期)", "weight_loss"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_weight_loss), "9N937000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::slower_walking>(135, "以前に比べて歩く速度が遅くなってきたと思いますか(後期)", "slower_walking"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_walking_speed), "9N938000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::fall_last_year>(136, "この1年間に転んだことがありますか(後期)", "fall_last_year"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_fall), "9N939000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::weekly_exercise>(137, "ウォーキング等の運動を週に1回以上していますか(後期)", "weekly_exercise"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_exercise), "9N940000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::forgetfulness>(138, "周りの人から「いつも同じことを聞く」などの物忘れがあると言われていますか(後期)", "forgetfulness"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_forgetfulness), "9N941000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::date_disorientation>(139, "今日が何月何日かわからない時がありますか(後期)", "date_disorientation"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_date_orientation), "9N942000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::smoking_elderly>(140, "あなたはたばこを吸いますか(後期)", "smoking_elderly"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_smoking), "9N943000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::weekly_outing>(141, "週に1回以上は外出していますか(後期)", "weekly_outing"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_outing), "9N944000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::social_contact>(142, "ふだんから家族や友人と付き合いがありますか(後期)", "social_contact"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_social), "9N945000000000011"),
+  with_observation_code(with_codes(with_group(field<&C::elderly_questionnaire, &C::ElderlyQuestionnaire::someone_to_consult>(143, "体調が悪いときに、身近に相談できる人がいますか(後期)", "someone_to_consult"), "特定健診・質問票(後期高齢者健診)"), CodeSetId::elderly_consult), "9N946000000000011"),
 }};
 }();
 // clang-format on

@@ -28,7 +28,7 @@ inline constexpr std::array<FieldInfo, 6> kExpense = [] {
   with_description(field<&E::unique_code>(3, "ユニークコード", "unique_code"), "識別番号"),
   with_description(field<&E::treatment_month>(4, "診療年月", "treatment_month"), "受診した年月"),
   with_description(field<&E::institution_name>(5, "医療機関(薬局)名称", "institution_name"), "療養を受けた病院、診療所、薬局その他の者の名称"),
-  with_description(field<&E::copayment>(6, "窓口負担相当額", "copayment"), "審査支払機関にて算出した窓口負担相当額"),
+  with_negative_expected(with_description(field<&E::copayment>(6, "窓口負担相当額", "copayment"), "審査支払機関にて算出した窓口負担相当額")),
 }};
 }();
 // clang-format on

@@ -239,7 +239,7 @@ def lookup(set_id, code, period):
 
 
 # ----------------------------------------------------------------------------- value rules
-# The proposed rules (docs/records.md "Value rules per item"), used to cross-check every
+# The value rules (docs/records.md "Value rules per item"), used to cross-check every
 # expectation written in cases.py and every base value.
 import re  # noqa: E402
 
@@ -247,9 +247,30 @@ DECIMAL = re.compile(r'-?(0|[1-9][0-9]*)(\.[0-9]+)?')
 COMPARATOR = re.compile(r'(<=|>=|<|>)((0|[1-9][0-9]*)(\.[0-9]+)?)')
 CODE_FORMATS = {'InstitutionCode': r'[0-9]{10}', 'MedicineCode': r'[0-9]{9}', 'PriceListCode': r'[0-9A-Z]{12}',
                 'BranchNumber': r'[0-9]{2}', 'InsurerNumber': r'[0-9]{6}|[0-9]{8}'}
-NEGATIVE_ALLOWED = {('drug', 26), ('drug', 27), ('expense', 6)}
-# 入力範囲 of the MHLW 特定健診 XML items (mhlw-program-r6 p.200), where read.
-INPUT_RANGES = {('checkup', 76): (0, 99.9), ('checkup', 77): (0, 30.0), ('checkup', 78): (0, 1000)}
+
+
+def load_rules():
+    """The catalog's value rules (with_negative_expected, with_comparator, with_range in
+    include/myna/records/{drug,checkup,expense}.hpp): the catalog is the one source."""
+    negative, comparator, ranges = set(), set(), {}
+    for rtype, header in (('drug', 'drug.hpp'), ('checkup', 'checkup.hpp'), ('expense', 'expense.hpp')):
+        text = open(os.path.join(ROOT, 'include', 'myna', 'records', header), encoding='utf-8').read()
+        for line in text.splitlines():
+            m = re.search(r'field<[^>]*>\((\d+),', line)
+            if not m:
+                continue
+            n = int(m.group(1))
+            if 'with_negative_expected(' in line:
+                negative.add((rtype, n))
+            if 'with_comparator(' in line:
+                comparator.add((rtype, n))
+            r = re.search(r', ([0-9.]+), ([0-9.]+)\),$', line) if 'with_range(' in line else None
+            if r:
+                ranges[(rtype, n)] = (float(r.group(1)), float(r.group(2)))
+    return negative, comparator, ranges
+
+
+NEGATIVE_ALLOWED, COMPARATOR_ALLOWED, INPUT_RANGES = load_rules()
 
 
 def real_date(y, m, d):
@@ -303,11 +324,10 @@ def classify(rtype, n, tok):
     elif kind == 'Yen':
         ok = re.fullmatch(r'-?(0|[1-9][0-9]{0,14})', text) is not None
     elif kind == 'Decimal':
-        measured = rtype == 'checkup'
-        m = COMPARATOR.fullmatch(text) if measured else None
+        m = COMPARATOR.fullmatch(text) if (rtype, n) in COMPARATOR_ALLOWED else None
         if m:
             ok, comparator, value = True, m.group(1), m.group(2)
-        elif DECIMAL.fullmatch(text) and len(text.replace('-', '').replace('.', '').lstrip('0')) <= 17:
+        elif DECIMAL.fullmatch(text) and int(text.replace('-', '').replace('.', '')) < 2 ** 53:
             ok, value = True, text
         if ok and text.startswith('-') and (rtype, n) not in NEGATIVE_ALLOWED:
             extra.append('out_of_range')
@@ -358,7 +378,8 @@ def item_expectation(rtype, r_index, key, tok, exp, period):
     name = NAMES.get((rtype, n), '')
     e = dict(record=r_index, item=n, name=name)
     if exp.state == 'unknown':
-        e.update(key=key, state='ignored', issues=exp.issues)
+        # kept as an extra item of the record (contracts: nothing dropped)
+        e.update(key=key, state='extra', extra_text=wire_of(tok), issues=exp.issues)
         return e
     kind = KINDS[(rtype, n)]
     issues = list(exp.issues)
@@ -416,6 +437,7 @@ def derive(case):
                 # the first occurrence carries the expectation of the item's value
                 target = next(e for e in items if e['record'] == r_index and e['item'] == n)
                 target['issues'] = target['issues'] + ['duplicate_item']
+                target['extras'] = target.get('extras', []) + [wire_of(tok)]  # the later value, kept
                 order.append((r_index, pos, ['duplicate_item'], n, NAMES[(rtype, n)]))
                 continue
             e = item_expectation(rtype, r_index, key, tok, exp, period)

@@ -204,7 +204,7 @@ case('drug_code_formats', 'drug',
 
 case('drug_duplicate_item', 'drug',
      'The same item twice in one record (a merge of two sources): the first occurrence is the value, '
-     'the repetition is reported.',
+     'the repetition is reported and kept as an extra item of the record.',
      [rec(DRUG, [('薬剤名', s('テルミサルタン錠40mg'), valid(text='テルミサルタン錠40mg')),
                  ('薬剤名', s('テルミサルタン錠20mg'), dup())])])
 
@@ -242,7 +242,7 @@ case('checkup_meaning_switch_at_boundary', 'checkup',
 
 case('checkup_period_unknown', 'checkup',
      'No usable 実施年月日: a code whose meaning differs between the periods cannot be given one '
-     '(proposed issue kind ambiguous_code); a code with the same meaning in both (喫煙 1 はい) keeps it. '
+     '(issue kind ambiguous_code); a code with the same meaning in both (喫煙 1 はい) keeps it. '
      'Record 0 has no 実施年月日, record 1 a 和暦 one.',
      [rec(CHECKUP, [('飲酒', s('2'), valid('ambiguous_code', code='2')), ('喫煙', s('1'), valid(code='1'))],
           drop=('実施年月日',)),
