@@ -5,6 +5,8 @@ if(TARGET myna_sandbox AND TARGET mynaportal_listener)
   myna_test(e2e_attacks LABELS e2e threads
     SOURCES e2e/test_attacks.cpp e2e/test_secrets.cpp
     LIBS myna_sandbox MynaPortal::listener CURL::libcurl PkgConfig::HTTPLIB OpenSSL::SSL)
+  # Notifications inside the request window (the request telegram in flight, no processId yet).
+  target_sources(e2e_attacks PRIVATE e2e/test_request_window.cpp)
 endif()
 # Secrets wiped on destruction (this program replaces the global operator new/delete) and the
 # file token store under SIGKILL.

@@ -96,8 +96,17 @@ CREATE INDEX myna_work_ready ON myna_work (queue, not_before) WHERE state = 'pen
 CREATE INDEX myna_work_leased ON myna_work (queue, lease_until) WHERE state = 'leased';
 )SQL";
 
+// Notifications that arrived before the request response confirmed the processId: kept
+// apart, never changing the retrieval, until the response confirms one of them.
+constexpr const char* kSchemaV2 = R"SQL(
+ALTER TABLE myna_retrievals ADD COLUMN provisional text NOT NULL DEFAULT '';
+COMMENT ON COLUMN myna_retrievals.provisional IS
+  'notifications before the processId was confirmed: one line "processId errorCode" each';
+)SQL";
+
 constexpr Migration kMigrations[] = {
     {1, "retrievals, tokens, records, work queues, per-type item views", kSchemaV1},
+    {2, "retrievals: provisional notifications of the request window", kSchemaV2},
 };
 
 /// The SQL expression reading one item from the JSONB column, typed by its value kind.
