@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "exit_codes.hpp"
+#include "internal/secure_file.hpp"
 #include "instance_slot.hpp"
 
 namespace myna::cli {
@@ -153,19 +154,7 @@ Status write_output(const std::string& path, const std::string& content) {
     if (!std::cout) return Error(ErrorCategory::storage, "cannot write to standard output");
     return {};
   }
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0;
-  for (std::size_t done = 0; ok && done < content.size();) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    ok = n > 0;
-    done += ok ? static_cast<std::size_t>(n) : 0;
-  }
-  ok = ok && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  if (ok && std::rename(temp.c_str(), path.c_str()) == 0) return {};
-  ::unlink(temp.c_str());
-  return Error(ErrorCategory::storage, "cannot write " + path + " (check the directory and its permissions)");
+  return internal::atomic_write_path(path, content);
 }
 
 bool is_terminal(int fd) noexcept { return ::isatty(fd) == 1; }

@@ -50,8 +50,8 @@ def myna(*args, env=None, timeout=120):
 class Sandbox:
     """`myna sandbox --state-dir DIR` in the background; its config file points the other commands at it."""
 
-    def __init__(self, *extra):
-        self.dir = tempfile.mkdtemp(prefix='myna-e2e-')
+    def __init__(self, *extra, state_dir=None):
+        self.dir = state_dir or tempfile.mkdtemp(prefix='myna-e2e-')
         self.config = os.path.join(self.dir, 'config')
         self.proc = subprocess.Popen([MYNA, 'sandbox', '--state-dir', self.dir, *extra], env=clean_env(),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
