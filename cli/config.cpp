@@ -5,9 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "internal/secure_file.hpp"
@@ -50,6 +51,42 @@ std::string env_name(const std::string& key) {
 std::string directory_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+}
+
+/// Whoever can change the configuration decides where tokens are sent (api_base_url) and which
+/// certificates are trusted: refuse a file writable by others or owned by another user (root
+/// excepted), warn about one writable by its group.
+Status check_config_owner(const std::string& path, const struct stat& st, std::vector<std::string>& warnings) {
+  if ((st.st_mode & S_IWOTH) != 0)
+    return invalid("the configuration file " + path + " is writable by others: anyone could point your tokens at "
+                   "another server; chmod o-w " + path);
+  if (st.st_uid != ::geteuid() && st.st_uid != 0)
+    return invalid("the configuration file " + path + " is owned by another user (uid " + std::to_string(st.st_uid) +
+                   "), who could point your tokens at another server; use a file of your own");
+  if ((st.st_mode & S_IWGRP) != 0)
+    warnings.push_back("the configuration file " + path + " is writable by its group, whose members could point "
+                       "your tokens at another server; chmod g-w " + path);
+  return {};
+}
+
+/// The file's text; nullopt when it cannot be opened (absent).
+Result<std::optional<std::string>> read_config_file(const std::string& path, std::vector<std::string>& warnings) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return std::optional<std::string>();
+  struct stat st {};
+  Status checked = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                       ? check_config_owner(path, st, warnings)
+                       : invalid("the configuration file " + path + " is not a regular file");
+  std::string text;
+  char chunk[4096];
+  for (ssize_t n; checked && (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) checked = invalid("cannot read the configuration file " + path);
+    else text.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  if (!checked) return std::move(checked).error();
+  return std::optional<std::string>(std::move(text));
 }
 
 }  // namespace
@@ -122,12 +159,12 @@ Result<Config> Config::load(const Args& args) {
   bool explicit_path = !path.empty();
   if (!explicit_path) path = home_path("XDG_CONFIG_HOME", ".config") + "/myna/config";
   Config config;
-  std::ifstream in(path);
-  if (in) {
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto parsed = parse(text.str(), path, directory_of(path));
+  auto text = read_config_file(path, config.warnings_);
+  if (!text) return std::move(text).error();
+  if (*text) {
+    auto parsed = parse(**text, path, directory_of(path));
     if (!parsed) return parsed;
+    parsed->warnings_ = std::move(config.warnings_);
     config = std::move(*parsed);
     config.file_ = path;
   } else if (explicit_path) {

@@ -60,7 +60,21 @@ CurlTransportOptions transport_options(const Config& config) {
   return curl;
 }
 
+namespace {
+
+/// What the user should fix but that does not stop the command: a group-writable
+/// configuration file, private keys readable by others.
+void warn_about_local_files(const Config& config) {
+  for (const std::string& warning : config.warnings()) std::cerr << "myna: warning: " << warning << "\n";
+  const std::string client_key = config.get("client_key").empty() ? config.get("client_cert") : config.get("client_key");
+  for (const std::string& key : {client_key, config.get("notify_key")})
+    if (auto exposed = internal::private_key_exposure(key)) std::cerr << "myna: warning: " << *exposed << "\n";
+}
+
+}  // namespace
+
 Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose) {
+  warn_about_local_files(config);
   ClientOptions options;
   options.profile = profile_of(config);
   options.curl = transport_options(config);

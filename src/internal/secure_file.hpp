@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -63,6 +64,17 @@ inline Status ensure_private_dir(const std::string& dir) {
   }
   ::close(fd);
   return checked;
+}
+
+/// A warning when a private key file can be read by group or others (mode & 044); nullopt
+/// when it cannot, or when it cannot be examined (reading it then reports the problem).
+inline std::optional<std::string> private_key_exposure(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0 || (st.st_mode & 044) == 0) return std::nullopt;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return "the private key file " + path + " can be read by " + ((st.st_mode & 004) ? "others" : "its group") +
+         " (mode " + mode + "); restrict it to its owner: chmod 600 " + path;
 }
 
 inline bool write_all(int fd, std::string_view data) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/secure_file.hpp"
 #include "internal/text.hpp"
 #include "transport/curl_errors.hpp"
 #include "transport/curl_pool.hpp"
@@ -54,7 +55,10 @@ Status check_options(const CurlTransportOptions& o) {
     return invalid("low_speed_bytes / low_speed_time must not be negative (0 turns stall detection off)");
   }
   if (o.max_response_bytes == 0) return invalid("max_response_bytes must be positive");
-  return internal::check_tls_files(o.tls);
+  if (Status st = internal::check_tls_files(o.tls); !st) return st;
+  const std::string& key = o.tls.client_key_file.empty() ? o.tls.client_cert_file : o.tls.client_key_file;
+  if (auto exposed = internal::private_key_exposure(key)) o.logger.log(LogLevel::warn, *exposed);
+  return {};
 }
 
 // ------------------------------------------------------------------ request preparation
