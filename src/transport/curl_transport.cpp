@@ -149,8 +149,12 @@ Status build_headers(const HttpRequest& request, HeaderList& list, const std::st
                    what + ": header '" + (valid_header({h.name, "", false}) ? h.name : std::string("?")) +
                        "' has an invalid name or a line break in its value");
     }
-    // "Name;" is libcurl's way to send a header with an empty value.
-    if (!list.append(h.value.empty() ? h.name + ";" : h.name + ": " + h.value)) {
+    // "Name;" is libcurl's way to send a header with an empty value. The line is built in one
+    // block of its exact size (no reallocation leaves a copy of a secret value behind).
+    std::string line;
+    line.reserve(h.name.size() + 2 + h.value.size());
+    line.append(h.name).append(h.value.empty() ? ";" : ": ").append(h.value);
+    if (!list.append(std::move(line))) {
       return Error(ErrorCategory::network, what + ": out of memory building the request headers");
     }
   }
