@@ -1,6 +1,7 @@
 // Writes the structure-aware seed corpora (fuzz/corpus/<target>/seed-*) and the libFuzzer
 // dictionaries (fuzz/dict/*.dict) from the SDK's own encoders and catalogs, so seeds are
 // real telegrams. Run after a wire-format change:  build-fuzz/fuzz/myna_fuzz_seeds fuzz
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,6 +27,35 @@ void write(const std::string& target, const std::string& name, std::string_view 
 CommonHeader header(const std::string& type, const std::string& process_id = "P-0002",
                     const std::string& code = "") {
   return CommonHeader{"TL-00000086-260101093000-0002", type, "1", process_id, code};
+}
+
+// ---------------------------------------------------------------- listener requests
+
+// The first byte is the piece size (fuzz/listener_request.cpp).
+void listener_request_seeds(const Profile& p) {
+  const std::string body = codec::encode_header(header(p.notification_type));
+  const std::string head = "POST /myna/notify HTTP/1.1\r\nHost: 127.0.0.1:8443\r\nContent-Type: application/json\r\n";
+  const std::string length = head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+  const auto hex = [](std::size_t n) {
+    char text[24];
+    std::snprintf(text, sizeof text, "%zx", n);
+    return std::string(text);
+  };
+  for (std::size_t at = 0; at < body.size(); at += 40) {
+    const std::string part = body.substr(at, 40);
+    chunked += hex(part.size()) + (at == 0 ? ";ext=1" : "") + "\r\n" + part + "\r\n";
+  }
+  chunked += "0\r\nX-Trailer: t\r\n\r\n";
+  const std::string redirect = "GET /callback?code=abc&state=xyz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  write("listener_request", "content-length", std::string(1, '\0') + length);
+  write("listener_request", "chunked", std::string(1, '\7') + chunked);
+  write("listener_request", "pipelined", std::string(1, '\x13') + length + redirect + chunked);
+  write("listener_request", "continue-close",
+        std::string(1, '\1') + head + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}");
+  write("listener_request", "http10", std::string(1, '\0') + "POST /myna/notify HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}");
+  write("listener_request", "both-framings",
+        std::string(1, '\3') + head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
 }
 
 // ---------------------------------------------------------------- envelope
@@ -211,6 +241,10 @@ void dictionaries(const Profile& p) {
                         "error", "error_description", "invalid_grant", "invalid_client", "3600", "\"3600\""})
     token.insert(w);
   write_dict("token", token);
+  write_dict("listener_request",
+             {"POST ", "GET ", " HTTP/1.1\r\n", " HTTP/1.0\r\n", "\r\n", "\r\n\r\n", ": ", "Host: ",
+              "Content-Length: ", "Transfer-Encoding: ", "chunked", "Connection: ", "close", "keep-alive",
+              "Expect: ", "100-continue", "0\r\n\r\n", ";ext=", "/myna/notify", "/callback?", "ffffffff", "\t", " "});
   write_dict("query", {"InfoType=", "&Date=", "Date=", ";Type=", "{from}", "{to}", "{type}", "-", "/", ".", "\n",
                        "2024", "0229", "1231", "-0", "00", "99999999999999999", "F1020"});
 }
@@ -224,7 +258,7 @@ int main(int argc, char** argv) {
   }
   g_root = argv[1];
   for (const char* t : {"envelope", "payload_drug", "payload_checkup", "payload_expense", "stream", "redirect",
-                        "token", "notification", "query"}) {
+                        "token", "notification", "query", "listener_request"}) {
     if (!fs::is_directory(g_root / "corpus" / t)) continue;
     for (const auto& e : fs::directory_iterator(g_root / "corpus" / t))
       if (e.path().filename().string().rfind("seed-", 0) == 0) fs::remove(e.path());
@@ -238,6 +272,7 @@ int main(int argc, char** argv) {
   token_seeds();
   notification_seeds(p);
   query_seeds();
+  listener_request_seeds(p);
   dictionaries(p);
   std::cout << "seeds and dictionaries written under " << g_root.string() << "\n";
   return 0;

@@ -8,6 +8,6 @@ endif()
 
 if(TARGET mynaportal_listener AND TARGET myna_sandbox)
   myna_test(unit_listener LABELS unit threads
-    SOURCES unit/test_listener.cpp
-    LIBS mynaportal_listener myna_sandbox CURL::libcurl)
+    SOURCES unit/test_listener.cpp unit/test_listener_reader.cpp
+    LIBS mynaportal_listener myna_sandbox CURL::libcurl OpenSSL::SSL)
 endif()

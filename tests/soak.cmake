@@ -3,7 +3,7 @@
 if(TARGET myna_sandbox AND TARGET mynaportal_listener)
   myna_test(soak LABELS e2e threads SOURCES e2e/test_soak.cpp LIBS myna_sandbox MynaPortal::listener)
   myna_test(e2e_attacks LABELS e2e threads
-    SOURCES e2e/test_attacks.cpp e2e/test_secrets.cpp
+    SOURCES e2e/test_attacks.cpp e2e/test_secrets.cpp e2e/test_listener_attacks.cpp e2e/test_notifier_auth.cpp
     LIBS myna_sandbox MynaPortal::listener CURL::libcurl PkgConfig::HTTPLIB OpenSSL::SSL)
   # Notifications inside the request window (the request telegram in flight, no processId yet).
   target_sources(e2e_attacks PRIVATE e2e/test_request_window.cpp)

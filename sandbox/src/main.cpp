@@ -132,6 +132,7 @@ void print_summary(const myna::sandbox::Sandbox& sandbox) {
             << "  client certificate  " << c.client_cert_file << "\n"
             << "  client key          " << c.client_key_file << "\n"
             << "  listener cert/key   " << c.listener_cert_file << " " << c.listener_key_file << "\n"
+            << "  notifier cert/key   " << c.notifier_cert_file << " " << c.notifier_key_file << "\n"
             << "  client_id           " << sandbox.client_profile().client_id << "\n"
             << "  redirect_uri        " << sandbox.client_profile().redirect_uri << "\n"
             << std::flush;

@@ -26,8 +26,9 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* user)
 
 }  // namespace
 
-Notifier::Notifier(Profile profile, std::string ca_file, Counters& counters, std::size_t workers)
-    : profile_(std::move(profile)), ca_file_(std::move(ca_file)), counters_(counters) {
+Notifier::Notifier(Profile profile, std::string ca_file, Counters& counters, TlsClientFiles client,
+                   std::size_t workers)
+    : profile_(std::move(profile)), ca_file_(std::move(ca_file)), client_(std::move(client)), counters_(counters) {
   for (std::size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
@@ -111,6 +112,10 @@ void Notifier::deliver(void* handle, const Notification& notification) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
   if (!ca_file_.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file_.c_str());
+  if (!client_.cert_file.empty()) {  // sent only when the endpoint asks for a certificate
+    curl_easy_setopt(curl, CURLOPT_SSLCERT, client_.cert_file.c_str());
+    curl_easy_setopt(curl, CURLOPT_SSLKEY, client_.key_file.c_str());
+  }
   long status = 0;
   if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   if (notification.forged) {

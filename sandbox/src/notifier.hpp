@@ -23,10 +23,16 @@ struct Notification {
   bool forged = false;  ///< unknown ids: counted in forged_sent / forged_accepted
 };
 
+/// The client certificate presented to https:// endpoints that ask for one (both empty: none).
+struct TlsClientFiles {
+  std::string cert_file, key_file;
+};
+
 class Notifier {
  public:
   /// ca_file: trusted for https:// URLs (the sandbox CA); "" uses the system store.
-  Notifier(Profile profile, std::string ca_file, Counters& counters, std::size_t workers = 4);
+  Notifier(Profile profile, std::string ca_file, Counters& counters, TlsClientFiles client = {},
+           std::size_t workers = 4);
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -56,6 +62,7 @@ class Notifier {
 
   Profile profile_;
   std::string ca_file_;
+  TlsClientFiles client_;
   Counters& counters_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -62,7 +62,7 @@ std::string error_page(int status, const char* reason) {
 
 /// Files the sandbox writes into its state directory.
 struct Pems {
-  PemPair server, client, listener;
+  PemPair server, client, listener, notifier;
 };
 
 class SandboxImpl final : public Sandbox {
@@ -138,7 +138,8 @@ SandboxImpl::SandboxImpl(SandboxOptions options) : options_(std::move(options)),
   try {
     CertificateAuthority ca;
     Pems pems = write_credentials(ca);
-    notifier_ = std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_);
+    notifier_ = std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_,
+                                           TlsClientFiles{credentials_.notifier_cert_file, credentials_.notifier_key_file});
     notifier_->set_urls(options_.notification_urls);
     service_ = std::make_unique<Service>(options_, counters_, faults_, *notifier_);
     app_.server = make_server(ca, pems.server, false);
@@ -172,10 +173,15 @@ Pems SandboxImpl::write_credentials(const CertificateAuthority& ca) {
   CertSpec client_spec;
   client_spec.common_name = options_.profile.client_id;
   client_spec.server = false;
-  Pems pems{ca.issue(server_spec), ca.issue(client_spec), ca.issue(loopback_server_spec())};
+  CertSpec notifier_spec;
+  notifier_spec.common_name = SandboxCredentials::kNotifierName;
+  notifier_spec.dns_names = {SandboxCredentials::kNotifierName};
+  notifier_spec.server = false;
+  Pems pems{ca.issue(server_spec), ca.issue(client_spec), ca.issue(loopback_server_spec()), ca.issue(notifier_spec)};
   auto path = [&](const char* name) { return state_dir_ + "/" + name; };
-  credentials_ = {path("ca.pem"), path("client.pem"), path("client-key.pem"), path("server.pem"),
-                  path("server-key.pem"), path("listener.pem"), path("listener-key.pem")};
+  credentials_ = {path("ca.pem"),         path("client.pem"),   path("client-key.pem"),
+                  path("server.pem"),     path("server-key.pem"), path("listener.pem"),
+                  path("listener-key.pem"), path("notifier.pem"), path("notifier-key.pem")};
   write_file(credentials_.ca_file, ca.ca().cert_pem);
   write_file(credentials_.client_cert_file, pems.client.cert_pem);
   write_file(credentials_.client_key_file, pems.client.key_pem, 0600);
@@ -183,6 +189,8 @@ Pems SandboxImpl::write_credentials(const CertificateAuthority& ca) {
   write_file(credentials_.server_key_file, pems.server.key_pem, 0600);
   write_file(credentials_.listener_cert_file, pems.listener.cert_pem);
   write_file(credentials_.listener_key_file, pems.listener.key_pem, 0600);
+  write_file(credentials_.notifier_cert_file, pems.notifier.cert_pem);
+  write_file(credentials_.notifier_key_file, pems.notifier.key_pem, 0600);
   return pems;
 }
 
@@ -190,7 +198,8 @@ void SandboxImpl::remove_state_dir() {
   if (!owns_state_dir_) return;
   for (const std::string* file : {&credentials_.ca_file, &credentials_.client_cert_file, &credentials_.client_key_file,
                                   &credentials_.server_cert_file, &credentials_.server_key_file,
-                                  &credentials_.listener_cert_file, &credentials_.listener_key_file})
+                                  &credentials_.listener_cert_file, &credentials_.listener_key_file,
+                                  &credentials_.notifier_cert_file, &credentials_.notifier_key_file})
     ::unlink(file->c_str());
   ::rmdir(state_dir_.c_str());
 }

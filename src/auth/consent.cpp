@@ -206,9 +206,7 @@ std::string url_encode(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
+    if (internal::is_url_unreserved(c)) {
       out.push_back(c);
       continue;
     }

@@ -58,6 +58,25 @@ inline int hex_value(char c) noexcept {
   return -1;
 }
 
+/// RFC 9110 token character: header names, methods, transfer codings.
+inline bool is_token_char(char c) noexcept {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c)) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+/// s without RFC 9110 optional whitespace (spaces, tabs) at either end.
+inline std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// RFC 3986 unreserved: A–Z a–z 0–9 - . _ ~ (kept as they are in URLs).
+inline bool is_url_unreserved(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '.' || c == '_' ||
+         c == '~';
+}
+
 inline char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline bool iequal_chars(char a, char b) noexcept { return ascii_lower(a) == ascii_lower(b); }

@@ -108,12 +108,8 @@ Result<UrlPtr> parse_target(const HttpRequest& request, const CurlTransportOptio
                       "127.0.0.1, ::1 and localhost, for development)");
 }
 
-bool is_token_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
 bool valid_header(const HttpHeader& h) {
-  const bool name_ok = !h.name.empty() && std::all_of(h.name.begin(), h.name.end(), is_token_char);
+  const bool name_ok = !h.name.empty() && std::all_of(h.name.begin(), h.name.end(), internal::is_token_char);
   const bool value_ok = h.value.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos;
   return name_ok && value_ok;
 }

@@ -22,12 +22,6 @@ using std::chrono::milliseconds;
 
 // ------------------------------------------------------------------ Retry-After parsing
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // 1..12 for "Jan".."Dec", 0 otherwise.
 unsigned month_at(std::string_view s, std::size_t pos) {
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -220,7 +214,7 @@ void log_retry(const Logger& logger, const std::string& what, const Error& error
 }  // namespace
 
 std::optional<SysClock::time_point> parse_retry_after(std::string_view value, SysClock::time_point now) {
-  value = trim(value);
+  value = internal::trim_ows(value);
   if (value.empty()) return std::nullopt;
   if (all_digits(value)) return parse_delta_seconds(value, now);
   if (auto t = parse_imf_fixdate(value)) return t;

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +39,9 @@ class Http {
   ~Http() { curl_easy_cleanup(curl_); }
   Http(const Http&) = delete;
   Http& operator=(const Http&) = delete;
+
+  /// Whole-transfer timeout (default 30 s).
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ms_ = static_cast<long>(timeout.count()); }
 
   HttpResponse get(const std::string& url, const std::vector<std::string>& headers = {}) {
     return perform(url, nullptr, headers, {});
@@ -83,7 +87,7 @@ class Http {
     curl_easy_reset(curl_);
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 30000L);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, timeout_ms_);
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(curl_, CURLOPT_CAINFO, ca_.c_str());
     if (!cert_.empty()) {
@@ -107,6 +111,7 @@ class Http {
 
   std::string ca_, cert_, key_;
   CURL* curl_;
+  long timeout_ms_ = 30000;
 };
 
 }  // namespace myna::test

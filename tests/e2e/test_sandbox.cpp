@@ -359,7 +359,7 @@ TEST_CASE("a port that is taken is reported", "[e2e][sandbox]") {
   options.state_dir = sandbox::make_temp_dir("myna-sandbox-test");
   CHECK_THROWS_AS(sandbox::Sandbox::start(options), std::runtime_error);
   for (const char* f : {"ca.pem", "client.pem", "client-key.pem", "server.pem", "server-key.pem", "listener.pem",
-                        "listener-key.pem"})
+                        "listener-key.pem", "notifier.pem", "notifier-key.pem"})
     std::remove((options.state_dir + "/" + f).c_str());
   CHECK(std::remove(options.state_dir.c_str()) == 0);  // the given directory stays, with our files
 }

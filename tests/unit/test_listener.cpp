@@ -1,17 +1,23 @@
-// The optional callback listener: binding, routing, TLS, and its refusals. Notification
+// The optional callback listener: binding, routing, TLS, keep-alive, workers, and its
+// refusals (its behaviour under attack is in tests/e2e/test_listener_attacks.cpp). Notification
 // round-trips through the process layer's NotificationHandler belong to the integration tests;
 // here a plain callback stands in for it.
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <stdexcept>
+#include <thread>
 
 #include "e2e/http.hpp"
+#include "e2e/raw_peer.hpp"
 #include "myna/client/listener.hpp"
 #include "myna/sandbox/pki.hpp"
 
 using namespace myna;
 using myna::test::Http;
+namespace test = myna::test;
 
 namespace {
 
@@ -119,4 +125,83 @@ TEST_CASE("the listener reports a port that is taken", "[listener]") {
   auto second = CallbackListener::start(same, &teapot);
   REQUIRE_FALSE(second.ok());
   CHECK(second.error().category() == ErrorCategory::network);
+}
+
+TEST_CASE("the listener keeps connections alive, answers pipelined requests in order and honours 100-continue",
+          "[listener]") {
+  auto listener = CallbackListener::start(ListenerOptions{}, &teapot).value();
+  test::RawPeer peer(listener->port());
+  const std::string post = "POST /myna/notify HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}";
+  REQUIRE(peer.send(post));
+  std::string first = peer.receive_response(std::chrono::seconds(3));
+  CHECK(test::status_of(first) == 202);
+  CHECK(first.find("Connection: close") == std::string::npos);
+  // Two requests in one write, the second asking to close.
+  REQUIRE(peer.send(post + "POST /myna/notify HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 3\r\n\r\n[1]"));
+  std::string both = peer.receive(std::chrono::seconds(3));  // until the listener closes
+  CHECK(both.find("{\"echo\":2}") < both.find("{\"echo\":3}"));
+  CHECK(both.find("{\"echo\":3}") != std::string::npos);
+  CHECK(both.find("Connection: close") != std::string::npos);
+
+  test::RawPeer waiting(listener->port());
+  REQUIRE(waiting.send("POST /myna/notify HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
+  CHECK(waiting.receive_response(std::chrono::seconds(3)) == "HTTP/1.1 100 Continue\r\n\r\n");
+  REQUIRE(waiting.send("null"));
+  CHECK(test::status_of(waiting.receive_response(std::chrono::seconds(3))) == 202);
+
+  test::RawPeer old(listener->port());  // HTTP/1.0: one request per connection
+  REQUIRE(old.send("POST /myna/notify HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}"));
+  CHECK(test::status_of(old.receive(std::chrono::seconds(3))) == 202);
+}
+
+TEST_CASE("the listener runs callbacks on several workers and survives one that throws", "[listener]") {
+  std::atomic<int> calls{0};
+  auto listener = CallbackListener::start(ListenerOptions{}, [&](std::string_view body) -> NotificationReply {
+                    ++calls;
+                    if (body == "throw") throw std::runtime_error("callback failed");
+                    if (body == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+                    return teapot(body);
+                  }).value();
+  Http http("");
+  CHECK(http.post(listener->notification_url(), "throw").status == 500);
+  long slow_status = 0;  // Catch2 assertions belong to the main thread
+  std::thread slow([&] {
+    Http other("");
+    slow_status = other.post(listener->notification_url(), "slow").status;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(http.post(listener->notification_url(), "{}").status == 202);  // not behind the slow one
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(1000));
+  slow.join();
+  CHECK(slow_status == 202);
+  CHECK(calls == 3);
+}
+
+TEST_CASE("the listener's port cannot be shared through SO_REUSEPORT", "[listener]") {
+  auto listener = CallbackListener::start(ListenerOptions{}, &teapot).value();
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(listener->port()));
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  CHECK(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0);
+  ::close(fd);
+}
+
+TEST_CASE("the listener refuses limits that cannot work", "[listener]") {
+  auto refused = [](auto change) {
+    ListenerOptions o;
+    change(o.limits);
+    return CallbackListener::start(o, &teapot).error().category() == ErrorCategory::validation;
+  };
+  CHECK(refused([](ListenerLimits& l) { l.request_timeout = std::chrono::milliseconds(0); }));
+  CHECK(refused([](ListenerLimits& l) { l.max_header_bytes = 100; }));
+  CHECK(refused([](ListenerLimits& l) { l.max_body_bytes = 0; }));
+  CHECK(refused([](ListenerLimits& l) { l.max_connections = 0; }));
+  CHECK(refused([](ListenerLimits& l) { l.worker_threads = 0; }));
+  CHECK(refused([](ListenerLimits& l) { l.worker_threads = 1000; }));
 }

@@ -87,6 +87,11 @@ struct SandboxCredentials {
   /// A loopback server certificate (127.0.0.1, ::1, localhost) from the same CA, for the
   /// provider's notification listener in tests and examples: the sandbox trusts it.
   std::string listener_cert_file, listener_key_file;
+  /// The client certificate the sandbox presents when it POSTs notifications (from the same
+  /// CA; subject CN and DNS name kNotifierName), for listeners that require one
+  /// (ListenerOptions::notifier.client_ca_file = ca_file).
+  std::string notifier_cert_file, notifier_key_file;
+  static constexpr const char* kNotifierName = "notifier.sandbox.myna";
 };
 
 /// What the sandbox saw (for tests).
