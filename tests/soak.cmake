@@ -14,7 +14,8 @@ myna_test(unit_secrets LABEL unit SOURCES unit/test_secret_wipe.cpp unit/test_to
 # No bearer token in the client's freed heap blocks (this program replaces the global operator
 # new/delete; the sandbox runs as its own process so that only the client's blocks are scanned).
 if(TARGET myna-sandbox)
-  myna_test(e2e_secret_heap LABEL e2e SOURCES e2e/test_secret_heap.cpp LIBS myna_sandbox CURL::libcurl)
+  myna_test(e2e_secret_heap LABEL e2e SOURCES e2e/test_secret_heap.cpp
+    LIBS myna_sandbox CURL::libcurl PkgConfig::HTTPLIB OpenSSL::SSL)
   target_compile_definitions(e2e_secret_heap PRIVATE MYNA_SANDBOX_BINARY="$<TARGET_FILE:myna-sandbox>")
   add_dependencies(e2e_secret_heap myna-sandbox)
 endif()

@@ -203,8 +203,10 @@ Result<SecretString> consent_code(std::string_view redirect, const SecretString&
 
 std::string url_encode(std::string_view value) {
   static constexpr char digits[] = "0123456789ABCDEF";
+  std::size_t size = 0;
+  for (char c : value) size += internal::is_url_unreserved(c) ? 1 : 3;
   std::string out;
-  out.reserve(value.size());
+  out.reserve(size);  // exactly: no reallocation leaves a copy of a secret value behind
   for (char c : value) {
     if (internal::is_url_unreserved(c)) {
       out.push_back(c);

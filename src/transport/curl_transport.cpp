@@ -205,6 +205,19 @@ bool streams_body(Transfer& t) {
   return *t.streaming;
 }
 
+/// Appends to a body that holds secrets (a token response) without leaving a copy behind: when
+/// it must grow, the old block is wiped before it is freed.
+void append_secret(std::string& body, const char* data, std::size_t n) {
+  if (body.size() + n > body.capacity()) {
+    std::string bigger;
+    bigger.reserve(std::max(2 * body.capacity(), body.size() + n));
+    bigger.append(body);
+    wipe(body);
+    body = std::move(bigger);
+  }
+  body.append(data, n);
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& t = *static_cast<Transfer*>(user);
   const std::size_t n = size * count;
@@ -218,7 +231,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       t.abort = size_cap_error(t.what, t.options.max_response_bytes);
       return 0;
     }
-    t.response.body.append(data, n);
+    if (t.request.body_secret) append_secret(t.response.body, data, n);
+    else t.response.body.append(data, n);
     return n;
   } catch (const std::exception&) {
     t.abort = Error(ErrorCategory::decode, t.what + ": the response body handler failed with an exception");

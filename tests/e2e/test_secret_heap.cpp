@@ -6,6 +6,7 @@
 // scanned (docs/security.md, "Wiping is best effort").
 #include <catch2/catch.hpp>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -19,9 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "myna/auth/token.hpp"
 #include "myna/client/client.hpp"
 #include "myna/sandbox/sandbox.hpp"
 #include "unit/temp_dir.hpp"
+#include "unit/transport_fixture.hpp"
 
 extern char** environ;
 
@@ -36,6 +39,8 @@ constexpr std::size_t kHeader = alignof(std::max_align_t);  // keeps new's align
 constexpr std::size_t kArenaBytes = 64u << 20;
 constexpr std::size_t kProbe = 20;  // a secret's first 20 characters: partial copies count too
 std::atomic<bool> g_recording{false};
+std::atomic<bool> g_one_thread{false};  // record only the blocks the recording thread frees
+std::atomic<pthread_t> g_thread{};
 char* g_arena = nullptr;
 std::atomic<std::size_t> g_used{0};
 std::atomic<long> g_blocks{0};
@@ -43,6 +48,7 @@ std::atomic<bool> g_overflow{false};
 
 void record(const void* block, std::size_t size) noexcept {
   if (!g_recording.load(std::memory_order_acquire)) return;
+  if (g_one_thread.load(std::memory_order_relaxed) && !::pthread_equal(::pthread_self(), g_thread.load())) return;
   const std::size_t at = g_used.fetch_add(size + 1);
   if (at + size + 1 > kArenaBytes) {
     g_overflow = true;
@@ -53,7 +59,10 @@ void record(const void* block, std::size_t size) noexcept {
   ++g_blocks;
 }
 
-void start_recording() {
+/// one_thread: only this thread's frees (an in-process server handles the secret too).
+void start_recording(bool one_thread = false) {
+  g_one_thread = one_thread;
+  g_thread = ::pthread_self();
   if (!g_arena) g_arena = static_cast<char*>(std::malloc(kArenaBytes));
   REQUIRE(g_arena != nullptr);
   g_used = 0;
@@ -261,4 +270,38 @@ TEST_CASE("secrets: no freed heap block of the client holds the code or the toke
   CHECK_FALSE(freed_blocks_hold(first.refresh_token.reveal()));
   CHECK_FALSE(freed_blocks_hold(second.access_token.reveal()));
   CHECK_FALSE(freed_blocks_hold(second.refresh_token.reveal()));
+}
+
+TEST_CASE("secrets: a token response that arrives in many pieces leaves no copy in freed blocks",
+          "[e2e][attack][secret][heap]") {
+  // The token endpoint answers in 1 KiB chunks, so the collected body grows many times.
+  const std::string access = "access-7c1d9e2f4a6b8c0d1e3f5a7b9c1d3e5f";
+  const std::string refresh = "refresh-0a2b4c6d8e1f3a5b7c9d1e3f5a7b9c1d";
+  const std::string body = "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":3600," +
+                           "\"refresh_token\":\"" + refresh + "\",\"padding\":\"" + std::string(64 * 1024, 'x') + "\"}";
+  myna::test::TestServer server(myna::test::TestServer::Mode::tls);
+  server.http().Post(".*", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json", [&](std::size_t offset, httplib::DataSink& sink) {
+      if (offset >= body.size()) {
+        sink.done();
+        return true;
+      }
+      return sink.write(body.data() + offset, std::min<std::size_t>(1024, body.size() - offset));
+    });
+  });
+  server.start();
+  myna::Profile profile;
+  profile.api_base_url = server.url("");
+  profile.supports_refresh = true;
+  const myna::TokenClient client(profile, myna::make_curl_transport(myna::test::mtls_options()).value());
+  start_recording(true);  // the server thread builds the body: only the client's thread is recorded
+  auto token = client.exchange_code(myna::SecretString(std::string("code-5e4d3c2b1a09f8e7d6c5b4a3")),
+                                    myna::SecretString(), myna::Context());
+  stop_recording();
+  REQUIRE(token.ok());
+  CHECK(token->access_token.reveal() == access);
+  INFO("blocks freed: " << g_blocks.load());
+  CHECK_FALSE(freed_blocks_hold(access));
+  CHECK_FALSE(freed_blocks_hold(refresh));
+  CHECK_FALSE(freed_blocks_hold("code-5e4d3c2b1a09f8e7d6c5b4a3"));
 }
