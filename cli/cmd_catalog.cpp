@@ -1,4 +1,5 @@
 // `myna catalog [drugs|checkups|expenses]`: the item catalogs, as the SDK's tables hold them.
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -110,12 +111,24 @@ std::string render_catalog(const std::string& format) {
 }  // namespace
 
 bool parse_record_type(const std::string& text, RecordType& type) {
-  for (RecordType t : {RecordType::drug, RecordType::checkup, RecordType::expense})
-    if (text == english_name(t)) {
-      type = t;
-      return true;
-    }
-  return false;
+  auto named = record_type_named(text);
+  if (named) type = *named;
+  return named.has_value();
+}
+
+Result<std::vector<RecordType>> parse_types(const std::string& list) {
+  std::vector<RecordType> types;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = std::min(list.find(',', start), list.size());
+    RecordType t;
+    if (!parse_record_type(list.substr(start, end - start), t))
+      return Error(ErrorCategory::validation,
+                   "unknown record type in --types: '" + list.substr(start, end - start) + "'");
+    if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
+    start = end + 1;
+  }
+  return types;
 }
 
 int run_catalog(const Argv& argv) {

@@ -1,7 +1,8 @@
 // `myna login`: the consent flow for one citizen, for people at a terminal. Prints (and on a
-// desktop opens) the consent URL, receives the redirect on a loopback listener, exchanges the
-// code and stores the token in the file token store. --sandbox-citizen plays the browser
-// against `myna sandbox` for non-interactive use.
+// desktop opens) the consent URL for the information types of --types, receives the redirect
+// on a loopback listener, exchanges the code and stores the token in the file token store.
+// Against `myna sandbox` a person completes the sandbox's sign-in and consent pages in a
+// browser; --sandbox-citizen instead lets the sandbox consent at once (non-interactive use).
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -26,18 +27,20 @@ namespace {
 
 const CommandSpec& spec() {
   static const CommandSpec s = [] {
-    CommandSpec c{"login", "[--citizen KEY] [--sandbox-citizen ID] [--no-browser] [--timeout SECONDS]",
-                  "Asks a citizen for consent (期間連携) and stores the token for KEY in token_dir. Prints the\n"
-                  "consent URL (and opens it when a desktop session and xdg-open are available), receives the\n"
-                  "redirect on redirect_uri, which must be a loopback URL of this machine\n"
-                  "(e.g. http://127.0.0.1:8765/callback), and exchanges the code over mutual TLS.",
+    CommandSpec c{"login", "[--citizen KEY] [--types LIST] [--sandbox-citizen ID] [--no-browser] [--timeout SECONDS]",
+                  "Asks a citizen for consent (期間連携) to the information types of --types and stores the token\n"
+                  "for KEY in token_dir. Prints the consent URL (and opens it when a desktop session and xdg-open\n"
+                  "are available), receives the redirect on redirect_uri, which must be a loopback URL of this\n"
+                  "machine (e.g. http://127.0.0.1:8765/callback), and exchanges the code over mutual TLS. A new\n"
+                  "consent replaces the citizen's token: list every type the citizen should grant.",
                   {{"citizen", "KEY", "your key for the citizen (default: config `citizen`, else default)"},
+                   {"types", "LIST", "comma-separated: drugs,checkups,expenses (default: all three)"},
                    {"sandbox-citizen", "ID", "let the sandbox consent as its citizen ID (e.g. C0000005), no person"},
                    {"no-browser", "", "do not open a browser"},
                    {"timeout", "SECONDS", "how long to wait for the redirect (default 300)"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
                   0, 0,
-                  "examples:\n  myna login --citizen user-42\n"
+                  "examples:\n  myna login --citizen user-42 --types checkups\n"
                   "  myna login --config /tmp/sb/config --citizen C0000005 --sandbox-citizen C0000005"};
     for (OptionSpec& o : config_options()) c.options.push_back(o);
     return c;
@@ -128,6 +131,14 @@ Status play_sandbox_browser(const Config& config, const std::string& url, const 
   auto arrived = (*transport)->send(back, Context().with_timeout(std::chrono::seconds(30)));
   if (!arrived) return std::move(arrived).error();
   return {};
+}
+
+/// The information types the citizen's stored grant covers.
+RecordTypes granted_types(Client& client, const std::string& citizen) {
+  RecordTypes out;
+  for (RecordType t : kAllRecordTypes)
+    if (auto has = client.has_grant(citizen, t); has && *has) out.add(t);
+  return out;
 }
 
 /// Waits for the redirect target; nullopt on timeout or Ctrl-C.
@@ -221,7 +232,11 @@ int run_login(const Argv& argv) {
   if (!redirect_uri) return report(redirect_uri.error(), "login");
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "login");
-  auto consent = (*client)->begin_consent();
+  auto types = parse_types(args->get("types", "drugs,checkups,expenses"));
+  if (!types) return usage_error("login", types.error().message());
+  RecordTypes asked;
+  for (RecordType t : *types) asked.add(t);
+  auto consent = (*client)->begin_consent(asked);
   if (!consent) return report(consent.error(), "login");
   RedirectReceiver receiver;
   if (Status st = receiver.start(*redirect_uri, *config, **client, consent->state); !st)
@@ -230,7 +245,7 @@ int run_login(const Argv& argv) {
   if (!target) return report(target.error(), "login");
   if (Status st = (*client)->complete_consent(citizen, *target, *consent, interrupt); !st)
     return report(st.error(), "completing the consent");
-  std::cerr << "consent granted; the token for '" << citizen << "' is stored in " << config->get("token_dir") << "\n";
+  std::cerr << "consent granted for " << to_japanese(granted_types(**client, citizen)) << "; the token for '" << citizen << "' is stored in " << config->get("token_dir") << "\n";
   return kOk;
 }
 

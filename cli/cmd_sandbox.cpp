@@ -31,8 +31,9 @@ const CommandSpec& spec() {
       "Runs the local emulator of the service (the SDK's wire profile over HTTPS with mutual TLS on\n"
       "loopback; not the official service) until Ctrl-C. Writes its CA, certificates and keys and a\n"
       "ready configuration file DIR/config for the other commands (`--config DIR/config` or\n"
-      "MYNA_CONFIG=DIR/config). Citizens are C0000000, C0000001, ...; `myna login --sandbox-citizen ID`\n"
-      "consents as one of them without a browser.",
+      "MYNA_CONFIG=DIR/config). Citizens are C0000000, C0000001, ...; N0000001 is not registered at\n"
+      "Mynaportal. `myna login` prints the consent URL: in a browser it shows the sandbox's sign-in and\n"
+      "consent pages; `myna login --sandbox-citizen ID` consents as one of them without a browser.",
       {{"state-dir", "DIR", "where certificates, keys, tokens and the config go (default: a temporary directory)"},
        {"port", "N", "API host port (default: a free port)"},
        {"app-port", "N", "consent host port (default: a free port)"},

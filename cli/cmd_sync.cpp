@@ -77,21 +77,6 @@ Result<std::vector<std::string>> read_citizens(const std::string& path) {
   return citizens;
 }
 
-Result<std::vector<RecordType>> parse_types(const std::string& list) {
-  std::vector<RecordType> types;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    std::size_t end = std::min(list.find(',', start), list.size());
-    RecordType t;
-    if (!parse_record_type(list.substr(start, end - start), t))
-      return Error(ErrorCategory::validation,
-                   "unknown record type in --types: '" + list.substr(start, end - start) + "'");
-    if (std::find(types.begin(), types.end(), t) == types.end()) types.push_back(t);
-    start = end + 1;
-  }
-  return types;
-}
-
 Result<Plan> make_plan(const Args& args) {
   Plan plan;
   for (const char* required : {"citizens", "out", "from", "to"})

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "myna/error.hpp"
 #include "myna/records.hpp"
 
 namespace myna::cli {
@@ -18,5 +19,7 @@ int run_catalog(const Argv& argv);
 
 /// "drugs" / "checkups" / "expenses" → the record type.
 bool parse_record_type(const std::string& text, RecordType& type);
+/// "drugs,checkups" (comma-separated, each once, in the order given) for --types.
+Result<std::vector<RecordType>> parse_types(const std::string& list);
 
 }  // namespace myna::cli

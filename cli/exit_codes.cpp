@@ -10,7 +10,8 @@ int exit_code(ErrorCategory category) noexcept {
     case ErrorCategory::auth:
     case ErrorCategory::consent_denied:
     case ErrorCategory::certificate_expired:
-    case ErrorCategory::consent_required: return kConsent;
+    case ErrorCategory::consent_required:
+    case ErrorCategory::not_registered: return kConsent;
     case ErrorCategory::network:
     case ErrorCategory::tls:
     case ErrorCategory::timeout: return kNetwork;
@@ -43,6 +44,8 @@ std::string_view advice(ErrorCategory category) noexcept {
     case ErrorCategory::decode: return "the service sent malformed records; report it (nothing was stored)";
     case ErrorCategory::storage: return "check the token directory and the output path (permissions, disk space)";
     case ErrorCategory::cancelled: return "interrupted";
+    case ErrorCategory::not_registered:
+      return "the citizen must first register at Mynaportal (利用者登録), then `myna login`";
   }
   return "";
 }

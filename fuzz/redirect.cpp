@@ -35,6 +35,7 @@ ErrorCategory category_of(const ConsentResponse& r) {
     case ConsentOutcome::denied: return ErrorCategory::consent_denied;
     case ConsentOutcome::certificate_expired:
       return r.authenticated ? ErrorCategory::certificate_expired : ErrorCategory::auth;
+    case ConsentOutcome::not_registered: return ErrorCategory::not_registered;
     default: return ErrorCategory::auth;
   }
 }

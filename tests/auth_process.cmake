@@ -2,6 +2,7 @@
 # notification handler) unit tests. Tests include internal headers from src/ for known-answer checks.
 myna_test(unit_auth LABELS unit threads SOURCES
   unit/test_consent.cpp
+  unit/test_consent_types.cpp
   unit/test_token.cpp
   unit/test_token_store.cpp
   unit/test_token_provider.cpp

@@ -2,7 +2,7 @@
 # the callback listener's tests.
 if(TARGET myna_sandbox)
   myna_test(e2e_sandbox LABELS e2e threads
-    SOURCES e2e/test_sandbox.cpp e2e/test_sandbox_faults.cpp e2e/test_sandbox_scale.cpp
+    SOURCES e2e/test_sandbox.cpp e2e/test_sandbox_faults.cpp e2e/test_sandbox_scale.cpp e2e/test_sandbox_pages.cpp
     LIBS myna_sandbox CURL::libcurl PkgConfig::HTTPLIB)
 endif()
 

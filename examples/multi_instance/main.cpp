@@ -216,6 +216,7 @@ bool permanent(const myna::Error& e) {
     case myna::ErrorCategory::consent_required:
     case myna::ErrorCategory::consent_denied:
     case myna::ErrorCategory::certificate_expired:
+    case myna::ErrorCategory::not_registered:
     case myna::ErrorCategory::validation:
     case myna::ErrorCategory::tls: return true;
     default: return false;

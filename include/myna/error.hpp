@@ -24,7 +24,7 @@ enum class ErrorCategory : std::uint8_t {
   auth,                 ///< token missing, expired, revoked or rejected: sign in / refresh
   consent_denied,       ///< the citizen refused consent at Mynaportal
   certificate_expired,  ///< the citizen's My Number Card certificate has expired
-  consent_required,     ///< the grant (期間連携 period) ended: ask the citizen to consent again
+  consent_required,     ///< no grant for this citizen and information type, or the grant (期間連携 period) ended: consent again
   maintenance,          ///< the service or a back-end is in a stop window: retry at retry_after
   rate_limited,         ///< 429: retry at retry_after
   timeout,              ///< a deadline passed (request, notification wait)
@@ -33,6 +33,9 @@ enum class ErrorCategory : std::uint8_t {
   decode,               ///< malformed record data; location names record, item and field
   validation,           ///< the caller passed invalid input (query range, code, option)
   storage,              ///< a token / retrieval / record store failed
+  /// The citizen has no Mynaportal account (利用者登録): they register first (at Mynaportal,
+  /// or through the 利用者登録等API), then consent again (docs/integration.md).
+  not_registered,
 };
 
 /// Stable lower-case name of a category, e.g. "consent_denied".

@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "myna/records/catalog.hpp"
+#include "myna/records/record_types.hpp"
 
 namespace myna {
 
@@ -51,6 +54,18 @@ struct Profile {
   /// Request the access token again this long before it expires.
   std::chrono::seconds token_refresh_margin{60};
 
+  // ---- consent per information type
+  /// The authorize parameter naming the information types asked for (OAuth's `scope`); the
+  /// token response's member of the same name says which were granted. "" when the
+  /// specification has none: the parameter is left out and every grant covers all types.
+  std::string consent_types_parameter = "scope";
+  /// How each information type is written in that parameter and in the token response.
+  std::string drug_scope = "drugs";
+  std::string checkup_scope = "checkups";
+  std::string expense_scope = "expenses";
+  /// Between two types in the parameter (OAuth: a space).
+  std::string consent_types_separator = " ";
+
   // ---- telegrams
   std::string mode = "1";
   std::string request_type = "IFA0301-R01";
@@ -86,6 +101,13 @@ struct Profile {
   std::size_t max_records = 10'000'000;       ///< records per result
 
   const std::string& payload_key(RecordType type) const noexcept;
+  /// The value of one information type in consent_types_parameter, e.g. "drugs".
+  const std::string& scope_value(RecordType type) const noexcept;
+  /// The types joined with consent_types_separator in table order, e.g. "drugs checkups".
+  std::string scope_of(RecordTypes types) const;
+  /// The types named in a scope string (separators repeated or around are ignored); nullopt
+  /// when a word names no type, unless ignore_unknown (then such words are skipped).
+  std::optional<RecordTypes> parse_scope(std::string_view scope, bool ignore_unknown = false) const;
 
   static std::vector<ServiceErrorCode> default_error_codes();
   static std::vector<KeyAlias> default_key_aliases();

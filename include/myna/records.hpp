@@ -7,6 +7,7 @@
 #include "myna/records/drug.hpp"
 #include "myna/records/expense.hpp"
 #include "myna/records/issues.hpp"
+#include "myna/records/record_types.hpp"
 #include "myna/records/values.hpp"
 
 namespace myna {

@@ -96,9 +96,17 @@ CREATE INDEX myna_work_ready ON myna_work (queue, not_before) WHERE state = 'pen
 CREATE INDEX myna_work_leased ON myna_work (queue, lease_until) WHERE state = 'leased';
 )SQL";
 
+// Consent per information type: the types a token grants (RecordTypes bits). Rows of version
+// 1 keep NULL, read as every type: what those consents granted.
+constexpr const char* kSchemaV2 = R"SQL(
+ALTER TABLE myna_tokens ADD COLUMN record_types smallint CHECK (record_types BETWEEN 0 AND 7);
+COMMENT ON COLUMN myna_tokens.record_types IS
+  'granted information types: bit 0 薬剤情報, bit 1 特定健診情報, bit 2 医療費通知情報; NULL = all (saved before v2)';
+)SQL";
+
 // Notifications that arrived before the request response confirmed the processId: kept
 // apart, never changing the retrieval, until the response confirms one of them.
-constexpr const char* kSchemaV2 = R"SQL(
+constexpr const char* kSchemaV3 = R"SQL(
 ALTER TABLE myna_retrievals ADD COLUMN provisional text NOT NULL DEFAULT '';
 COMMENT ON COLUMN myna_retrievals.provisional IS
   'notifications before the processId was confirmed: one line "processId errorCode" each';
@@ -106,7 +114,8 @@ COMMENT ON COLUMN myna_retrievals.provisional IS
 
 constexpr Migration kMigrations[] = {
     {1, "retrievals, tokens, records, work queues, per-type item views", kSchemaV1},
-    {2, "retrievals: provisional notifications of the request window", kSchemaV2},
+    {2, "tokens: granted information types", kSchemaV2},
+    {3, "retrievals: provisional notifications of the request window", kSchemaV3},
 };
 
 /// The SQL expression reading one item from the JSONB column, typed by its value kind.

@@ -15,18 +15,22 @@ using SysClock = std::chrono::system_clock;
 
 constexpr std::size_t kMaxCitizenKeyBytes = 1024;
 
+// record_types: RecordTypes::bits(); NULL in rows saved before consent per information type
+// (schema version 2), read as every type, which is what those consents granted.
 constexpr const char* kSave =
-    "INSERT INTO myna_tokens (citizen, access_token, refresh_token, expires_at, grant_expires_at, granted_at)"
+    "INSERT INTO myna_tokens (citizen, access_token, refresh_token, expires_at, grant_expires_at, granted_at,"
+    " record_types)"
     " VALUES ($1, $2, $3, 'epoch'::timestamptz + $4::bigint * interval '1 microsecond',"
     " 'epoch'::timestamptz + $5::bigint * interval '1 microsecond',"
-    " 'epoch'::timestamptz + $6::bigint * interval '1 microsecond')"
+    " 'epoch'::timestamptz + $6::bigint * interval '1 microsecond', $7::smallint)"
     " ON CONFLICT (citizen) DO UPDATE SET access_token = EXCLUDED.access_token,"
     " refresh_token = EXCLUDED.refresh_token, expires_at = EXCLUDED.expires_at,"
-    " grant_expires_at = EXCLUDED.grant_expires_at, granted_at = EXCLUDED.granted_at, updated_at = clock_timestamp()";
+    " grant_expires_at = EXCLUDED.grant_expires_at, granted_at = EXCLUDED.granted_at,"
+    " record_types = EXCLUDED.record_types, updated_at = clock_timestamp()";
 constexpr const char* kLoad =
     "SELECT access_token, refresh_token, (extract(epoch from expires_at) * 1000000)::bigint,"
-    " (extract(epoch from grant_expires_at) * 1000000)::bigint, (extract(epoch from granted_at) * 1000000)::bigint"
-    " FROM myna_tokens WHERE citizen = $1";
+    " (extract(epoch from grant_expires_at) * 1000000)::bigint, (extract(epoch from granted_at) * 1000000)::bigint,"
+    " record_types FROM myna_tokens WHERE citizen = $1";
 constexpr const char* kRemove = "DELETE FROM myna_tokens WHERE citizen = $1";
 
 std::int64_t micros(SysClock::time_point t) {
@@ -100,6 +104,8 @@ class PgTokenStore final : public TokenStore {
       token.expires_at = from_micros(rows->integer(0, 2));
       token.grant_expires_at = from_micros(rows->integer(0, 3));
       token.granted_at = from_micros(rows->integer(0, 4));
+      token.record_types = rows->null(0, 5) ? RecordTypes::all()
+                                            : RecordTypes::from_bits(static_cast<std::uint8_t>(rows->integer(0, 5)));
       return std::optional<Token>(std::move(token));
     });
   }
@@ -118,7 +124,8 @@ class PgTokenStore final : public TokenStore {
       auto rows =
           c.exec("saving a token", kSave,
                  {Param::text(citizen), Param::bytes(*access), refresh, Param::integer(micros(token.expires_at)),
-                  Param::integer(micros(token.grant_expires_at)), Param::integer(micros(token.granted_at))});
+                  Param::integer(micros(token.grant_expires_at)), Param::integer(micros(token.granted_at)),
+                  Param::integer(token.record_types.bits())});
       if (!rows) return std::move(rows).error();
       return {};
     });

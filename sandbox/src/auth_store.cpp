@@ -66,6 +66,7 @@ TokenOutcome AuthStore::refresh(const std::map<std::string, std::string>& form) 
   Code orphan{};
   auto code = codes_.find(code_key);
   orphan.request.citizen = it->second.citizen;
+  orphan.request.types = it->second.types;
   return issue(code_key, code == codes_.end() ? orphan : code->second, grant_ends, key);
 }
 
@@ -76,13 +77,16 @@ IssuedTokens AuthStore::issue(const std::string& code_key, Code& code, SystemClo
   out.access_token = random_secret();
   out.expires_in = token_lifetime_;
   out.grant_expires_in = std::chrono::round<std::chrono::seconds>(grant_ends - SystemClock::now());
+  out.types = code.request.types;
   const std::string& citizen = code.request.citizen;
-  tokens_[out.access_token] = Token{citizen, code_key, SteadyClock::now() + token_lifetime_, grant_ends, false, false};
+  tokens_[out.access_token] =
+      Token{citizen, code_key, SteadyClock::now() + token_lifetime_, grant_ends, false, false, out.types};
   code.tokens.push_back(out.access_token);
   if (refresh_) {
     out.refresh_token = refresh_token.empty() ? random_secret() : refresh_token;
     if (refresh_token.empty()) {
-      tokens_[out.refresh_token] = Token{citizen, code_key, SteadyClock::time_point::max(), grant_ends, true, false};
+      tokens_[out.refresh_token] =
+          Token{citizen, code_key, SteadyClock::time_point::max(), grant_ends, true, false, out.types};
       code.tokens.push_back(out.refresh_token);
     }
   }
@@ -96,7 +100,7 @@ void AuthStore::revoke_code_tokens(Code& code) {
   }
 }
 
-BearerCheck AuthStore::check_bearer(const std::string& token, std::string& citizen, bool expire_now) {
+BearerCheck AuthStore::check_bearer(const std::string& token, Bearer& bearer, bool expire_now) {
   if (token.empty()) return BearerCheck::missing;
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = tokens_.find(token);
@@ -109,7 +113,7 @@ BearerCheck AuthStore::check_bearer(const std::string& token, std::string& citiz
     t.expires = now;
     return BearerCheck::expired_by_fault;
   }
-  citizen = t.citizen;
+  bearer = {t.citizen, t.types};
   return BearerCheck::ok;
 }
 

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "myna/records/record_types.hpp"
 #include "util.hpp"
 
 namespace myna::internal::sandbox {
@@ -22,6 +23,7 @@ struct CodeRequest {
   std::string client_id;
   std::string redirect_uri;
   std::string code_challenge;  ///< S256 challenge, "" without PKCE
+  RecordTypes types = RecordTypes::all();  ///< the information types consented to
 };
 
 /// A successful token response.
@@ -30,6 +32,7 @@ struct IssuedTokens {
   std::string refresh_token;  ///< "" when refresh tokens are off
   std::chrono::seconds expires_in{0};
   std::chrono::seconds grant_expires_in{0};
+  RecordTypes types;  ///< granted information types (the token response's scope)
 };
 
 /// An OAuth error response.
@@ -44,6 +47,12 @@ using TokenOutcome = std::variant<IssuedTokens, OAuthFailure>;
 /// Why a bearer token was refused.
 enum class BearerCheck { ok, missing, unknown, expired, revoked, expired_by_fault };
 
+/// Whom a valid access token speaks for, and for which information types.
+struct Bearer {
+  std::string citizen;
+  RecordTypes types;
+};
+
 class AuthStore {
  public:
   AuthStore(std::chrono::seconds token_lifetime, std::chrono::seconds grant_period, bool issue_refresh_tokens)
@@ -55,9 +64,9 @@ class AuthStore {
   /// grant_type=refresh_token; the refresh token stays the same.
   TokenOutcome refresh(const std::map<std::string, std::string>& form);
 
-  /// The citizen of a valid access token. expire_now: a valid token expires at once (the
-  /// expired-token fault, reported as expired_by_fault).
-  BearerCheck check_bearer(const std::string& token, std::string& citizen, bool expire_now = false);
+  /// The citizen and granted types of a valid access token. expire_now: a valid token
+  /// expires at once (the expired-token fault, reported as expired_by_fault).
+  BearerCheck check_bearer(const std::string& token, Bearer& bearer, bool expire_now = false);
   void revoke_citizen(const std::string& citizen);
 
  private:
@@ -75,6 +84,7 @@ class AuthStore {
     SystemClock::time_point grant_ends;
     bool refresh = false;
     bool revoked = false;
+    RecordTypes types;
   };
 
   IssuedTokens issue(const std::string& code_key, Code& code, SystemClock::time_point grant_ends,

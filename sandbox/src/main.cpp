@@ -32,6 +32,7 @@ options:
   --bulk-bytes N       the citizen BULK gets about N bytes of drug records per result
   --deny ID            citizen who refuses consent (repeatable)
   --expired-cert ID    citizen whose card certificate has expired (repeatable)
+  --unregistered ID    citizen not registered at Mynaportal (repeatable; default N0000001)
   --token-lifetime S   access token lifetime in seconds (default 3600)
   --fault NAME=VALUE   inject faults (repeatable); rates 0..1 for
                          http_500 rate_limit_429 maintenance_503 drop_connection
@@ -41,8 +42,10 @@ options:
                        and latency=MS, late_delay=MS, request_response_delay=MS, seed=N
   --help               this text
 
-Citizens are C0000000, C0000001, ... (the authorize query parameter `citizen` or the header
-X-Sandbox-Citizen picks one; default C0000001). Stop with Ctrl-C.
+Citizens are C0000000, C0000001, ... Opened in a browser, the authorize URL shows the sign-in
+page (choose a citizen's card, any 4-digit PIN) and the consent page; the authorize query
+parameter `citizen` or the header X-Sandbox-Citizen instead consents at once as that citizen.
+Stop with Ctrl-C.
 )";
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -95,6 +98,7 @@ void set_fault(Faults& faults, const std::string& spec) {
 
 SandboxOptions parse(int argc, char** argv) {
   SandboxOptions options;
+  std::vector<std::string> unregistered;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -115,12 +119,14 @@ SandboxOptions parse(int argc, char** argv) {
     else if (arg == "--bulk-bytes") options.bulk_bytes = to_number(value(), arg);
     else if (arg == "--deny") options.denying_citizens.push_back(value());
     else if (arg == "--expired-cert") options.expired_certificate_citizens.push_back(value());
+    else if (arg == "--unregistered") unregistered.push_back(value());
     else if (arg == "--token-lifetime") options.token_lifetime = std::chrono::seconds(to_number(value(), arg));
     else if (arg == "--fault") set_fault(options.faults, value());
     else usage_error("unknown option " + arg);
   }
   if (!options.tls && !myna::internal::sandbox::is_loopback_host(options.host))
     usage_error("--no-tls is allowed only on a loopback host");
+  for (auto& id : unregistered) options.unregistered_citizens.push_back(std::move(id));
   return options;
 }
 

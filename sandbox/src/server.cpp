@@ -242,6 +242,14 @@ void SandboxImpl::add_routes() {
   using Res = httplib::Response&;
   const Profile& p = options_.profile;
   app_.server->Get(regex_escape(p.authorize_path), [this](Req req, Res res) { on_authorize(req, res); });
+  app_.server->Post(regex_escape(p.authorize_path + "/sign-in"), [this](Req req, Res res) {
+    apply_latency();
+    send(service_->sign_in(req.body), res);
+  });
+  app_.server->Post(regex_escape(p.authorize_path + "/decision"), [this](Req req, Res res) {
+    apply_latency();
+    send(service_->decide(req.body), res);
+  });
   sp_.server->Post(regex_escape(p.token_path), [this](Req req, Res res) { on_token(req, res); });
   sp_.server->Post(regex_escape(p.request_path), [this](Req req, Res res) { on_request(req, res); });
   sp_.server->Post(regex_escape(p.result_path), [this](Req req, Res res) { on_result(req, res); });

@@ -13,28 +13,8 @@ namespace myna::internal::sandbox {
 using namespace myna::sandbox;  // the sandbox's public types, unqualified
 namespace {
 
-constexpr const char* kDefaultCitizen = "C0000001";
 constexpr std::size_t kBulkPoolCitizens = 64;  // drug records cycled through for bulk bodies
 constexpr std::chrono::milliseconds kDuplicateGap{50};
-
-std::string html_page(const std::string& message) {
-  return "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>myna-sandbox</title></head>"
-         "<body><p>" + message + "</p></body></html>";
-}
-
-Reply page(int status, const std::string& message) {
-  Reply reply;
-  reply.status = status;
-  reply.content_type = "text/html; charset=utf-8";
-  reply.body = html_page(message);
-  return reply;
-}
-
-bool contains(const std::vector<std::string>& list, const std::string& value) {
-  for (const auto& item : list)
-    if (item == value) return true;
-  return false;
-}
 
 /// The token of "Bearer <token>" (scheme case-insensitive), or "".
 std::string bearer_token(const std::string& authorization) {
@@ -81,62 +61,6 @@ Service::Service(const SandboxOptions& options, Counters& counters, FaultInjecto
       auth_(options.token_lifetime, options.profile.grant_period, options.issue_refresh_tokens),
       delay_ms_(options.notification_delay.count()) {}
 
-// ---------------------------------------------------------------- consent
-
-Reply Service::authorize(const AuthorizeQuery& query) {
-  auto get = [&](const char* name) {
-    auto it = query.params.find(name);
-    return it == query.params.end() ? std::string() : it->second;
-  };
-  // Without a registered client and redirect_uri nothing may be redirected (open redirector).
-  if (get("client_id") != profile_.client_id) return page(400, "client_id is not registered.");
-  const std::string redirect_uri = get("redirect_uri");
-  if (!registered(redirect_uri)) return page(400, "redirect_uri does not match the registered one.");
-  std::string state = get("state");
-  std::string state_param = query.params.count("state") ? "&state=" + url_encode(state) : "";
-  auto error = [&](const char* code, const char* description) {
-    return redirect(redirect_uri, std::string("error=") + code + "&error_description=" + url_encode(description) +
-                                      state_param);
-  };
-  std::string challenge = get("code_challenge");
-  if (query.repeated_parameter) return error("invalid_request", "a parameter is repeated");
-  if (get("response_type") != "code") return error("unsupported_response_type", "response_type must be code");
-  if (state.empty()) return error("invalid_request", "state is missing");
-  if (get("login_type") != profile_.login_type) return error("invalid_request", "login_type is not supported");
-  if (challenge.empty() && profile_.use_pkce) return error("invalid_request", "code_challenge is required");
-  if (!challenge.empty() && (get("code_challenge_method") != "S256" || challenge.size() != 43))
-    return error("invalid_request", "code_challenge must be an S256 challenge");
-  std::string citizen = query.citizen.empty() ? kDefaultCitizen : query.citizen;
-  if (!citizen_exists(citizen)) return error("invalid_request", "unknown sandbox citizen");
-  if (contains(options_.denying_citizens, citizen))  // both refusal forms seen in the wild
-    return redirect(redirect_uri, (refusals_++ % 2 == 0 ? "error=access_denied" : "code=access_denied") + state_param);
-  if (contains(options_.expired_certificate_citizens, citizen))
-    return redirect(redirect_uri, "state=Certificate%20expired");
-  std::string code = auth_.issue_code({citizen, profile_.client_id, redirect_uri, challenge});
-  return redirect(redirect_uri, "code=" + code + state_param);
-}
-
-void Service::register_redirect_uri(std::string uri) {
-  std::lock_guard<std::mutex> lock(redirect_mutex_);
-  extra_redirect_uris_.push_back(std::move(uri));
-}
-
-bool Service::registered(const std::string& redirect_uri) const {
-  if (redirect_uri == profile_.redirect_uri) return true;
-  std::lock_guard<std::mutex> lock(redirect_mutex_);
-  return contains(extra_redirect_uris_, redirect_uri);
-}
-
-Reply Service::redirect(const std::string& uri, const std::string& params) const {
-  Reply reply = page(302, "Redirecting to the provider.");
-  reply.headers.emplace_back("Location", uri + (uri.find('?') == std::string::npos ? '?' : '&') + params);
-  return reply;
-}
-
-bool Service::citizen_exists(const std::string& id) const {
-  return citizen_index(id) >= 0 || id == options_.bulk_citizen;
-}
-
 // ---------------------------------------------------------------- token
 
 Reply Service::token(const std::string& body, bool client_certified) {
@@ -175,7 +99,12 @@ Reply Service::token_success(const IssuedTokens& tokens) {
     reply.body += ",\"refresh_token\":";
     append_json_string(reply.body, tokens.refresh_token);
   }
-  reply.body += ",\"grant_expires_in\":" + std::to_string(tokens.grant_expires_in.count()) + "}";
+  reply.body += ",\"grant_expires_in\":" + std::to_string(tokens.grant_expires_in.count());
+  if (!profile_.consent_types_parameter.empty()) {
+    reply.body += ",\"scope\":";
+    append_json_string(reply.body, profile_.scope_of(tokens.types));
+  }
+  reply.body += '}';
   reply.headers.emplace_back("Cache-Control", "no-store");
   reply.headers.emplace_back("Pragma", "no-cache");
   return reply;
@@ -183,9 +112,8 @@ Reply Service::token_success(const IssuedTokens& tokens) {
 
 // ---------------------------------------------------------------- telegrams
 
-std::optional<Reply> Service::authenticate(const std::string& authorization, bool expire_token,
-                                           std::string& citizen) {
-  BearerCheck check = auth_.check_bearer(bearer_token(authorization), citizen, expire_token);
+std::optional<Reply> Service::authenticate(const std::string& authorization, bool expire_token, Bearer& bearer) {
+  BearerCheck check = auth_.check_bearer(bearer_token(authorization), bearer, expire_token);
   if (check == BearerCheck::ok) return std::nullopt;
   if (check == BearerCheck::expired_by_fault) counters_.fault(FaultKind::expired_token);
   return unauthorized(check);
@@ -212,8 +140,9 @@ Reply Service::telegram_error(int status, const std::string& type, const std::st
 }
 
 Reply Service::request(const std::string& authorization, const std::string& body, bool expire_token) {
-  std::string citizen;
-  if (auto refused = authenticate(authorization, expire_token, citizen)) return *refused;
+  Bearer bearer;
+  if (auto refused = authenticate(authorization, expire_token, bearer)) return *refused;
+  const std::string& citizen = bearer.citizen;
   const std::string& type = profile_.request_response_type;
   auto telegram = codec::decode_request(body, profile_);
   if (!telegram) return telegram_error(400, type, "", "", "E0001", "malformed request telegram");
@@ -224,6 +153,8 @@ Reply Service::request(const std::string& authorization, const std::string& body
     return telegram_error(400, type, header.telegram_id, "", "E0001", "malformed telegramId");
   auto query = query_from_filter(profile_, telegram->inquiry_condition);
   if (!query) return telegram_error(400, type, header.telegram_id, "", "E0001", "malformed inquiryCondition");
+  if (!bearer.types.contains(query->type()))  // consent is per information type: no process
+    return telegram_error(200, type, header.telegram_id, "", "E0008", "同意されていない情報種別です");
   std::optional<Process> process;
   auto ready_at = SteadyClock::now() + std::chrono::milliseconds(delay_ms_.load());
   Admission admission =
@@ -274,8 +205,9 @@ void Service::schedule_notifications(const Process& process) {
 }
 
 Reply Service::result(const std::string& authorization, const std::string& body, bool expire_token) {
-  std::string citizen;
-  if (auto refused = authenticate(authorization, expire_token, citizen)) return *refused;
+  Bearer bearer;
+  if (auto refused = authenticate(authorization, expire_token, bearer)) return *refused;
+  const std::string& citizen = bearer.citizen;
   const std::string& type = profile_.result_response_type;
   auto header = codec::decode_header(body, profile_);
   if (!header) return telegram_error(400, type, "", "", "E0001", "malformed result request telegram");
@@ -286,6 +218,8 @@ Reply Service::result(const std::string& authorization, const std::string& body,
     ++counters_.result_fetches_for_unknown_process;
     return telegram_error(404, type, header->telegram_id, header->process_id, "E0002", "unknown processId");
   }
+  if (!bearer.types.contains(process->query.type()))
+    return telegram_error(200, type, header->telegram_id, process->id, "E0008", "同意されていない情報種別です");
   if (header->telegram_id != process->telegram_id)
     return telegram_error(400, type, header->telegram_id, process->id, "E0001",
                           "telegramId differs from the request's");

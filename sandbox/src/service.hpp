@@ -9,9 +9,12 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "auth_store.hpp"
+#include "consent_pages.hpp"
+#include "consent_sessions.hpp"
 #include "faults.hpp"
 #include "myna/sandbox/sandbox.hpp"
 #include "notifier.hpp"
@@ -36,14 +39,21 @@ struct Reply {
 struct AuthorizeQuery {
   std::map<std::string, std::string> params;
   bool repeated_parameter = false;
-  std::string citizen;  ///< sandbox-only: who signs in ("" = the default citizen)
+  std::string citizen;  ///< sandbox-only: who signs in at once ("" = a person, on the pages)
 };
 
 class Service {
  public:
   Service(const myna::sandbox::SandboxOptions& options, Counters& counters, FaultInjector& faults, Notifier& notifier);
 
+  /// The authorize endpoint. With a citizen (header or `citizen` parameter) it answers at
+  /// once with the redirect (tests, benchmarks); without one it shows the sign-in page.
   Reply authorize(const AuthorizeQuery& query);
+  /// The sign-in page's form (session, citizen, pin): the consent page, or a redirect for a
+  /// citizen whose card or registration ends the flow.
+  Reply sign_in(const std::string& form_body);
+  /// The consent page's form (session, decision=agree|deny): the redirect to the provider.
+  Reply decide(const std::string& form_body);
   /// client_certified: the TLS client presented a certificate from the sandbox CA.
   Reply token(const std::string& body, bool client_certified);
   /// expire_token: the expired-token fault (a valid token expires now).
@@ -62,11 +72,20 @@ class Service {
   const Profile& profile() const noexcept { return profile_; }
 
  private:
-  Reply redirect(const std::string& uri, const std::string& params) const;
+  Reply redirect(const std::string& uri, const std::string& params, int status = 302) const;
   bool registered(const std::string& redirect_uri) const;
+  /// The checked authorize request, or the reply that refuses it.
+  std::variant<Reply, ConsentAsk> check_authorize(const AuthorizeQuery& query) const;
+  /// The redirect for a citizen whose card or registration ends the flow before consent
+  /// (not registered, refusing, expired certificate), else nullopt.
+  std::optional<Reply> card_outcome(const std::string& citizen, const ConsentAsk& ask, int status);
+  Reply grant(const std::string& citizen, const ConsentAsk& ask, int status);
+  Reply sign_in_page(const std::string& session, const std::string& error) const;
+  std::vector<CitizenChoice> sign_in_choices() const;
+  std::string citizen_name(const std::string& citizen) const;
   Reply unauthorized(BearerCheck check);
-  /// Checks the bearer token; ok → citizen set and nullopt, else the 401 reply.
-  std::optional<Reply> authenticate(const std::string& authorization, bool expire_token, std::string& citizen);
+  /// Checks the bearer token; ok → bearer set and nullopt, else the 401 reply.
+  std::optional<Reply> authenticate(const std::string& authorization, bool expire_token, Bearer& bearer);
   Reply token_failure(const OAuthFailure& failure) const;
   Reply token_success(const IssuedTokens& tokens);
   bool citizen_exists(const std::string& id) const;
@@ -81,6 +100,7 @@ class Service {
   FaultInjector& faults_;
   Notifier& notifier_;
   AuthStore auth_;
+  ConsentSessions sessions_;
   ProcessStore processes_;
   std::atomic<long long> delay_ms_;
   std::atomic<std::uint64_t> refusals_{0}, forged_{0};

@@ -117,6 +117,9 @@ Result<Parsed> parse(std::string_view redirect, const SecretString& expected_sta
   } else if (is_denied(p)) {
     out.response.outcome = ConsentOutcome::denied;
     out.error_code = "access_denied";
+  } else if (p.error && *p.error == "not_registered") {
+    out.response.outcome = ConsentOutcome::not_registered;
+    out.error_code = "not_registered";
   } else if (p.error) {
     out.response.outcome = ConsentOutcome::error;
     out.error_code = printable(*p.error);
@@ -134,11 +137,17 @@ Result<Parsed> parse(std::string_view redirect, const SecretString& expected_sta
 
 }  // namespace
 
-Result<ConsentRequest> begin_consent(const Profile& profile) {
+Result<ConsentRequest> begin_consent(const Profile& profile) { return begin_consent(profile, RecordTypes::all()); }
+
+Result<ConsentRequest> begin_consent(const Profile& profile, RecordTypes types) {
+  if (types.empty())
+    return Error(ErrorCategory::validation, "a consent asks for at least one information type (薬剤情報, "
+                                            "特定健診情報, 医療費通知情報)");
   auto state = random_token(kStateBytes);
   if (!state) return std::move(state).error();
   ConsentRequest request;
   request.state = std::move(*state);
+  request.types = profile.consent_types_parameter.empty() ? RecordTypes::all() : types;
   std::string url = profile.authorize_base_url + profile.authorize_path;
   url += url.find('?') == std::string::npos ? '?' : '&';
   add_param(url, "response_type", "code");
@@ -146,6 +155,8 @@ Result<ConsentRequest> begin_consent(const Profile& profile) {
   add_param(url, "redirect_uri", profile.redirect_uri);
   add_param(url, "state", request.state.reveal());
   add_param(url, "login_type", profile.login_type);
+  if (!profile.consent_types_parameter.empty())
+    add_param(url, profile.consent_types_parameter, profile.scope_of(request.types));
   if (profile.use_pkce) {
     auto verifier = random_token(kVerifierBytes);
     if (!verifier) return std::move(verifier).error();
@@ -164,6 +175,7 @@ const char* to_string(ConsentOutcome outcome) noexcept {
     case ConsentOutcome::denied: return "denied";
     case ConsentOutcome::certificate_expired: return "certificate_expired";
     case ConsentOutcome::error: return "error";
+    case ConsentOutcome::not_registered: return "not_registered";
   }
   return "unknown";
 }
@@ -193,6 +205,11 @@ Result<SecretString> consent_code(std::string_view redirect, const SecretString&
       return Error(ErrorCategory::certificate_expired,
                    "the citizen's My Number Card certificate has expired; they must renew it at their "
                    "municipality office, then consent again")
+          .with_service_code(parsed->error_code);
+    case ConsentOutcome::not_registered:
+      return Error(ErrorCategory::not_registered,
+                   "the citizen has no Mynaportal account yet: they register at Mynaportal (利用者登録, or through "
+                   "the 利用者登録等API), then consent again")
           .with_service_code(parsed->error_code);
     case ConsentOutcome::error: break;
   }

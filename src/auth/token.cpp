@@ -67,6 +67,7 @@ struct TokenFields {
   SecretString access_token, refresh_token;
   std::optional<std::string> token_type;
   std::optional<std::int64_t> expires_in, grant_expires_in;
+  std::optional<std::string> scope;
   std::string oauth_error;
   std::string bad_field;
 };
@@ -88,6 +89,8 @@ bool read_member(TokenFields& f, std::string_view key, const internal::FlatValue
     ok = read_seconds(v, f.expires_in);
   } else if (key == "grant_expires_in") {
     ok = read_seconds(v, f.grant_expires_in);
+  } else if (key == "scope") {  // any other shape: as if absent (the requested types)
+    if (is_string) f.scope = std::string(v.text);
   } else if (key == "error") {
     ok = is_string;
     if (ok) f.oauth_error = safe_oauth_code(v.text);
@@ -135,8 +138,15 @@ bool is_bearer(std::string_view type) {
   return true;
 }
 
+/// The granted types: the scope's known words, else (no scope, or none known) the requested.
+RecordTypes granted_types(const std::optional<std::string>& scope, const Profile& profile, RecordTypes requested) {
+  if (!scope || profile.consent_types_parameter.empty()) return requested;
+  const RecordTypes named = profile.parse_scope(*scope, true).value_or(RecordTypes{});
+  return named.empty() ? requested : named;
+}
+
 Result<Token> success_response(std::string_view body, const Profile& profile, SysClock::time_point now,
-                               SysClock::time_point granted_at) {
+                               SysClock::time_point granted_at, RecordTypes requested) {
   TokenFields f;
   switch (read_fields(body, f)) {
     case internal::FlatParse::ok: break;
@@ -155,6 +165,7 @@ Result<Token> success_response(std::string_view body, const Profile& profile, Sy
       f.expires_in ? now + std::chrono::seconds(*f.expires_in) : now + profile.default_token_lifetime;
   token.grant_expires_at = f.grant_expires_in ? granted_at + std::chrono::seconds(*f.grant_expires_in)
                                               : granted_at + profile.grant_period;
+  token.record_types = granted_types(f.scope, profile, requested);
   return token;
 }
 
@@ -177,15 +188,23 @@ std::string new_form(std::size_t secret_bytes) {
 }  // namespace
 
 std::ostream& operator<<(std::ostream& os, const Token& token) {
-  return os << "Token{expires_at=" << utc_text(token.expires_at)
+  os << "Token{expires_at=" << utc_text(token.expires_at)
             << ", grant_expires_at=" << utc_text(token.grant_expires_at)
             << ", granted_at=" << utc_text(token.granted_at)
-            << ", refresh_token=" << (token.refresh_token.empty() ? "no" : "yes") << "}";
+            << ", refresh_token=" << (token.refresh_token.empty() ? "no" : "yes") << ", types=";
+  const char* separator = "";
+  for (RecordType type : kAllRecordTypes) {
+    if (!token.record_types.contains(type)) continue;
+    os << separator << english_name(type);
+    separator = ",";
+  }
+  return os << "}";
 }
 
 Result<Token> parse_token_response(int http_status, std::string_view body, const Profile& profile,
-                                   SysClock::time_point now, SysClock::time_point granted_at) {
-  if (http_status >= 200 && http_status < 300) return success_response(body, profile, now, granted_at);
+                                   SysClock::time_point now, SysClock::time_point granted_at,
+                                   RecordTypes requested) {
+  if (http_status >= 200 && http_status < 300) return success_response(body, profile, now, granted_at, requested);
   return error_response(http_status, body);
 }
 
@@ -196,7 +215,7 @@ TokenClient::TokenClient(Profile profile, std::shared_ptr<HttpTransport> transpo
 void TokenClient::set_clock(std::function<SysClock::time_point()> now) { now_ = std::move(now); }
 
 Result<Token> TokenClient::exchange_code(const SecretString& code, const SecretString& code_verifier,
-                                         const Context& context) const {
+                                         const Context& context, RecordTypes requested) const {
   if (code.empty()) return Error(ErrorCategory::validation, "no authorization code to exchange");
   if (profile_.use_pkce && code_verifier.empty())
     return Error(ErrorCategory::validation,
@@ -207,7 +226,7 @@ Result<Token> TokenClient::exchange_code(const SecretString& code, const SecretS
   add_form_field(form, "redirect_uri", profile_.redirect_uri);
   add_form_field(form, "client_id", profile_.client_id);
   if (!code_verifier.empty()) add_form_field(form, "code_verifier", code_verifier.reveal());
-  return post_form(form, "code exchange", context);
+  return post_form(form, "code exchange", context, requested);
 }
 
 Result<Token> TokenClient::refresh(const Token& token, const Context& context) const {
@@ -219,15 +238,17 @@ Result<Token> TokenClient::refresh(const Token& token, const Context& context) c
   add_form_field(form, "grant_type", "refresh_token");
   add_form_field(form, "refresh_token", token.refresh_token.reveal());
   add_form_field(form, "client_id", profile_.client_id);
-  auto fresh = post_form(form, "token refresh", context);
+  auto fresh = post_form(form, "token refresh", context, token.record_types);
   if (!fresh) return fresh;
+  fresh->record_types = token.record_types;  // a refresh never widens or narrows the consent
   fresh->granted_at = token.granted_at;
   fresh->grant_expires_at = token.grant_expires_at;
   if (fresh->refresh_token.empty()) fresh->refresh_token = token.refresh_token;
   return fresh;
 }
 
-Result<Token> TokenClient::post_form(std::string& form, const char* what, const Context& context) const {
+Result<Token> TokenClient::post_form(std::string& form, const char* what, const Context& context,
+                                     RecordTypes requested) const {
   if (!transport_) {
     wipe(form);
     return Error(ErrorCategory::validation, "the token client has no transport");
@@ -252,7 +273,7 @@ Result<Token> TokenClient::post_form(std::string& form, const char* what, const 
     return std::move(response).error();
   }
   const SysClock::time_point now = now_();
-  Result<Token> token = parse_token_response(response->status, response->body, profile_, now, now);
+  Result<Token> token = parse_token_response(response->status, response->body, profile_, now, now, requested);
   wipe(response->body);
   logger_.log(token ? LogLevel::info : LogLevel::warn,
               std::string(what) + ": POST " + profile_.token_path + " -> " + std::to_string(response->status) +

@@ -30,6 +30,14 @@ Error grant_over() {
                "consent needed again: the 期間連携 grant period for this citizen has ended");
 }
 
+Error type_not_granted(RecordType type, RecordTypes granted) {
+  std::string covers = granted.empty() ? std::string("no information type") : to_japanese(granted);
+  return Error(ErrorCategory::consent_required,
+               "consent needed for " + std::string(japanese_name(type)) + ": this citizen's consent covers " + covers +
+                   " only; ask for it with begin_consent (the types already granted plus " +
+                   std::string(japanese_name(type)) + ")");
+}
+
 Error expired_without_refresh() {
   return Error(ErrorCategory::auth,
                "token expired or rejected and it cannot be refreshed; ask the citizen to consent again");
@@ -187,6 +195,15 @@ Result<SecretString> TokenProvider::access_token(const std::string& citizen, con
         !outcome && outcome.error().category() == ErrorCategory::cancelled && !context.cancelled();
     if (!leader_cancelled) return outcome;
   }
+}
+
+Status TokenProvider::check_grant(const std::string& citizen, RecordType type) {
+  if (!impl_->store) return Error(ErrorCategory::validation, "the token provider has no token store");
+  auto token = impl_->load(citizen);
+  if (!token) return std::move(token).error();
+  if (impl_->now() >= token->grant_expires_at) return grant_over();
+  if (!token->record_types.contains(type)) return type_not_granted(type, token->record_types);
+  return {};
 }
 
 void TokenProvider::invalidate(const std::string& citizen, const SecretString& rejected) {

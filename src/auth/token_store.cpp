@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 
 #include "internal/flat_json.hpp"
@@ -47,7 +48,34 @@ void append_member(std::string& out, std::string_view key, std::int64_t value) {
   out += ':' + std::to_string(value) + ',';
 }
 
-/// {"version":1,"access_token":…,"refresh_token":…,"expires_at":s,"grant_expires_at":s,"granted_at":s}
+/// "drugs checkups": the granted types by their English identifiers (independent of the profile).
+std::string types_text(RecordTypes types) {
+  std::string out;
+  for (RecordType type : kAllRecordTypes) {
+    if (!types.contains(type)) continue;
+    if (!out.empty()) out += ' ';
+    out += english_name(type);
+  }
+  return out;
+}
+
+/// The types of types_text(); false when a word names no type.
+bool read_types(std::string_view text, RecordTypes& out) {
+  out = {};
+  while (!text.empty()) {
+    const std::string_view word = text.substr(0, text.find(' '));
+    text.remove_prefix(std::min(text.size(), word.size() + 1));
+    if (word.empty()) continue;
+    auto type = record_type_named(word);
+    if (!type) return false;
+    out.add(*type);
+  }
+  return true;
+}
+
+/// {"version":1,"access_token":…,"refresh_token":…,"expires_at":s,"grant_expires_at":s,"granted_at":s,
+///  "record_types":"drugs checkups"}. A file without record_types (written before consent
+/// per information type) grants every type, as it did then.
 std::string token_json(const Token& token) {
   std::string out;
   out.reserve(256 + 2 * (token.access_token.size() + token.refresh_token.size()));
@@ -59,7 +87,10 @@ std::string token_json(const Token& token) {
   append_member(out, "expires_at", epoch_seconds(token.expires_at));
   append_member(out, "grant_expires_at", epoch_seconds(token.grant_expires_at));
   append_member(out, "granted_at", epoch_seconds(token.granted_at));
-  out.back() = '}';
+  internal::append_json_string(out, "record_types");
+  out += ':';
+  internal::append_json_string(out, types_text(token.record_types));
+  out += '}';
   return out;
 }
 
@@ -88,6 +119,8 @@ bool read_token_member(TokenFileFields& f, std::string_view key, const internal:
   if (key == "expires_at") return read_seconds(v, f.token.expires_at) && required.mark(3);
   if (key == "grant_expires_at") return read_seconds(v, f.token.grant_expires_at) && required.mark(4);
   if (key == "granted_at") return read_seconds(v, f.token.granted_at) && required.mark(5);
+  if (key == "record_types")  // optional: absent in files of older versions (all types)
+    return v.kind == internal::FlatValue::Kind::string && read_types(v.text, f.token.record_types);
   return true;
 }
 

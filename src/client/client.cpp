@@ -63,12 +63,13 @@ const Profile& Client::profile() const noexcept { return impl_->options().profil
 const NotificationHandler& Client::notification_handler() const noexcept { return *impl_->notifications; }
 
 Result<ConsentRequest> Client::begin_consent() const { return myna::begin_consent(profile()); }
+Result<ConsentRequest> Client::begin_consent(RecordTypes types) const { return myna::begin_consent(profile(), types); }
 
 Status Client::complete_consent(const std::string& citizen, std::string_view redirect, const ConsentRequest& request,
                                 const Context& context) {
   auto code = consent_code(redirect, request.state);
   if (!code) return std::move(code).error();
-  auto token = impl_->token_client->exchange_code(*code, request.code_verifier, context);
+  auto token = impl_->token_client->exchange_code(*code, request.code_verifier, context, request.types);
   if (!token) return std::move(token).error();
   return impl_->options().token_store->save(citizen, *token);
 }
@@ -77,6 +78,13 @@ Result<bool> Client::has_grant(const std::string& citizen) {
   auto token = impl_->options().token_store->load(citizen);
   if (!token) return std::move(token).error();
   return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now();
+}
+
+Result<bool> Client::has_grant(const std::string& citizen, RecordType type) {
+  auto token = impl_->options().token_store->load(citizen);
+  if (!token) return std::move(token).error();
+  return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now() &&
+         (*token)->record_types.contains(type);
 }
 
 template <class R>

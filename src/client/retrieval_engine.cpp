@@ -33,6 +33,8 @@ Status RetrievalEngine::run(RecordType type, const std::string& citizen, const Q
 Status RetrievalEngine::retrieve(RecordType type, const std::string& citizen, const Query& query,
                                  const Context& context, const FetchResult& fetch) {
   if (query.type() != type) return wrong_type(query, type);
+  // Consent is per information type: refuse an ungranted type before any telegram.
+  if (Status granted = service_.check_grant(citizen, type); !granted) return granted;
   auto started = start(citizen, query, context);
   if (!started) return std::move(started).error();
   const Retrieval& r = *started;

@@ -23,6 +23,10 @@ class ServiceCaller {
                             bool idempotent, const Context& context,
                             std::function<Status(std::string_view)> on_chunk = {}) const;
 
+  /// Whether the citizen's stored grant covers this information type (consent_required,
+  /// naming the type, when not): checked before anything is sent.
+  Status check_grant(const std::string& citizen, RecordType type) const { return tokens_->check_grant(citizen, type); }
+
  private:
   const ClientOptions& options_;
   std::unique_ptr<TokenProvider> tokens_;

@@ -22,6 +22,7 @@ const char* to_string(ErrorCategory category) noexcept {
     case ErrorCategory::decode: return "decode";
     case ErrorCategory::validation: return "validation";
     case ErrorCategory::storage: return "storage";
+    case ErrorCategory::not_registered: return "not_registered";
   }
   return "unknown";
 }

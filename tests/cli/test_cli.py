@@ -14,12 +14,15 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
+import urllib.request
 
 MYNA = None  # path of the binary under test (--myna)
 
@@ -235,6 +238,52 @@ class TestLoginFetch(unittest.TestCase):
             with open(os.path.join(token_dir, name)) as f:
                 self.assertNotIn(json.load(f)['access_token'], v.stdout + v.stderr)
         self.assertNotIn('code=', v.stderr)
+
+    def config_value(self, key):
+        with open(self.sb.config) as f:
+            value = re.search(r'(?m)^' + key + r' = (\S+)', f.read()).group(1)
+        return value if os.path.isabs(value) or '://' in value else os.path.join(self.sb.dir, value)
+
+    def test_login_for_one_type_then_a_fetch_of_another_exits_3(self):
+        r = self.sb.run('login', '--citizen', 'types-user', '--types', 'checkups', '--sandbox-citizen', 'C0000006',
+                        '--no-browser')
+        self.assertEqual(r.returncode, OK, r.stderr)
+        self.assertIn('特定健診情報', r.stderr)
+        self.assertEqual(self.fetch('checkups', citizen='types-user').returncode, OK)
+        drugs = self.fetch('drugs', citizen='types-user')
+        self.assertEqual(drugs.returncode, CONSENT, drugs.stderr)
+        self.assertIn('薬剤情報', drugs.stderr)
+        bad = self.sb.run('login', '--citizen', 'x', '--types', 'vaccines', '--no-browser')
+        self.assertEqual(bad.returncode, USAGE, bad.stderr)
+
+    def test_a_person_completes_login_on_the_sandbox_pages(self):
+        """No --sandbox-citizen: the URL opens the sign-in and consent pages, as in a browser."""
+        proc = subprocess.Popen([MYNA, 'login', '--citizen', 'page-user', '--types', 'expenses,drugs', '--no-browser',
+                                 '--timeout', '60'], env=self.sb.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        try:
+            url = proc.stdout.readline().strip()
+            tls = ssl.create_default_context(cafile=self.config_value('ca_file'))
+            page = urllib.request.urlopen(url, context=tls, timeout=30).read().decode()
+            self.assertIn('マイナンバーカードで本人確認', page)
+            session = re.search(r'name="session" value="([^"]+)"', page).group(1)
+            pages = self.config_value('authorize_base_url') + '/online-authorization-web/oauth/authorize'
+
+            def post(path, **form):
+                data = urllib.parse.urlencode(dict(session=session, **form)).encode()
+                return urllib.request.urlopen(pages + path, data=data, context=tls, timeout=30).read().decode()
+
+            consent = post('/sign-in', citizen='C0000006', pin='1234')
+            self.assertIn('<strong>薬剤情報</strong>', consent)
+            self.assertIn('<strong>医療費通知情報</strong>', consent)
+            self.assertNotIn('<strong>特定健診情報</strong>', consent)
+            self.assertIn('同意の結果を受け取りました', post('/decision', decision='agree'))  # the redirect, followed
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+        self.assertEqual(proc.returncode, OK, err)
+        self.assertIn('薬剤情報・医療費通知情報', err)
+        self.assertEqual(self.fetch('expenses', citizen='page-user').returncode, OK)
 
     def test_refused_consent_exits_3(self):
         # (The expired-card redirect carries no state and is not trusted: test_cli_security.py.)

@@ -249,3 +249,28 @@ TEST_CASE("pg record sink: the catalog-generated views have one typed column per
   CHECK(raw.scalar("SELECT count(*) FROM myna_checkups WHERE citizen = 'viewer'") ==
         std::to_string(all_of<CheckupRecord>(8).size()));
 }
+
+TEST_CASE("pg token store: granted types; rows saved before schema version 2 grant every type",
+          "[postgres][token][consent]") {
+  const std::string conninfo = test::fresh_database();
+  {
+    auto db = test::open_db(conninfo);
+    auto store = token_store(db, key_of('k'));
+    Token checkups = token("typed-access", "");
+    checkups.record_types = {RecordType::checkup, RecordType::expense};
+    REQUIRE(store->save("typed", checkups).ok());
+    CHECK(store->load("typed")->value().record_types == RecordTypes{RecordType::checkup, RecordType::expense});
+    REQUIRE(store->save("legacy", token("legacy-access", "")).ok());
+  }
+  // Back to a version 1 database holding the legacy row, then migrate again.
+  test::RawSql raw(conninfo);
+  raw.query("ALTER TABLE myna_tokens DROP COLUMN record_types");
+  raw.query("ALTER TABLE myna_retrievals DROP COLUMN provisional");
+  raw.query("DELETE FROM myna_schema_version WHERE version >= 2");
+  auto db = test::open_db(conninfo);
+  CHECK(db->schema_version().value() == pg::Database::latest_schema_version());
+  CHECK(raw.scalar("SELECT record_types IS NULL FROM myna_tokens WHERE citizen = 'legacy'") == "t");
+  auto store = token_store(db, key_of('k'));
+  CHECK(store->load("legacy")->value().record_types == RecordTypes::all());
+  CHECK(store->load("legacy")->value().access_token.equals("legacy-access"));
+}

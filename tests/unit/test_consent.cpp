@@ -45,7 +45,8 @@ TEST_CASE("begin_consent builds the authorize URL of wire-format §1", "[consent
   CHECK(request->url.find("ä") == std::string::npos);  // every value percent-encoded
 
   const auto params = test::decode_form(request->url);
-  CHECK(params.size() == 5);
+  CHECK(params.size() == 6);
+  CHECK(params.at("scope") == "drugs checkups expenses");  // every type unless chosen
   CHECK(params.at("response_type") == "code");
   CHECK(params.at("client_id") == profile.client_id);
   CHECK(params.at("redirect_uri") == profile.redirect_uri);

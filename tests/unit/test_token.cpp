@@ -126,7 +126,11 @@ TEST_CASE("Token prints times, never tokens", "[token][security]") {
   os << token;
   CHECK(os.str() ==
         "Token{expires_at=2026-01-01T00:00:00Z, grant_expires_at=2026-01-02T00:00:00Z, "
-        "granted_at=2025-12-31T00:00:00Z, refresh_token=yes}");
+        "granted_at=2025-12-31T00:00:00Z, refresh_token=yes, types=drugs,checkups,expenses}");
+  token.record_types = {RecordType::checkup};
+  std::ostringstream one;
+  one << token;
+  CHECK(one.str().find("types=checkups}") != std::string::npos);
 }
 
 namespace {

@@ -16,12 +16,22 @@ struct ConsentRequest {
   std::string url;             ///< authorize URL with response_type, client_id, redirect_uri, state, login_type
   SecretString state;          ///< 32 random bytes (OpenSSL CSPRNG), base64url
   SecretString code_verifier;  ///< PKCE verifier when profile.use_pkce, else empty
+  /// The information types asked for; the token is taken to grant these when the token
+  /// response does not say (no `scope`).
+  RecordTypes types = RecordTypes::all();
 };
 
-/// Builds the consent URL with a fresh state (and PKCE S256 challenge when the profile asks).
+/// Builds the consent URL for the information types asked for (at least one), with a fresh
+/// state (and PKCE S256 challenge when the profile asks). The types travel in
+/// profile.consent_types_parameter (default `scope=drugs checkups`); a profile without that
+/// parameter sends none, and the grant then covers every type.
+Result<ConsentRequest> begin_consent(const Profile& profile, RecordTypes types);
+/// All three information types.
 Result<ConsentRequest> begin_consent(const Profile& profile);
 
-enum class ConsentOutcome { granted, denied, certificate_expired, error };
+/// The citizen's answer. not_registered: the citizen has no Mynaportal account (利用者登録);
+/// they register first, then consent again (docs/integration.md).
+enum class ConsentOutcome { granted, denied, certificate_expired, error, not_registered };
 const char* to_string(ConsentOutcome outcome) noexcept;
 
 /// The citizen's answer, read from the redirect.
@@ -39,15 +49,16 @@ struct ConsentResponse {
 
 /// Parses the redirect (a full URL or just its query string) and checks state in constant
 /// time. Understands the unusual forms seen in public integrations: error=access_denied,
-/// code=access_denied, state=Certificate expired. A state mismatch or a missing code is an
-/// auth Error (possible CSRF); a refusal is outcome denied / certificate_expired. The form
-/// `state=Certificate expired` gives certificate_expired with authenticated == false.
+/// code=access_denied, state=Certificate expired; and error=not_registered. A state mismatch
+/// or a missing code is an auth Error (possible CSRF); a refusal is outcome denied /
+/// certificate_expired / not_registered. The form `state=Certificate expired` gives
+/// certificate_expired with authenticated == false.
 Result<ConsentResponse> parse_redirect(std::string_view redirect, const SecretString& expected_state);
 
 /// The same outcome as an Error for callers that only want the code: consent_denied,
-/// certificate_expired (only with the expected state) or auth. The unverifiable
-/// `state=Certificate expired` form is an auth error ("could not verify; try again") whose
-/// Error::service_code() is "certificate_expired".
+/// certificate_expired (only with the expected state), not_registered or auth. The
+/// unverifiable `state=Certificate expired` form is an auth error ("could not verify; try
+/// again") whose Error::service_code() is "certificate_expired".
 Result<SecretString> consent_code(std::string_view redirect, const SecretString& expected_state);
 
 /// Percent-encodes a query value (RFC 3986 unreserved kept).

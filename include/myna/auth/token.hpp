@@ -25,33 +25,41 @@ struct Token {
   std::chrono::system_clock::time_point expires_at;        ///< access token
   std::chrono::system_clock::time_point grant_expires_at;  ///< end of the 期間連携 period
   std::chrono::system_clock::time_point granted_at;
+  /// The information types this consent covers. A token stored without types (by an SDK
+  /// before consent per type) is read as granting all three, as it did then.
+  RecordTypes record_types = RecordTypes::all();
 };
 
 /// Prints the times and whether a refresh token exists; never the tokens.
 std::ostream& operator<<(std::ostream& os, const Token& token);
 
 /// Parses a token endpoint response (JSON: access_token, token_type, expires_in,
-/// refresh_token, grant_expires_in); 4xx JSON error bodies become auth errors naming the
-/// OAuth error code. now is the time the response was received.
+/// refresh_token, grant_expires_in, scope); 4xx JSON error bodies become auth errors naming
+/// the OAuth error code. now is the time the response was received. The granted types are
+/// the response's `scope` read with the profile (its words that name no type are ignored),
+/// else `requested`.
 Result<Token> parse_token_response(int http_status, std::string_view body, const Profile& profile,
                                    std::chrono::system_clock::time_point now,
-                                   std::chrono::system_clock::time_point granted_at);
+                                   std::chrono::system_clock::time_point granted_at,
+                                   RecordTypes requested = RecordTypes::all());
 
 /// Talks to the token endpoint (form POST; mutual TLS through the transport). Thread-safe
 /// once set up (set_clock before first use).
 class TokenClient {
  public:
   TokenClient(Profile profile, std::shared_ptr<HttpTransport> transport, Logger logger = {});
-  /// Exchanges an authorization code (never retried: a code is single-use).
+  /// Exchanges an authorization code (never retried: a code is single-use). `requested`: the
+  /// types the consent asked for (ConsentRequest::types), granted when the answer has no scope.
   Result<Token> exchange_code(const SecretString& code, const SecretString& code_verifier,
-                              const Context& context) const;
-  /// Uses the refresh token (profile.supports_refresh); keeps the grant period.
+                              const Context& context, RecordTypes requested = RecordTypes::all()) const;
+  /// Uses the refresh token (profile.supports_refresh); keeps the grant period and types.
   Result<Token> refresh(const Token& token, const Context& context) const;
   /// Test seam: the clock that stamps granted_at and expires_at (set before first use).
   void set_clock(std::function<std::chrono::system_clock::time_point()> now);
 
  private:
-  Result<Token> post_form(std::string& form, const char* what, const Context& context) const;
+  Result<Token> post_form(std::string& form, const char* what, const Context& context,
+                          RecordTypes requested) const;
 
   Profile profile_;
   std::shared_ptr<HttpTransport> transport_;
@@ -87,6 +95,10 @@ class TokenProvider {
                 Logger logger = {});
   ~TokenProvider();
   Result<SecretString> access_token(const std::string& citizen, const Context& context);
+  /// Whether the citizen's stored grant covers this information type, checked before a
+  /// retrieval sends anything: consent_required (naming the type) when it does not, when
+  /// there is no grant or when its 期間連携 period is over.
+  Status check_grant(const std::string& citizen, RecordType type);
   /// Forget a token the service rejected (401) so the next call refreshes or fails cleanly.
   void invalidate(const std::string& citizen, const SecretString& rejected);
   /// Test seam: the clock used for expiry decisions.

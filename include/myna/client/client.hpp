@@ -83,14 +83,22 @@ class Client {
   const Profile& profile() const noexcept;
 
   // ---- consent (期間連携 grant) -------------------------------------------------------
-  /// Step 1: the URL to send the citizen's browser to; keep the returned state.
+  /// Step 1: the URL to send the citizen's browser to, asking consent for these information
+  /// types; keep the returned request (its state) with the session. One token per citizen:
+  /// to add a type to an existing grant, ask for the union (types already granted plus the
+  /// new ones); the new token replaces the old one (docs/consent-flow.md).
+  Result<ConsentRequest> begin_consent(RecordTypes types) const;
+  /// All three information types.
   Result<ConsentRequest> begin_consent() const;
   /// Step 2: the browser came back to redirect_uri; exchange the code and store the token
-  /// for this citizen key.
+  /// (with the granted types) for this citizen key.
   Status complete_consent(const std::string& citizen, std::string_view redirect,
                           const ConsentRequest& request, const Context& context = Context());
   /// Whether a valid grant exists (false: consent needed again).
   Result<bool> has_grant(const std::string& citizen);
+  /// Whether a valid grant covers this information type. A fetch of a type it does not cover
+  /// fails with consent_required naming the type, before any telegram is sent.
+  Result<bool> has_grant(const std::string& citizen, RecordType type);
 
   // ---- retrieval -----------------------------------------------------------------------
   /// Runs the whole retrieval (request → notification → result) and returns the records.

@@ -65,9 +65,19 @@ struct SandboxOptions {
   std::chrono::milliseconds notification_delay{100};
   std::chrono::seconds token_lifetime{std::chrono::hours(1)};
   bool issue_refresh_tokens = true;
-  /// Citizens whose consent is refused, or whose card certificate has expired.
+  /// Citizens whose consent is refused, or whose card certificate has expired. In the
+  /// immediate flow (authorize_as) and on the sign-in page alike, they end in the refusal
+  /// or expired-certificate redirect right after their card is read.
   std::vector<std::string> denying_citizens;
   std::vector<std::string> expired_certificate_citizens;
+  /// Citizens with a My Number Card but no Mynaportal account (利用者登録): redirected with
+  /// error=not_registered right after their card is read. Not generated citizens: they have
+  /// no records.
+  std::vector<std::string> unregistered_citizens = {"N0000001"};
+  /// The provider's name on the consent page (the real service shows the registered name).
+  std::string provider_name = "サンドボックス健康アプリ";
+  /// The ordinary citizens the sign-in page offers (C0000001 …), besides the special ones above.
+  std::size_t sign_in_citizens = 5;
   /// Citizen id whose drug result is huge: about bulk_bytes of drug records (cycling through
   /// generated citizens' records, the query's range ignored), streamed on bounded memory.
   std::string bulk_citizen = "BULK";
@@ -129,8 +139,9 @@ class Sandbox {
   /// A profile pointing at this sandbox (base URLs filled in).
   virtual Profile client_profile() const = 0;
 
-  /// Plays the citizen's browser: GETs the authorize URL as citizen_id (header
-  /// X-Sandbox-Citizen; the query parameter `citizen` does the same) and returns the redirect
+  /// Plays the citizen's browser without pages: GETs the authorize URL as citizen_id (header
+  /// X-Sandbox-Citizen; the query parameter `citizen` does the same), which consents at once
+  /// to every type the URL asks for, and returns the redirect
   /// Location (redirect_uri?code=...&state=...), following no further; "" when the sandbox
   /// answered without a redirect (unknown client_id or redirect_uri). Throws
   /// std::runtime_error when the sandbox cannot be reached.
