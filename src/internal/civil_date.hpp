@@ -1,8 +1,11 @@
 // Calendar arithmetic on days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's
-// public-domain days_from_civil / civil_from_days. Internal to the transport layer.
+// public-domain days_from_civil / civil_from_days, and UTC instants as text (portable: no
+// gmtime_r, which Windows lacks). Internal header.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <string>
 
 namespace myna::internal {
 
@@ -42,5 +45,17 @@ inline unsigned days_in_month(std::int64_t year, unsigned month) {
 
 /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
 inline unsigned weekday(std::int64_t days) { return static_cast<unsigned>((days % 7 + 7 + 4) % 7); }
+
+/// "2026-01-15T09:30:00Z": the UTC instant seconds_since_epoch seconds after 1970-01-01.
+inline std::string utc_instant_text(std::int64_t seconds_since_epoch) {
+  const std::int64_t days = (seconds_since_epoch >= 0 ? seconds_since_epoch : seconds_since_epoch - 86399) / 86400;
+  const std::int64_t second_of_day = seconds_since_epoch - days * 86400;
+  const CivilDate date = civil_from_days(days);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(date.year), date.month,
+                date.day, static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                static_cast<int>(second_of_day % 60));
+  return buf;
+}
 
 }  // namespace myna::internal
