@@ -17,8 +17,9 @@ if(MYNA_INSTALL)
               ${PROJECT_BINARY_DIR}/package-${flavour} ${CMAKE_CXX_COMPILER} "${_myna_pkg_flags}"
               "${CMAKE_CXX_COMPILER_LAUNCHER}" ${_myna_pg})
   endforeach()
-  set_tests_properties(package_consumer package_shared package_add_subdirectory package_FetchContent
-    PROPERTIES LABELS package)
+  set_tests_properties(package_consumer PROPERTIES LABELS package)
+  set_tests_properties(package_shared package_add_subdirectory package_FetchContent
+    PROPERTIES LABELS "package;package_flavour")
   # The extra flavours build the libraries again: one at a time on a small machine.
   set_tests_properties(package_shared package_add_subdirectory package_FetchContent PROPERTIES RUN_SERIAL ON)
 endif()
