@@ -38,13 +38,14 @@ const CommandSpec& spec() {
 template <class R>
 int fetch_and_write(Client& client, const std::string& citizen, const Query& query, Format format,
                     const RenderOptions& options, const std::string& out, const Context& interrupt) {
-  auto records = client.fetch<R>(citizen, query, interrupt);
-  if (!records) return report(records.error(), "fetching " + std::string(japanese_name(query.type())));
-  auto text = render(*records, format, options);
+  auto fetched = client.fetch<R>(citizen, query, interrupt);
+  if (!fetched) return report(fetched.error(), "fetching " + std::string(japanese_name(query.type())));
+  const std::vector<R>& records = fetched->records;
+  auto text = render(records, format, options);
   if (!text) return report(text.error(), "exporting");
   if (Status st = write_output(out, *text); !st) return report(st.error(), "writing");
   if (out != "-")
-    std::cerr << records->size() << " " << japanese_name(query.type()) << " records written to " << out << "\n";
+    std::cerr << records.size() << " " << japanese_name(query.type()) << " records written to " << out << "\n";
   return kOk;
 }
 
@@ -65,6 +66,7 @@ int run_fetch(const Argv& argv) {
   if (!format) return usage_error("fetch", format.error().message());
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
+  if (Status st = config->require({"api_base_url"}, "fetch"); !st) return report(st.error(), "configuration");
   const std::string citizen = args->get("citizen", config->get("citizen"));
   auto options = render_options(*args);
   if (!options) return usage_error("fetch", options.error().message());

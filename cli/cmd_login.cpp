@@ -17,6 +17,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "internal/host_port.hpp"
 #include "session.hpp"
 
 extern char** environ;
@@ -65,7 +66,7 @@ Result<Redirect> parse_redirect_uri(const std::string& uri) {
   std::string authority = rest.substr(0, slash);
   r.path = slash == std::string::npos ? "/" : rest.substr(slash);
   if (auto q = r.path.find('?'); q != std::string::npos) r.path.resize(q);
-  auto address = parse_host_port(authority);
+  auto address = internal::parse_host_port(authority);
   bool loopback =
       address && (address->first == "127.0.0.1" || address->first == "localhost" || address->first == "::1");
   if (rest.empty() || !loopback || address->second == 0)
@@ -132,12 +133,10 @@ Status play_sandbox_browser(const Config& config, const std::string& url, const 
   return {};
 }
 
-/// The information types the citizen's stored grant covers.
+/// The information types the citizen's stored grant covers (none when it cannot be read).
 RecordTypes granted_types(Client& client, const std::string& citizen) {
-  RecordTypes out;
-  for (RecordType t : kAllRecordTypes)
-    if (auto has = client.has_grant(citizen, t); has && *has) out.add(t);
-  return out;
+  auto types = client.granted_types(citizen);
+  return types ? *types : RecordTypes();
 }
 
 /// Waits for the redirect target; nullopt on timeout or Ctrl-C.
@@ -205,9 +204,16 @@ int run_login(const Argv& argv) {
   Context interrupt = interrupt_context();
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
+  // The redirect first (its own check says what `myna login` needs of it), then the hosts;
+  // with nothing configured, all three at once.
+  const std::vector<std::string> hosts{"api_base_url", "authorize_base_url"};
+  std::vector<std::string> first{"redirect_uri"};
+  if (config->nothing_configured()) first.insert(first.end(), hosts.begin(), hosts.end());
+  if (Status st = config->require(first, "login"); !st) return report(st.error(), "configuration");
   const std::string citizen = args->get("citizen", config->get("citizen"));
   auto redirect_uri = parse_redirect_uri(config->get("redirect_uri"));
   if (!redirect_uri) return report(redirect_uri.error(), "login");
+  if (Status st = config->require(hosts, "login"); !st) return report(st.error(), "configuration");
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "login");
   RedirectReceiver receiver;

@@ -219,6 +219,7 @@ int run_sync(const Argv& argv) {
   }
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
+  if (Status st = config->require({"api_base_url"}, "sync"); !st) return report(st.error(), "configuration");
   if (Status st = make_dir(plan->dir); !st) return report(st.error(), "sync");
   auto progress = ProgressFile::open(plan->dir, parameters(*plan), args->has("restart"));
   if (!progress) return report(progress.error(), "sync");

@@ -5,21 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 namespace myna::cli {
 namespace {
-
-Error invalid(const std::string& message) { return Error(ErrorCategory::validation, message); }
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -33,53 +25,20 @@ std::string home_path(const char* xdg_variable, const char* fallback) {
   return home.empty() ? "." : home + "/" + fallback;
 }
 
-const ConfigKey* find_key(const std::string& key) {
-  for (const ConfigKey& k : config_keys())
-    if (key == k.key) return &k;
-  return nullptr;
-}
-
-std::string env_name(const std::string& key) {
-  std::string name = "MYNA_" + key;
+std::string env_name(std::string_view key) {
+  std::string name = "MYNA_" + std::string(key);
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
   return name;
 }
 
-std::string directory_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-}
+std::string default_config_path() { return home_path("XDG_CONFIG_HOME", ".config") + "/myna/config"; }
 
 }  // namespace
 
-const std::vector<ConfigKey>& config_keys() {
-  static const std::vector<ConfigKey> keys{
-      {"api_base_url", "URL", "the service's API host {sp host} (token, request, result)", false},
-      {"authorize_base_url", "URL", "the consent host {app host} the browser is sent to", false},
-      {"client_id", "ID", "provider id + service id, e.g. SP00000086_AA0003", false},
-      {"provider_number", "DIGITS", "8-digit provider number in telegram ids", false},
-      {"redirect_uri", "URL", "the registered consent redirect; loopback for `myna login`", false},
-      {"ca_file", "FILE", "CA bundle (PEM) of the service (default: the system's)", true},
-      {"client_cert", "FILE", "the provider's client certificate (PEM, mutual TLS)", true},
-      {"client_key", "FILE", "its private key (PEM)", true},
-      {"proxy", "URL", "HTTP(S) proxy for the service", false},
-      {"token_dir", "DIR", "token store, one file per citizen (default ~/.local/share/myna/tokens)", true},
-      {"citizen", "KEY", "your key for the citizen (default: default)", false},
-      {"notify_listen", "HOST:PORT", "serve completion notifications here (unset: ask for the result after "
-                                     "notification_timeout)", false},
-      {"notify_path", "PATH", "path of the notification endpoint (default /myna/notify)", false},
-      {"notify_cert", "FILE", "TLS certificate of the notification endpoint (PEM)", true},
-      {"notify_key", "FILE", "its private key (PEM)", true},
-      {"notification_timeout", "SECONDS", "wait this long for the notification (default 300)", false},
-      {"use_pkce", "BOOL", "send a PKCE S256 challenge (if your specification asks for it)", false},
-      {"supports_refresh", "BOOL", "the token endpoint issues refresh tokens", false},
-      {"sandbox", "BOOL", "this configuration points at `myna sandbox`", false},
-  };
-  return keys;
-}
+const std::vector<ConfigKey>& config_keys() { return configuration_keys(); }
 
-std::string flag_name(const std::string& key) {
-  std::string name = key;
+std::string flag_name(std::string_view key) {
+  std::string name(key);
   std::replace(name.begin(), name.end(), '_', '-');
   return name;
 }
@@ -87,60 +46,49 @@ std::string flag_name(const std::string& key) {
 std::vector<OptionSpec> config_options() {
   std::vector<OptionSpec> options{
       {"config", "FILE", "configuration file (default $MYNA_CONFIG, ~/.config/myna/config)"}};
-  for (const ConfigKey& k : config_keys()) options.push_back({flag_name(k.key), k.value_name, k.help});
+  for (const ConfigKey& k : config_keys())
+    options.push_back({flag_name(k.key), std::string(k.value_name), std::string(k.help)});
   return options;
 }
 
-Status Config::set(const std::string& key, std::string value, const std::string& base_dir, const std::string& where) {
-  const ConfigKey* k = find_key(key);
-  if (!k) return invalid(where + ": unknown configuration key '" + key + "'");
-  if (k->path && !value.empty() && value[0] != '/' && !base_dir.empty()) value = base_dir + "/" + value;
-  values_[key] = std::move(value);
-  return {};
-}
-
 Result<Config> Config::parse(const std::string& text, const std::string& origin, const std::string& base_dir) {
+  auto parsed = Configuration::parse(text, origin, base_dir);
+  if (!parsed) return std::move(parsed).error();
   Config config;
-  std::istringstream in(text);
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    std::string t = trim(line);
-    if (t.empty() || t[0] == '#') continue;
-    auto eq = t.find('=');
-    const std::string where = origin + ":" + std::to_string(number);
-    if (eq == std::string::npos) return invalid(where + ": expected `key = value`");
-    if (Status st = config.set(trim(t.substr(0, eq)), trim(t.substr(eq + 1)), base_dir, where); !st)
-      return std::move(st).error();
-  }
+  config.settings_ = std::move(*parsed);
+  config.configured_ = !config.settings_.empty();
   return config;
 }
 
 Result<Config> Config::load(const Args& args) {
   std::string path = args.get("config", env("MYNA_CONFIG"));
-  bool explicit_path = !path.empty();
-  if (!explicit_path) path = home_path("XDG_CONFIG_HOME", ".config") + "/myna/config";
+  const bool explicit_path = !path.empty();
+  if (!explicit_path) path = default_config_path();
   Config config;
-  std::ifstream in(path);
-  if (in) {
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto parsed = parse(text.str(), path, directory_of(path));
-    if (!parsed) return parsed;
-    config = std::move(*parsed);
-    config.file_ = path;
-  } else if (explicit_path) {
-    return invalid("cannot read the configuration file " + path);
+  if (explicit_path || std::ifstream(path)) {
+    auto loaded = Configuration::load(path);
+    if (!loaded) return std::move(loaded).error();
+    config.settings_ = std::move(*loaded);
+    config.configured_ = true;
   }
   for (const ConfigKey& k : config_keys()) {
-    if (std::string v = env(env_name(k.key).c_str()); !v.empty())
-      (void)config.set(k.key, v, "", env_name(k.key));
-    if (args.has(flag_name(k.key))) (void)config.set(k.key, args.get(flag_name(k.key)), "", "--" + flag_name(k.key));
+    const std::string variable = env_name(k.key);
+    if (std::string v = env(variable.c_str()); !v.empty()) {
+      (void)config.settings_.set(k.key, v, variable);
+      config.configured_ = true;
+    }
+    if (args.has(flag_name(k.key))) {
+      (void)config.settings_.set(k.key, args.get(flag_name(k.key)), "--" + flag_name(k.key));
+      config.configured_ = true;
+    }
   }
+  if (!config.settings_.get("token_dir"))
+    (void)config.settings_.set("token_dir", home_path("XDG_DATA_HOME", ".local/share") + "/myna/tokens", "default");
   return config;
 }
 
 std::string Config::get(const std::string& key) const {
-  if (auto it = values_.find(key); it != values_.end() && !it->second.empty()) return it->second;
+  if (auto v = settings_.get(key)) return *v;
   if (key == "citizen") return "default";
   if (key == "notify_path") return "/myna/notify";
   if (key == "notification_timeout") return "300";
@@ -151,6 +99,27 @@ std::string Config::get(const std::string& key) const {
 bool Config::flag(const std::string& key) const {
   std::string v = get(key);
   return v == "true" || v == "yes" || v == "on" || v == "1";
+}
+
+Status Config::require(const std::vector<std::string>& keys, const std::string& command) const {
+  std::string missing;
+  for (const std::string& k : keys)
+    if (!settings_.get(k)) missing += (missing.empty() ? "" : ", ") + k;
+  if (missing.empty()) return {};
+  const std::string sandbox =
+      "\n  -> to try it now: `myna sandbox --state-dir /tmp/myna-sb &` writes a working configuration; then "
+      "`export MYNA_CONFIG=/tmp/myna-sb/config` (docs/cli.md)";
+  if (!configured_)
+    return Error(ErrorCategory::validation,
+                 "nothing is configured: no configuration file (--config FILE, $MYNA_CONFIG or " +
+                     default_config_path() + "), no MYNA_* variable and no configuration flag; `myna " + command +
+                     "` needs " + missing +
+                     " (and, for the real service, client_cert and client_key)" + sandbox +
+                     "\n  -> for the real service: write those keys into " + default_config_path() +
+                     " (docs/configuration.md)");
+  return Error(ErrorCategory::validation, "the configuration" + (file().empty() ? "" : " " + file()) +
+                                              " does not set " + missing + ", which `myna " + command +
+                                              "` needs (docs/configuration.md)" + sandbox);
 }
 
 Status write_config(const std::string& path, const std::vector<std::pair<std::string, std::string>>& entries,

@@ -1,28 +1,24 @@
-// Configuration of the network commands: one table of keys, each settable in the config file
-// (`key = value`), the environment (MYNA_KEY) and as a flag (--key); flags win over the
-// environment, the environment over the file, the file over the defaults.
+// Configuration of the network commands: the library's configuration keys
+// (myna/client/configuration.hpp), each settable in the config file (`key = value`), the
+// environment (MYNA_KEY) and as a flag (--key); flags win over the environment, the
+// environment over the file, the file over the defaults.
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "args.hpp"
+#include "myna/client/configuration.hpp"
 
 namespace myna::cli {
 
-struct ConfigKey {
-  const char* key;         ///< file key; the flag is --key-with-dashes, the variable MYNA_KEY
-  const char* value_name;  ///< e.g. "URL"
-  const char* help;
-  bool path;               ///< relative values in a file are relative to the file's directory
-};
+using myna::ConfigKey;
 
 /// Every configuration key, in the order --help lists them.
 const std::vector<ConfigKey>& config_keys();
 
 /// "--api-base-url" style flag name (without the dashes) of a key.
-std::string flag_name(const std::string& key);
+std::string flag_name(std::string_view key);
 
 /// Option specs for all keys plus --config FILE (added to every network command).
 std::vector<OptionSpec> config_options();
@@ -35,14 +31,24 @@ class Config {
   /// Parses the text of a config file (for `myna sandbox`'s own check and the tests).
   static Result<Config> parse(const std::string& text, const std::string& origin, const std::string& base_dir);
 
-  std::string get(const std::string& key) const;  ///< "" when unset (after defaults)
+  std::string get(const std::string& key) const;  ///< "" when unset (after the tool's defaults)
   bool flag(const std::string& key) const;       ///< true/yes/on/1
-  const std::string& file() const noexcept { return file_; }
+  const std::string& file() const noexcept { return settings_.file(); }
+
+  /// A usage error when a key the command needs is unset: it says what is missing and, when
+  /// nothing at all is configured, where a configuration comes from and how `myna sandbox`
+  /// gives a working one.
+  Status require(const std::vector<std::string>& keys, const std::string& command) const;
+
+  /// No file, no MYNA_* variable and no configuration flag was found.
+  bool nothing_configured() const noexcept { return !configured_; }
+
+  /// The settings with the tool's defaults (token_dir) filled in, as the library reads them.
+  const Configuration& settings() const noexcept { return settings_; }
 
  private:
-  Status set(const std::string& key, std::string value, const std::string& base_dir, const std::string& where);
-  std::map<std::string, std::string> values_;
-  std::string file_;
+  Configuration settings_;
+  bool configured_ = false;  // a file, a MYNA_* variable or a configuration flag was found
 };
 
 /// Writes `key = value` lines (atomically: temp file + rename), mode 0600.

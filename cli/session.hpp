@@ -12,18 +12,13 @@
 
 namespace myna::cli {
 
-/// The client for the configuration; `verbose` logs the SDK's (redacted) lines to stderr.
+/// The client for the configuration (the library's reading of it, plus a telegram-id slot of
+/// this run); `verbose` logs the SDK's (redacted) lines to stderr.
 Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose);
-
-/// The curl transport options of the configuration (TLS files, proxy).
-CurlTransportOptions transport_options(const Config& config);
 
 /// Serves the client's notification endpoint on notify_listen; null when it is not set (the
 /// client then asks for the result after notification_timeout).
 Result<std::unique_ptr<CallbackListener>> start_notification_listener(const Config& config, const Client& client);
-
-/// "HOST:PORT" or "[v6]:PORT" → host and port.
-Result<std::pair<std::string, int>> parse_host_port(const std::string& text);
 
 /// Blocks SIGINT/SIGTERM in every thread and cancels the returned context when one arrives
 /// (a second one ends the process at once). Call before any thread starts.

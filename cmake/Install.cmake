@@ -23,7 +23,7 @@ endif()
 file(RELATIVE_PATH MYNA_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 
 # myna_install_component(component TARGET t PC name DESCRIPTION text REQUIRES ... DEPENDS ...
-#                        [HEADERS dir-or-file...] [HEADER_BASE dir])
+#                        [HEADERS dir-or-file...] [HEADER_BASE dir] [EXCLUDE file-name...])
 #   REQUIRES: pkg-config modules of the components it builds on; DEPENDS: pkg-config modules of
 #   its private dependencies (Requires.private in a shared build, Requires in a static one).
 function(myna_install_component component)
@@ -43,7 +43,11 @@ function(myna_install_component component)
     set(path ${C_HEADER_BASE}/${header})
     get_filename_component(parent ${header} DIRECTORY)
     if(IS_DIRECTORY ${path})
-      install(DIRECTORY ${path} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent})
+      set(excluded "")
+      foreach(name IN LISTS C_EXCLUDE)
+        list(APPEND excluded PATTERN ${name} EXCLUDE)
+      endforeach()
+      install(DIRECTORY ${path} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent} ${excluded})
     else()
       install(FILES ${path} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent})
     endif()
@@ -87,7 +91,7 @@ if(TARGET mynaportal)
     DESCRIPTION "C++ client SDK for the Mynaportal 医療保険情報取得 API (its own documented wire profile)"
     REQUIRES mynaportal-core DEPENDS libcurl openssl
     HEADER_BASE ${_myna_inc}
-    HEADERS myna/myna.hpp myna/auth myna/process myna/testing myna/transport myna/client/client.hpp)
+    HEADERS myna EXCLUDE listener.hpp)  # every public header but the listener's (the core's again too)
   list(APPEND MYNA_COMPONENTS mynaportal)
 endif()
 if(TARGET mynaportal_listener)

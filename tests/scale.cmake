@@ -10,10 +10,10 @@ if(TARGET mynaportal_postgres)
   myna_warnings(myna_pg_cluster)
 endif()
 
-# The stores, sink, queue, schema and pool; exit code 77 (skipped) without the server binaries.
+# The stores, sink, queue, audit log, schema and pool; exit code 77 (skipped) without the server binaries.
 if(TARGET mynaportal_postgres AND TARGET myna_sandbox_data)
   add_executable(postgres_stores scale/pg_test_main.cpp scale/test_pg_database.cpp scale/test_pg_retrieval.cpp
-    scale/test_pg_tokens_records.cpp)
+    scale/test_pg_tokens_records.cpp scale/test_pg_audit.cpp)
   target_link_libraries(postgres_stores PRIVATE MynaPortal::postgres myna_pg_cluster myna_sandbox_data
     Catch2::Catch2 PostgreSQL::PostgreSQL)
   myna_warnings(postgres_stores)

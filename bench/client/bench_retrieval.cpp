@@ -69,7 +69,7 @@ class Contenders {
   std::vector<myna::DrugRecord> sdk() {
     auto records = client_->fetch_drugs("sdk-user", query_);
     if (!records) fail("SDK retrieval: " + records.error().to_string());
-    return std::move(*records);
+    return std::move(records->records);
   }
   std::vector<myna::DrugRecord> raw() { return raw_->retrieve(filter_); }
 

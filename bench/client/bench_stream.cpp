@@ -71,7 +71,7 @@ int child_main(const Args& args) {
   std::uint64_t records = 0, named = 0;
   const double cpu_start = cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
-  myna::Status st = client->fetch_stream<myna::DrugRecord>("bulk-user", query, [&](myna::DrugRecord&& r) {
+  auto st = client->fetch_stream<myna::DrugRecord>("bulk-user", query, [&](myna::DrugRecord&& r) {
     ++records;
     named += r.drug_name.has_value() ? 1 : 0;
     return myna::Status();

@@ -193,6 +193,8 @@ myna::Result<Services> open_services(const Config& c, const myna::Logger& logger
   if (!sink) return std::move(sink).error();
   auto queue = myna::pg::WorkQueue::create(*db, c.queue);
   if (!queue) return std::move(queue).error();
+  auto audit = myna::pg::AuditLog::create(*db);  // one row per retrieval (myna_audit)
+  if (!audit) return std::move(audit).error();
 
   myna::ClientOptions o;
   o.profile.api_base_url = c.api;
@@ -205,6 +207,7 @@ myna::Result<Services> open_services(const Config& c, const myna::Logger& logger
   o.instance_name = c.name;
   o.notification_timeout = std::chrono::milliseconds(c.notification_timeout_ms);
   o.logger = logger;
+  o.audit = (*audit)->sink(logger);
   auto client = myna::Client::create(o);
   if (!client) return std::move(client).error();
   return Services{*db, *sink, *queue, *client};
@@ -301,7 +304,7 @@ class Worker {
     auto records = s_.client->fetch<R>(citizen, query, context_);
     if (!records) return std::move(records).error();
     const auto started = std::chrono::steady_clock::now();
-    auto stored = s_.sink->store(citizen, *records);
+    auto stored = s_.sink->store(citizen, records->records, records->info.telegram_id);
     stats_.store_us += static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
     if (!stored) return std::move(stored).error();

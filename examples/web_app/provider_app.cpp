@@ -81,7 +81,7 @@ TypeSection fetch_section(myna::Client& client, const std::string& user, const s
     return section;
   }
   section.records = records->size();
-  section.table_html = records_table(*records);
+  section.table_html = records_table(records->records);
   return section;
 }
 
@@ -119,10 +119,8 @@ std::pair<std::string, Session*> ProviderApp::session(const httplib::Request& re
 }
 
 myna::RecordTypes ProviderApp::granted(const std::string& user) {
-  myna::RecordTypes out;
-  for (myna::RecordType t : myna::kAllRecordTypes)
-    if (auto has = client_->has_grant(user, t); has && *has) out.add(t);
-  return out;
+  auto types = client_->granted_types(user);
+  return types ? *types : myna::RecordTypes();
 }
 
 void ProviderApp::start(const httplib::Request& req, httplib::Response& res) {

@@ -16,6 +16,8 @@
 
 namespace myna {
 
+struct RetrievalInfo;
+
 /// What kind of failure happened; decides what a caller should do next (docs/errors.md).
 enum class ErrorCategory : std::uint8_t {
   network,              ///< connection refused/reset, DNS, dropped connection: retry later
@@ -72,6 +74,9 @@ class Error {
   const std::string& service_code() const noexcept { return service_code_; }
   /// Set for decode errors.
   const std::optional<DecodeLocation>& location() const noexcept { return location_; }
+  /// The audit facts of the retrieval this error ended (myna/retrieval_info.hpp): set on
+  /// every error a fetch returns, null on errors of other calls.
+  const RetrievalInfo* retrieval() const noexcept { return retrieval_.get(); }
 
   Error& with_http_status(int status) &;
   Error&& with_http_status(int status) &&;
@@ -81,6 +86,8 @@ class Error {
   Error&& with_service_code(std::string code) &&;
   Error& with_location(DecodeLocation where) &;
   Error&& with_location(DecodeLocation where) &&;
+  Error& with_retrieval(std::shared_ptr<const RetrievalInfo> info) &;
+  Error&& with_retrieval(std::shared_ptr<const RetrievalInfo> info) &&;
   /// Puts "context: " before the message (which operation failed, e.g. "request telegram
   /// TL-…"); every other field stays as it is.
   Error& with_context(std::string_view context) &;
@@ -100,6 +107,7 @@ class Error {
   std::optional<Clock::time_point> retry_after_;
   std::string service_code_;
   std::optional<DecodeLocation> location_;
+  std::shared_ptr<const RetrievalInfo> retrieval_;
 };
 
 std::ostream& operator<<(std::ostream& os, const Error& error);

@@ -14,6 +14,7 @@
 #include "myna/profile.hpp"
 #include "myna/query/query.hpp"
 #include "myna/records.hpp"
+#include "myna/retrieval_info.hpp"
 #include "myna/secret.hpp"
 #include "myna/transport/curl_transport.hpp"
 #include "myna/transport/maintenance.hpp"

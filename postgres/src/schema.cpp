@@ -104,9 +104,38 @@ COMMENT ON COLUMN myna_tokens.record_types IS
   'granted information types: bit 0 薬剤情報, bit 1 特定健診情報, bit 2 医療費通知情報; NULL = all (saved before v2)';
 )SQL";
 
+// The audit trail: one row per retrieval (AuditLog); never a record value or a secret.
+constexpr const char* kSchemaV3 = R"SQL(
+CREATE TABLE myna_audit (
+  id               bigserial PRIMARY KEY,
+  telegram_id      text NOT NULL,           -- '' when refused before a telegram id was assigned
+  process_id       text,                    -- NULL before the service accepted the request
+  citizen          text NOT NULL,           -- the application's key for the citizen
+  record_type      smallint NOT NULL CHECK (record_type BETWEEN 1 AND 3),
+  from_date        date,
+  to_date          date,
+  requested_at     timestamptz NOT NULL,
+  notified_at      timestamptz,             -- NULL on the fallback (no notification)
+  fetched_at       timestamptz,             -- NULL when no result response arrived
+  notified         boolean NOT NULL,
+  request_attempts integer NOT NULL,
+  result_attempts  integer NOT NULL,
+  bytes            bigint NOT NULL,
+  records          bigint NOT NULL,
+  issues           jsonb NOT NULL,          -- issue counts per kind, e.g. {"unknown_code": 2}
+  instance_name    text NOT NULL,
+  outcome          text NOT NULL,           -- 'ok' or the error category
+  message          text NOT NULL DEFAULT '',
+  logged_at        timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE UNIQUE INDEX myna_audit_by_telegram ON myna_audit (telegram_id) WHERE telegram_id <> '';
+CREATE INDEX myna_audit_by_citizen ON myna_audit (citizen, requested_at);
+)SQL";
+
 constexpr Migration kMigrations[] = {
     {1, "retrievals, tokens, records, work queues, per-type item views", kSchemaV1},
     {2, "tokens: granted information types", kSchemaV2},
+    {3, "audit trail (one row per retrieval)", kSchemaV3},
 };
 
 /// The SQL expression reading one item from the JSONB column, typed by its value kind.

@@ -1,5 +1,5 @@
-// The facade: consent, fetch, stream and batch over the retrieval engine
-// (client/retrieval_engine.hpp), which runs each asynchronous retrieval.
+// The real Client (consent, fetch, stream over the retrieval engine, client/retrieval_engine.hpp,
+// which runs each asynchronous retrieval) and the batch every Client implementation shares.
 #include "myna/client/client.hpp"
 
 #include <unistd.h>
@@ -34,81 +34,142 @@ Status complete(ClientOptions& options) {
   return {};
 }
 
-}  // namespace
+// The real client: the Client interface over the retrieval engine.
+class ServiceClient final : public Client {
+ public:
+  ServiceClient(std::shared_ptr<TokenClient> token_client, std::unique_ptr<NotificationHandler> notifications,
+                std::unique_ptr<internal::RetrievalEngine> engine)
+      : token_client_(std::move(token_client)), notifications_(std::move(notifications)), engine_(std::move(engine)) {}
 
-struct Client::Impl {
-  std::shared_ptr<TokenClient> token_client;
-  std::unique_ptr<NotificationHandler> notifications;
-  std::unique_ptr<internal::RetrievalEngine> engine;
+  const Profile& profile() const noexcept override { return engine_->profile(); }
+  const NotificationHandler& notification_handler() const noexcept override { return *notifications_; }
+  Result<RecordTypes> granted_types(const std::string& citizen) override;
 
-  const ClientOptions& options() const { return engine->options(); }
+ protected:
+  Result<ConsentRequest> do_begin_consent(RecordTypes types) const override {
+    return myna::begin_consent(profile(), types);
+  }
+  Status do_complete_consent(const std::string& citizen, std::string_view redirect, const ConsentRequest& request,
+                             const Context& context) override;
+  Result<Fetched<DrugRecord>> do_fetch_drugs(const std::string& citizen, const Query& query,
+                                             const Context& context) override {
+    return collect<DrugRecord>(citizen, query, context);
+  }
+  Result<Fetched<CheckupRecord>> do_fetch_checkups(const std::string& citizen, const Query& query,
+                                                   const Context& context) override {
+    return collect<CheckupRecord>(citizen, query, context);
+  }
+  Result<Fetched<MedicalExpenseRecord>> do_fetch_expenses(const std::string& citizen, const Query& query,
+                                                          const Context& context) override {
+    return collect<MedicalExpenseRecord>(citizen, query, context);
+  }
+  Result<RetrievalInfo> do_stream_drugs(const std::string& citizen, const Query& query,
+                                        const RecordCallback<DrugRecord>& on_record, const Context& context) override {
+    return stream<DrugRecord>(citizen, query, on_record, context);
+  }
+  Result<RetrievalInfo> do_stream_checkups(const std::string& citizen, const Query& query,
+                                           const RecordCallback<CheckupRecord>& on_record,
+                                           const Context& context) override {
+    return stream<CheckupRecord>(citizen, query, on_record, context);
+  }
+  Result<RetrievalInfo> do_stream_expenses(const std::string& citizen, const Query& query,
+                                           const RecordCallback<MedicalExpenseRecord>& on_record,
+                                           const Context& context) override {
+    return stream<MedicalExpenseRecord>(citizen, query, on_record, context);
+  }
+
+ private:
+  const ClientOptions& options() const { return engine_->options(); }
+
+  template <class R>
+  Result<Fetched<R>> collect(const std::string& citizen, const Query& query, const Context& context) {
+    internal::RetrievalEngine& engine = *engine_;
+    Fetched<R> fetched;
+    auto fetch = [&](const Retrieval& r, bool fallback, RetrievalInfo& info) {
+      auto records = engine.fetch_records<R>(r, fallback, context, info);
+      if (!records) return Status(std::move(records).error());
+      fetched.records = std::move(*records);
+      return Status();
+    };
+    Status done = engine.run(RecordTraits<R>::type, citizen, query, context, fetch, fetched.info);
+    if (!done) return std::move(done).error();
+    return fetched;
+  }
+
+  template <class R>
+  Result<RetrievalInfo> stream(const std::string& citizen, const Query& query, const RecordCallback<R>& on_record,
+                               const Context& context) {
+    internal::RetrievalEngine& engine = *engine_;
+    RetrievalInfo info;
+    auto fetch = [&](const Retrieval& r, bool fallback, RetrievalInfo& into) {
+      return internal::stream_records<R>(engine, r, fallback, on_record, context, into);
+    };
+    Status done = engine.run(RecordTraits<R>::type, citizen, query, context, fetch, info);
+    if (!done) return std::move(done).error();
+    return info;
+  }
+
+  std::shared_ptr<TokenClient> token_client_;
+  std::unique_ptr<NotificationHandler> notifications_;
+  std::unique_ptr<internal::RetrievalEngine> engine_;
 };
+
+Status ServiceClient::do_complete_consent(const std::string& citizen, std::string_view redirect,
+                                          const ConsentRequest& request, const Context& context) {
+  auto code = consent_code(redirect, request.state);
+  if (!code) return std::move(code).error();
+  auto token = token_client_->exchange_code(*code, request.code_verifier, context, request.types);
+  if (!token) return std::move(token).error();
+  return options().token_store->save(citizen, *token);
+}
+
+Result<RecordTypes> ServiceClient::granted_types(const std::string& citizen) {
+  auto token = options().token_store->load(citizen);
+  if (!token) return std::move(token).error();
+  if (!token->has_value() || (*token)->grant_expires_at <= std::chrono::system_clock::now()) return RecordTypes();
+  return (*token)->record_types;
+}
+
+}  // namespace
 
 Result<std::shared_ptr<Client>> Client::create(ClientOptions options) {
   if (Status st = complete(options); !st) return std::move(st).error();
   auto ids = TelegramIdGenerator::create(options.profile.provider_number, options.instance, options.instance_count);
   if (!ids) return std::move(ids).error();
-  auto impl = std::make_unique<Impl>();
-  impl->token_client = std::make_shared<TokenClient>(options.profile, options.transport, options.logger);
-  auto tokens = std::make_unique<TokenProvider>(options.profile, options.token_store, impl->token_client, options.logger);
-  impl->notifications = std::make_unique<NotificationHandler>(options.profile, options.retrieval_store, options.logger);
-  impl->engine = std::make_unique<internal::RetrievalEngine>(std::move(options), std::move(tokens), std::move(*ids));
-  return std::shared_ptr<Client>(new Client(std::move(impl)));
+  auto token_client = std::make_shared<TokenClient>(options.profile, options.transport, options.logger);
+  auto tokens = std::make_unique<TokenProvider>(options.profile, options.token_store, token_client, options.logger);
+  auto notifications = std::make_unique<NotificationHandler>(options.profile, options.retrieval_store, options.logger);
+  auto engine = std::make_unique<internal::RetrievalEngine>(std::move(options), std::move(tokens), std::move(*ids));
+  return std::shared_ptr<Client>(
+      std::make_shared<ServiceClient>(std::move(token_client), std::move(notifications), std::move(engine)));
 }
 
-Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Client::~Client() = default;
 
-const Profile& Client::profile() const noexcept { return impl_->options().profile; }
-const NotificationHandler& Client::notification_handler() const noexcept { return *impl_->notifications; }
+namespace {
 
-Result<ConsentRequest> Client::begin_consent() const { return myna::begin_consent(profile()); }
-Result<ConsentRequest> Client::begin_consent(RecordTypes types) const { return myna::begin_consent(profile(), types); }
-
-Status Client::complete_consent(const std::string& citizen, std::string_view redirect, const ConsentRequest& request,
-                                const Context& context) {
-  auto code = consent_code(redirect, request.state);
-  if (!code) return std::move(code).error();
-  auto token = impl_->token_client->exchange_code(*code, request.code_verifier, context, request.types);
-  if (!token) return std::move(token).error();
-  return impl_->options().token_store->save(citizen, *token);
-}
-
-Result<bool> Client::has_grant(const std::string& citizen) {
-  auto token = impl_->options().token_store->load(citizen);
-  if (!token) return std::move(token).error();
-  return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now();
-}
-
-Result<bool> Client::has_grant(const std::string& citizen, RecordType type) {
-  auto token = impl_->options().token_store->load(citizen);
-  if (!token) return std::move(token).error();
-  return token->has_value() && (*token)->grant_expires_at > std::chrono::system_clock::now() &&
-         (*token)->record_types.contains(type);
-}
-
+// A citizen's outcome in a batch: the fetch, then the application's callback.
 template <class R>
-Result<std::vector<R>> Client::fetch(const std::string& citizen, const Query& query, const Context& context) {
-  internal::RetrievalEngine& engine = *impl_->engine;
-  std::vector<R> records;
-  Status done = engine.run(RecordTraits<R>::type, citizen, query, context, [&](const Retrieval& r, bool fallback) {
-    auto fetched = engine.fetch_records<R>(r, fallback, context);
-    if (!fetched) return Status(std::move(fetched).error());
-    records = std::move(*fetched);
-    return Status();
-  });
-  if (!done) return std::move(done).error();
-  return records;
+void run_batch_citizen(Client& client, const std::string& citizen, const Query& query,
+                       const std::function<Status(const std::string&, std::vector<R>&&)>& on_records,
+                       const Context& context, BatchOutcome& out) {
+  out.citizen = citizen;
+  if (context.cancelled()) {
+    out.status = Error(ErrorCategory::cancelled, "the batch was cancelled before this citizen started");
+    return;
+  }
+  auto fetched = client.fetch<R>(citizen, query, context);
+  if (!fetched) {
+    if (const RetrievalInfo* info = fetched.error().retrieval()) out.info = *info;
+    out.status = std::move(fetched).error();
+    return;
+  }
+  out.records = fetched->records.size();
+  out.info = std::move(fetched->info);
+  out.status = on_records ? on_records(citizen, std::move(fetched->records)) : Status();
 }
 
-template <class R>
-Status Client::fetch_stream(const std::string& citizen, const Query& query, const RecordCallback<R>& on_record,
-                            const Context& context) {
-  internal::RetrievalEngine& engine = *impl_->engine;
-  return engine.run(RecordTraits<R>::type, citizen, query, context, [&](const Retrieval& r, bool fallback) {
-    return internal::stream_records<R>(engine, r, fallback, on_record, context);
-  });
-}
+}  // namespace
 
 template <class R>
 BatchReport Client::batch(const std::vector<std::string>& citizens, const Query& query,
@@ -118,21 +179,8 @@ BatchReport Client::batch(const std::vector<std::string>& citizens, const Query&
   report.outcomes.resize(citizens.size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < citizens.size();) {
-      BatchOutcome& out = report.outcomes[i];
-      out.citizen = citizens[i];
-      if (context.cancelled()) {
-        out.status = Error(ErrorCategory::cancelled, "the batch was cancelled before this citizen started");
-        continue;
-      }
-      auto records = fetch<R>(citizens[i], query, context);
-      if (!records) {
-        out.status = std::move(records).error();
-        continue;
-      }
-      out.records = records->size();
-      out.status = on_records ? on_records(citizens[i], std::move(*records)) : Status();
-    }
+    for (std::size_t i; (i = next.fetch_add(1)) < citizens.size();)
+      run_batch_citizen<R>(*this, citizens[i], query, on_records, context, report.outcomes[i]);
   };
   std::size_t workers = std::max<std::size_t>(1, std::min(options.concurrency, citizens.size()));
   std::vector<std::thread> threads;
@@ -143,29 +191,13 @@ BatchReport Client::batch(const std::vector<std::string>& citizens, const Query&
   return report;
 }
 
-Result<std::vector<DrugRecord>> Client::fetch_drugs(const std::string& citizen, const Query& query,
-                                                    const Context& context) {
-  return fetch<DrugRecord>(citizen, query, context);
-}
-Result<std::vector<CheckupRecord>> Client::fetch_checkups(const std::string& citizen, const Query& query,
-                                                          const Context& context) {
-  return fetch<CheckupRecord>(citizen, query, context);
-}
-Result<std::vector<MedicalExpenseRecord>> Client::fetch_expenses(const std::string& citizen, const Query& query,
-                                                                 const Context& context) {
-  return fetch<MedicalExpenseRecord>(citizen, query, context);
-}
-
-#define MYNA_INSTANTIATE_CLIENT(R)                                                                              \
-  template Result<std::vector<R>> Client::fetch<R>(const std::string&, const Query&, const Context&);          \
-  template Status Client::fetch_stream<R>(const std::string&, const Query&, const RecordCallback<R>&,          \
-                                          const Context&);                                                     \
-  template BatchReport Client::batch<R>(const std::vector<std::string>&, const Query&,                         \
-                                        const std::function<Status(const std::string&, std::vector<R>&&)>&,   \
+#define MYNA_INSTANTIATE_BATCH(R)                                                                            \
+  template BatchReport Client::batch<R>(const std::vector<std::string>&, const Query&,                       \
+                                        const std::function<Status(const std::string&, std::vector<R>&&)>&, \
                                         const BatchOptions&, const Context&);
 
-MYNA_INSTANTIATE_CLIENT(DrugRecord)
-MYNA_INSTANTIATE_CLIENT(CheckupRecord)
-MYNA_INSTANTIATE_CLIENT(MedicalExpenseRecord)
+MYNA_INSTANTIATE_BATCH(DrugRecord)
+MYNA_INSTANTIATE_BATCH(CheckupRecord)
+MYNA_INSTANTIATE_BATCH(MedicalExpenseRecord)
 
 }  // namespace myna

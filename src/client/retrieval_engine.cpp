@@ -20,28 +20,38 @@ Error wrong_type(const Query& query, RecordType type) {
 
 }  // namespace
 
-RetrievalEngine::RetrievalEngine(ClientOptions options, std::unique_ptr<TokenProvider> tokens, TelegramIdGenerator ids)
-    : options_(std::move(options)), service_(options_, std::move(tokens)), ids_(std::move(ids)) {}
+RetrievalEngine::RetrievalEngine(ClientOptions options, std::unique_ptr<TokenProvider> tokens, TelegramIdGenerator ids,
+                                 const RetryClock& clock)
+    : options_(std::move(options)), clock_(clock), service_(options_, std::move(tokens), clock), ids_(std::move(ids)) {}
 
 Status RetrievalEngine::run(RecordType type, const std::string& citizen, const Query& query, const Context& context,
-                            const FetchResult& fetch) {
-  Status result = retrieve(type, citizen, query, context, fetch);
+                            const FetchResult& fetch, RetrievalInfo& info) {
+  info.citizen = citizen;
+  info.type = type;
+  info.from = query.from();
+  info.to = query.to();
+  info.instance_name = options_.instance_name;
+  info.requested_at = std::chrono::system_clock::now();
+  Status result = retrieve(type, citizen, query, context, fetch, info);
+  if (!result) result = std::move(result).error().with_retrieval(std::make_shared<const RetrievalInfo>(info));
+  report(info, result);
   purge_finished();
   return result;
 }
 
 Status RetrievalEngine::retrieve(RecordType type, const std::string& citizen, const Query& query,
-                                 const Context& context, const FetchResult& fetch) {
+                                 const Context& context, const FetchResult& fetch, RetrievalInfo& info) {
   if (query.type() != type) return wrong_type(query, type);
   // Consent is per information type: refuse an ungranted type before any telegram.
   if (Status granted = service_.check_grant(citizen, type); !granted) return granted;
-  auto started = start(citizen, query, context);
+  auto started = start(citizen, query, context, info);
   if (!started) return std::move(started).error();
   const Retrieval& r = *started;
   auto notified = await_notification(r, context);
   if (!notified) return std::move(notified).error();
-  if (Status st = prepare_fetch(r, *notified); !st) return fail(r, std::move(st).error());
-  if (Status st = fetch(r, !*notified); !st) {
+  info.notified = *notified;
+  if (Status st = prepare_fetch(r, *notified, info); !st) return fail(r, std::move(st).error());
+  if (Status st = fetch(r, !*notified, info); !st) {
     const bool timed_out = st.error().category() == ErrorCategory::timeout;
     return fail(r, std::move(st).error(), timed_out ? RetrievalState::timed_out : RetrievalState::failed);
   }
@@ -51,19 +61,20 @@ Status RetrievalEngine::retrieve(RecordType type, const std::string& citizen, co
 
 // Request telegram → processId; the retrieval is registered before sending so that a
 // notification racing the response finds it.
-Result<Retrieval> RetrievalEngine::start(const std::string& citizen, const Query& query, const Context& context) {
+Result<Retrieval> RetrievalEngine::start(const std::string& citizen, const Query& query, const Context& context,
+                                         RetrievalInfo& info) {
   RetrievalStore& store = *options_.retrieval_store;
   Retrieval r;
-  r.telegram_id = ids_.next();
+  r.telegram_id = info.telegram_id = ids_.next();
   r.citizen = citizen;
   r.type = query.type();
   r.from = query.from();
   r.to = query.to();
-  r.created_at = r.updated_at = std::chrono::system_clock::now();
+  r.created_at = r.updated_at = info.requested_at = std::chrono::system_clock::now();
   if (Status st = store.create(r); !st) return std::move(st).error();
   RequestTelegram telegram{{r.telegram_id, profile().request_type, profile().mode, "", ""}, query.to_filter(profile())};
   auto response = service_.post(citizen, profile().request_path, codec::encode_request(telegram),
-                                options_.resend_requests, context);
+                                options_.resend_requests, context, info.request_attempts);
   if (!response) return fail(r, std::move(response).error().with_context("request telegram " + r.telegram_id));
   auto header = codec::decode_header(response->body, profile());
   if (!header) return fail(r, std::move(header).error().with_context("request response for " + r.telegram_id));
@@ -72,7 +83,7 @@ Result<Retrieval> RetrievalEngine::start(const std::string& citizen, const Query
       header->process_id.empty())
     return fail(r, Error(ErrorCategory::protocol, "the request response for " + r.telegram_id +
                                                       " has the wrong telegramType, telegramId or no processId"));
-  r.process_id = header->process_id;
+  r.process_id = info.process_id = header->process_id;
   if (Status st = store.set_process_id(r.telegram_id, r.process_id); !st) return fail(r, std::move(st).error());
   options_.logger.log(LogLevel::debug, "retrieval " + r.telegram_id + " accepted as process " + r.process_id);
   return r;
@@ -80,7 +91,6 @@ Result<Retrieval> RetrievalEngine::start(const std::string& citizen, const Query
 
 Error RetrievalEngine::fail(const Retrieval& r, Error error, RetrievalState state) const {
   (void)options_.retrieval_store->finish(r.telegram_id, state);
-  options_.logger.log(LogLevel::warn, "retrieval " + r.telegram_id + " " + to_string(state) + ": " + error.to_string());
   return error;
 }
 
@@ -103,9 +113,9 @@ Result<bool> RetrievalEngine::await_notification(const Retrieval& r, const Conte
 
 // After the wait: a notification's errorCode ends the retrieval; without a notification the
 // client marks the retrieval notified itself and fetches once. Then this instance claims it.
-Status RetrievalEngine::prepare_fetch(const Retrieval& r, bool notified) const {
+Status RetrievalEngine::prepare_fetch(const Retrieval& r, bool notified, RetrievalInfo& info) const {
   if (notified) {
-    if (Status st = notified_error(r); !st) return st;
+    if (Status st = notified_error(r, info); !st) return st;
   } else {
     options_.logger.log(LogLevel::info, "no notification for " + r.telegram_id + " within the timeout; fetching once");
     auto marked = options_.retrieval_store->mark_notified(r.telegram_id, r.process_id, "");
@@ -114,10 +124,12 @@ Status RetrievalEngine::prepare_fetch(const Retrieval& r, bool notified) const {
   return claim(r);
 }
 
-// A notification that carried an errorCode ends the retrieval with that error.
-Status RetrievalEngine::notified_error(const Retrieval& r) const {
+// When the notification arrived (the store's time of the transition); a notification that
+// carried an errorCode ends the retrieval with that error.
+Status RetrievalEngine::notified_error(const Retrieval& r, RetrievalInfo& info) const {
   auto current = options_.retrieval_store->find(r.telegram_id);
   if (!current) return std::move(current).error();
+  if (*current) info.notified_at = (*current)->updated_at;
   if (!*current || (*current)->error_code.empty()) return {};
   CommonHeader h;
   h.error_code = (*current)->error_code;
@@ -147,11 +159,6 @@ Status RetrievalEngine::check_result_header(const Retrieval& r, const CommonHead
   return {};
 }
 
-bool RetrievalEngine::backoff(int attempt, const Context& context) const {
-  auto wait = options_.retry.initial_backoff * (1 << std::min(attempt, 6));
-  return context.sleep_for(std::min<std::chrono::milliseconds>(wait, options_.retry.max_backoff));
-}
-
 Error RetrievalEngine::not_ready_error(const Retrieval& r) const {
   return Error(ErrorCategory::timeout, "retrieval " + r.telegram_id +
                                            ": no completion notification arrived and the service says the "
@@ -159,15 +166,18 @@ Error RetrievalEngine::not_ready_error(const Retrieval& r) const {
 }
 
 template <class R>
-Result<std::vector<R>> RetrievalEngine::fetch_records(const Retrieval& r, bool fallback, const Context& context) const {
+Result<std::vector<R>> RetrievalEngine::fetch_records(const Retrieval& r, bool fallback, const Context& context,
+                                                      RetrievalInfo& info) const {
   const std::string body = result_request(r);
+  const RetrySchedule waits = schedule();
   for (int attempt = 1;; ++attempt) {
-    auto response = service_.post(r.citizen, profile().result_path, body, true, context);
+    auto response = service_.post(r.citizen, profile().result_path, body, true, context, info.result_attempts);
     if (!response) return std::move(response).error().with_context("result telegram " + r.telegram_id);
+    info.fetched_at = std::chrono::system_clock::now();
+    info.bytes = response->body.size();
     auto decoded = codec::decode_result<R>(response->body, profile());
-    const bool last = attempt >= options_.retry.max_attempts;
     if (!decoded) {
-      if (last || !backoff(attempt, context))
+      if (!waits.wait_before_next(attempt, context))
         return std::move(decoded).error().with_context("result telegram " + r.telegram_id);
       options_.logger.log(LogLevel::info,
                           "result " + r.telegram_id + " undecodable, asking again: " + decoded.error().to_string());
@@ -175,8 +185,35 @@ Result<std::vector<R>> RetrievalEngine::fetch_records(const Retrieval& r, bool f
     }
     bool not_ready = false;
     if (Status st = check_result_header(r, decoded->header, not_ready); !st) return std::move(st).error();
-    if (!not_ready) return std::move(decoded->records);
-    if (fallback || last || !backoff(attempt, context)) return not_ready_error(r);
+    if (!not_ready) {
+      info.records = decoded->records.size();
+      count_issues(decoded->records, info.issues);
+      return std::move(decoded->records);
+    }
+    if (fallback || !waits.wait_before_next(attempt, context)) return not_ready_error(r);
+  }
+}
+
+// One line per retrieval for the logger, one event for the audit sink (never a record value).
+void RetrievalEngine::report(const RetrievalInfo& info, const Status& outcome) const {
+  if (outcome.ok()) {
+    if (options_.logger.enabled(LogLevel::info))
+      options_.logger.log(LogLevel::info, "retrieval fetched: " + to_string(info));
+  } else if (options_.logger.enabled(LogLevel::warn)) {
+    options_.logger.log(LogLevel::warn, "retrieval failed: " + to_string(info) + "; " + outcome.error().to_string());
+  }
+  if (!options_.audit) return;
+  AuditEvent event{info, std::nullopt, ""};
+  if (!outcome.ok()) {
+    event.error = outcome.error().category();
+    event.message = outcome.error().message();
+  }
+  try {
+    options_.audit(event);
+  } catch (const std::exception& e) {
+    options_.logger.log(LogLevel::warn, std::string("the audit sink threw: ") + e.what());
+  } catch (...) {
+    options_.logger.log(LogLevel::warn, "the audit sink threw");
   }
 }
 
@@ -194,10 +231,12 @@ void RetrievalEngine::purge_finished() {
 }
 
 template Result<std::vector<DrugRecord>> RetrievalEngine::fetch_records<DrugRecord>(const Retrieval&, bool,
-                                                                                    const Context&) const;
+                                                                                    const Context&,
+                                                                                    RetrievalInfo&) const;
 template Result<std::vector<CheckupRecord>> RetrievalEngine::fetch_records<CheckupRecord>(const Retrieval&, bool,
-                                                                                          const Context&) const;
+                                                                                          const Context&,
+                                                                                          RetrievalInfo&) const;
 template Result<std::vector<MedicalExpenseRecord>> RetrievalEngine::fetch_records<MedicalExpenseRecord>(
-    const Retrieval&, bool, const Context&) const;
+    const Retrieval&, bool, const Context&, RetrievalInfo&) const;
 
 }  // namespace myna::internal

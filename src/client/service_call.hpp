@@ -8,19 +8,21 @@
 #include <string>
 #include <string_view>
 
+#include "internal/retry_schedule.hpp"
 #include "myna/client/client.hpp"
 
 namespace myna::internal {
 
 class ServiceCaller {
  public:
-  /// options outlives the caller (both belong to the client).
-  ServiceCaller(const ClientOptions& options, std::unique_ptr<TokenProvider> tokens);
+  /// options and clock outlive the caller (all belong to the client).
+  ServiceCaller(const ClientOptions& options, std::unique_ptr<TokenProvider> tokens, const RetryClock& clock);
 
   /// POSTs body (JSON) to profile.api_base_url + path. Only an idempotent call is retried;
-  /// on_chunk, when set, receives a 2xx body as it arrives.
+  /// on_chunk, when set, receives a 2xx body as it arrives. attempts counts every HTTP
+  /// attempt made (retries and the one after a 401 included).
   Result<HttpResponse> post(const std::string& citizen, const std::string& path, const std::string& body,
-                            bool idempotent, const Context& context,
+                            bool idempotent, const Context& context, int& attempts,
                             std::function<Status(std::string_view)> on_chunk = {}) const;
 
   /// Whether the citizen's stored grant covers this information type (consent_required,
@@ -30,6 +32,7 @@ class ServiceCaller {
  private:
   const ClientOptions& options_;
   std::unique_ptr<TokenProvider> tokens_;
+  const RetryClock& clock_;
 };
 
 }  // namespace myna::internal

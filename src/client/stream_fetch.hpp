@@ -7,11 +7,11 @@
 
 namespace myna::internal {
 
-/// Hands each record to on_record as it is decoded. Asks again (with backoff) only while no
-/// record was delivered: after a transient failure, a corrupt body or a not-ready answer (not
-/// on the fallback).
+/// Hands each record to on_record as it is decoded, counting it and its issues into info.
+/// Asks again (on the engine's schedule) only while no record was delivered: after a
+/// transient failure, a corrupt body or a not-ready answer (not on the fallback).
 template <class R>
 Status stream_records(const RetrievalEngine& engine, const Retrieval& r, bool fallback,
-                      const RecordCallback<R>& on_record, const Context& context);
+                      const RecordCallback<R>& on_record, const Context& context, RetrievalInfo& info);
 
 }  // namespace myna::internal

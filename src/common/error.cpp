@@ -40,6 +40,13 @@ Error& Error::with_service_code(std::string code) & { service_code_ = std::move(
 Error&& Error::with_service_code(std::string code) && { service_code_ = std::move(code); return std::move(*this); }
 Error& Error::with_location(DecodeLocation where) & { location_ = std::move(where); return *this; }
 Error&& Error::with_location(DecodeLocation where) && { location_ = std::move(where); return std::move(*this); }
+Error& Error::with_retrieval(std::shared_ptr<const RetrievalInfo> info) & {
+  retrieval_ = std::move(info);
+  return *this;
+}
+Error&& Error::with_retrieval(std::shared_ptr<const RetrievalInfo> info) && {
+  return std::move(with_retrieval(std::move(info)));
+}
 Error& Error::with_context(std::string_view context) & {
   message_.insert(0, std::string(context) + ": ");
   return *this;

@@ -454,14 +454,29 @@ Status Coded::assign(std::string_view text) {
 
 // ---------------------------------------------------------------- streams
 
-std::ostream& operator<<(std::ostream& os, const Date& v) { return os << v.to_string(); }
-std::ostream& operator<<(std::ostream& os, const YearMonth& v) { return os << v.to_string(); }
-std::ostream& operator<<(std::ostream& os, const Text& v) { return os << v.view(); }
-std::ostream& operator<<(std::ostream& os, const Decimal& v) { return os << v.to_string(); }
-std::ostream& operator<<(std::ostream& os, const Yen& v) { return os << v.to_string(); }
-std::ostream& operator<<(std::ostream& os, const Count& v) { return os << v.to_string(); }
-std::ostream& operator<<(std::ostream& os, const CodeString& v) { return os << v.view(); }
+// An absent value prints "(absent)"; an empty text prints "" so that it never looks absent.
+namespace {
+constexpr const char* kAbsent = "(absent)";
+}  // namespace
+
+std::ostream& operator<<(std::ostream& os, const Date& v) { return v.has_value() ? os << v.to_string() : os << kAbsent; }
+std::ostream& operator<<(std::ostream& os, const YearMonth& v) {
+  return v.has_value() ? os << v.to_string() : os << kAbsent;
+}
+std::ostream& operator<<(std::ostream& os, const Text& v) {
+  if (!v.has_value()) return os << kAbsent;
+  return v.empty() ? os << "\"\"" : os << v.view();
+}
+std::ostream& operator<<(std::ostream& os, const Decimal& v) {
+  return v.has_value() ? os << v.to_string() : os << kAbsent;
+}
+std::ostream& operator<<(std::ostream& os, const Yen& v) { return v.has_value() ? os << v.to_string() : os << kAbsent; }
+std::ostream& operator<<(std::ostream& os, const Count& v) { return v.has_value() ? os << v.to_string() : os << kAbsent; }
+std::ostream& operator<<(std::ostream& os, const CodeString& v) {
+  return v.has_value() ? os << v.view() : os << kAbsent;
+}
 std::ostream& operator<<(std::ostream& os, const Coded& v) {
+  if (!v.has_value()) return os << kAbsent;
   os << v.code();
   if (auto m = v.meaning(); !m.empty()) os << " (" << m << ")";
   return os;

@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstdint>
-#include <functional>
-#include <random>
 #include <string>
-#include <thread>
 
 #include "internal/civil_date.hpp"
 #include "internal/text.hpp"
+#include "transport/retry_loop.hpp"
 #include "transport/url_redaction.hpp"
 
 namespace myna {
@@ -141,9 +138,9 @@ StatusMeaning meaning_of(int status) {
     case 408:
       return {ErrorCategory::timeout, "the service timed out waiting for the request; retry"};
     case 429:
-      return {ErrorCategory::rate_limited, "rate limited; send fewer requests and retry after retry_after"};
+      return {ErrorCategory::rate_limited, "rate limited; send fewer requests and try again"};
     case 503:
-      return {ErrorCategory::maintenance, "the service is in a maintenance stop (計画停止); retry after retry_after"};
+      return {ErrorCategory::maintenance, "the service is in a maintenance stop (計画停止); try again"};
     default:
       break;
   }
@@ -155,43 +152,7 @@ StatusMeaning meaning_of(int status) {
 
 bool is_success(int status) { return status >= 200 && status < 300; }
 
-// ------------------------------------------------------------------ backoff
-
-std::mt19937_64& thread_rng() {
-  thread_local std::mt19937_64 rng([] {
-    std::random_device device;
-    const auto thread_salt = std::hash<std::thread::id>{}(std::this_thread::get_id());
-    return (static_cast<std::uint64_t>(device()) << 32) ^ device() ^ thread_salt;
-  }());
-  return rng;
-}
-
-// The wait before retry number `retry` (1-based): exponential, capped, jittered downwards.
-milliseconds jittered_backoff(const RetryPolicy& policy, int retry) {
-  const double initial = static_cast<double>(policy.initial_backoff.count());
-  const double cap = static_cast<double>(policy.max_backoff.count());
-  const double full = std::min(cap, initial * std::pow(std::max(1.0, policy.multiplier), retry - 1));
-  const double low = full * (1.0 - std::clamp(policy.jitter, 0.0, 1.0));
-  std::uniform_real_distribution<double> draw(low, std::max(low, full));
-  return milliseconds(static_cast<milliseconds::rep>(draw(thread_rng())));
-}
-
-// How long to wait before the next attempt, or nullopt when the policy, the Retry-After
-// limit or the context's deadline says to stop now.
-std::optional<milliseconds> next_wait(const Error& error, const RetryPolicy& policy, int retry,
-                                      Context::Clock::time_point started, const Context& context) {
-  milliseconds wait = jittered_backoff(policy, retry);
-  if (error.retry_after()) {
-    const auto until = std::chrono::ceil<milliseconds>(*error.retry_after() - SysClock::now());
-    if (until > policy.max_retry_after) return std::nullopt;
-    wait = std::max(wait, until);
-  }
-  if (Context::Clock::now() - started + wait > policy.max_elapsed) return std::nullopt;
-  if (std::optional<Context::Clock::duration> left = context.remaining(); left && wait >= *left) {
-    return std::nullopt;
-  }
-  return wait;
-}
+// ------------------------------------------------------------------ attempts
 
 Result<HttpResponse> attempt_once(HttpTransport& transport, const HttpRequest& request,
                                   const Context& context, const std::string& what) {
@@ -231,12 +192,13 @@ std::string_view HttpResponse::header(std::string_view name) const noexcept {
 
 Error http_error(const HttpResponse& response, std::string_view what) {
   const StatusMeaning meaning = meaning_of(response.status);
-  Error error(meaning.category,
-              std::string(what) + ": HTTP " + std::to_string(response.status) + ": " + meaning.advice);
+  const auto when = parse_retry_after(response.header("Retry-After"), SysClock::now());
+  const bool waits = meaning.category == ErrorCategory::maintenance || meaning.category == ErrorCategory::rate_limited;
+  std::string message = std::string(what) + ": HTTP " + std::to_string(response.status) + ": " + meaning.advice;
+  if (waits) message += when ? " after the time the service gave (Retry-After)" : " later";
+  Error error(meaning.category, std::move(message));
   error.with_http_status(response.status);
-  if (auto when = parse_retry_after(response.header("Retry-After"), SysClock::now())) {
-    error.with_retry_after(*when);
-  }
+  if (when) error.with_retry_after(*when);
   return error;
 }
 
@@ -245,22 +207,29 @@ bool is_retryable(const Error& error) noexcept { return error.transient(); }
 Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request,
                                      const Context& context, const RetryPolicy& policy,
                                      const Logger& logger) {
+  return internal::send_with_retry(transport, request, context, policy, logger, internal::RetryClock::real());
+}
+
+namespace internal {
+
+Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request, const Context& context,
+                                     const RetryPolicy& policy, const Logger& logger, const RetryClock& clock) {
   const std::string what = describe_request(request.method, request.url);
-  const int max_attempts = std::max(1, policy.max_attempts);
-  const Context::Clock::time_point started = Context::Clock::now();
+  const RetrySchedule schedule(policy, clock);
   for (int attempt = 1;; ++attempt) {
     Result<HttpResponse> outcome = attempt_once(transport, request, context, what);
     if (outcome) return outcome;
     Error error = std::move(outcome).error();
-    if (!request.idempotent || !is_retryable(error) || attempt >= max_attempts) return error;
-    std::optional<milliseconds> wait = next_wait(error, policy, attempt, started, context);
+    if (!request.idempotent || !is_retryable(error)) return error;
+    std::optional<milliseconds> wait = schedule.next_wait(attempt, context, error.retry_after());
     if (!wait) return error;
-    log_retry(logger, what, error, attempt + 1, max_attempts, *wait);
-    if (!context.sleep_for(*wait)) {
+    log_retry(logger, what, error, attempt + 1, schedule.max_attempts(), *wait);
+    if (!schedule.sleep(*wait, context)) {
       if (context.cancelled()) return Error(ErrorCategory::cancelled, what + ": cancelled while waiting to retry");
       return error;
     }
   }
 }
 
+}  // namespace internal
 }  // namespace myna

@@ -167,6 +167,36 @@ class TestBasics(unittest.TestCase):
             self.assertEqual(r.returncode, USAGE)
             self.assertIn('loopback', r.stderr)
 
+    def test_nothing_configured_says_what_is_missing(self):
+        # Each network command, run with no file, no MYNA_* variable and no flag: exit 2 before any
+        # network call, naming what is missing and how `myna sandbox` gives a working setup.
+        with tempfile.TemporaryDirectory() as d:
+            citizens = os.path.join(d, 'citizens.txt')
+            with open(citizens, 'w') as f:
+                f.write('C0000001\n')
+            period = ['--from', '2024-01-01', '--to', '2024-02-01']
+            for args, missing in ((['login'], 'redirect_uri, api_base_url, authorize_base_url'),
+                                  (['fetch', 'drugs', *period], 'api_base_url'),
+                                  (['sync', '--citizens', citizens, '--out', d + '/out', *period], 'api_base_url')):
+                r = myna(*args)
+                self.assertEqual(r.returncode, USAGE, f'{args}: {r.stderr}')
+                self.assertIn('nothing is configured', r.stderr)
+                self.assertIn(missing, r.stderr)
+                self.assertIn('myna sandbox --state-dir', r.stderr)
+                self.assertIn('MYNA_CONFIG', r.stderr)
+                self.assertNotIn('consent_required', r.stderr)
+                self.assertEqual(r.stdout, '')
+            self.assertFalse(os.path.exists(d + '/out'))  # sync stopped before writing anything
+            # The commands that need no configuration work without one.
+            self.assertEqual(myna('catalog', 'drugs').returncode, OK)
+            # A configuration that lacks a needed key is named, with the key.
+            partial = os.path.join(d, 'config')
+            with open(partial, 'w') as f:
+                f.write('client_id = SP00000086_AA0003\n')
+            r = myna('fetch', 'drugs', *period, '--config', partial)
+            self.assertEqual(r.returncode, USAGE, r.stderr)
+            self.assertIn(partial + ' does not set api_base_url', r.stderr)
+
     def test_unreachable_service_is_a_network_error(self):
         with tempfile.TemporaryDirectory() as d:
             port = free_port()

@@ -527,7 +527,7 @@ TEST_CASE("limits: when the decoder or the record callback stops a stream, its e
   REQUIRE(w.consent("s", "C0000002").ok());
   auto all_years = make_query(RecordType::drug, "20220101", "20261031").value();
   int seen = 0;
-  Status st = w.client().fetch_stream<DrugRecord>("s", all_years, [&](DrugRecord&&) -> Status {
+  auto st = w.client().fetch_stream<DrugRecord>("s", all_years, [&](DrugRecord&&) -> Status {
     if (++seen == 3) return Error(ErrorCategory::storage, "the record sink is full");
     return {};
   });

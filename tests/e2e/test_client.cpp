@@ -34,14 +34,14 @@ TEST_CASE("happy path: all three record types equal the sandbox's ground truth",
   auto drugs = w.client().fetch_drugs("alice", dq);
   REQUIRE(drugs.ok());
   CHECK(!drugs->empty());
-  CHECK(test::same_records(*drugs, truth<DrugRecord>(w, 5, dq)));
+  CHECK(test::same_records(drugs->records, truth<DrugRecord>(w, 5, dq)));
   auto checkups = w.client().fetch_checkups("alice", cq);
   REQUIRE(checkups.ok());
   CHECK(!checkups->empty());
-  CHECK(test::same_records(*checkups, truth<CheckupRecord>(w, 5, cq)));
+  CHECK(test::same_records(checkups->records, truth<CheckupRecord>(w, 5, cq)));
   auto expenses = w.client().fetch_expenses("alice", eq);
   REQUIRE(expenses.ok());
-  CHECK(test::same_records(*expenses, truth<MedicalExpenseRecord>(w, 5, eq)));
+  CHECK(test::same_records(expenses->records, truth<MedicalExpenseRecord>(w, 5, eq)));
   // The sandbox counts an ack when the listener's reply reaches it, possibly after the fetch.
   for (int i = 0; i < 1000 && w.sandbox().stats().notifications_acked < 3; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -56,12 +56,15 @@ TEST_CASE("streaming hands over the same records as they are decoded", "[e2e]") 
   REQUIRE(w.consent("bob", "C0000002").ok());
   auto q = year(RecordType::drug, "20220101", "20261031");
   std::vector<DrugRecord> streamed;
-  Status st = w.client().fetch_stream<DrugRecord>("bob", q, [&](DrugRecord&& r) {
+  auto info = w.client().fetch_stream<DrugRecord>("bob", q, [&](DrugRecord&& r) {
     streamed.push_back(std::move(r));
     return Status();
   });
-  REQUIRE(st.ok());
+  REQUIRE(info.ok());
   CHECK(streamed.size() > 50);
+  CHECK(info->records == streamed.size());
+  CHECK(info->bytes > 0);
+  CHECK(info->notified);
   CHECK(test::same_records(streamed, truth<DrugRecord>(w, 2, q)));
 }
 
@@ -184,7 +187,7 @@ TEST_CASE("a forged notification never causes a result fetch", "[e2e]") {
   auto q = year(RecordType::drug);
   auto drugs = w.client().fetch_drugs("f", q);
   REQUIRE(drugs.ok());
-  CHECK(test::same_records(*drugs, truth<DrugRecord>(w, 1, q)));
+  CHECK(test::same_records(drugs->records, truth<DrugRecord>(w, 1, q)));
   for (int i = 0; i < 100 && w.sandbox().stats().forged_sent == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   stats = w.sandbox().stats();
@@ -202,14 +205,14 @@ TEST_CASE("duplicate and late notifications change nothing", "[e2e]") {
   auto q = year(RecordType::drug);
   auto first = w.client().fetch_drugs("g", q);
   REQUIRE(first.ok());
-  CHECK(test::same_records(*first, truth<DrugRecord>(w, 3, q)));
+  CHECK(test::same_records(first->records, truth<DrugRecord>(w, 3, q)));
   f = {};
   f.late_notification = 1.0;
   f.late_delay = std::chrono::milliseconds(500);
   w.sandbox().set_faults(f);
   auto second = w.client().fetch_drugs("g", q);
   REQUIRE(second.ok());
-  CHECK(test::same_records(*second, truth<DrugRecord>(w, 3, q)));
+  CHECK(test::same_records(second->records, truth<DrugRecord>(w, 3, q)));
   CHECK(w.sandbox().stats().results == 2);
 }
 
@@ -221,7 +224,7 @@ TEST_CASE("a missing notification falls back to one result fetch", "[e2e]") {
   auto q = year(RecordType::expense);
   auto r = w.client().fetch_expenses("h", q);
   REQUIRE(r.ok());
-  CHECK(test::same_records(*r, truth<MedicalExpenseRecord>(w, 4, q)));
+  CHECK(test::same_records(r->records, truth<MedicalExpenseRecord>(w, 4, q)));
   CHECK(w.sandbox().stats().notifications_sent == 0);
 }
 
@@ -252,7 +255,7 @@ TEST_CASE("transient faults are retried until the records arrive", "[e2e]") {
     for (int round = 0; round < 5; ++round) {
       auto r = w.client().fetch_drugs("i", q);
       REQUIRE(r.ok());
-      CHECK(test::same_records(*r, truth<DrugRecord>(w, 6, q)));
+      CHECK(test::same_records(r->records, truth<DrugRecord>(w, 6, q)));
     }
     CHECK(w.sandbox().stats().faults_injected > 0);
   }

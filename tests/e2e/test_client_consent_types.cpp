@@ -30,6 +30,9 @@ TEST_CASE("a type outside the consent is refused before any telegram; a second c
   CHECK(drugs.error().category() == ErrorCategory::consent_required);
   CHECK(drugs.error().message().find("薬剤情報") != std::string::npos);
   CHECK(w.sandbox().stats().telegram_calls == calls_before);
+  REQUIRE(drugs.error().retrieval());  // the audit facts of the refusal: no telegram
+  CHECK(drugs.error().retrieval()->telegram_id.empty());
+  CHECK(drugs.error().retrieval()->request_attempts == 0);
 
   auto checkups = w.client().fetch_checkups("hanako", year(RecordType::checkup));
   REQUIRE(checkups.ok());
@@ -40,9 +43,10 @@ TEST_CASE("a type outside the consent is refused before any telegram; a second c
   CHECK(w.client().has_grant("hanako", RecordType::drug).value());
   CHECK(w.client().has_grant("hanako", RecordType::checkup).value());
   CHECK_FALSE(w.client().has_grant("hanako", RecordType::expense).value());
+  CHECK(w.client().granted_types("hanako").value() == RecordTypes{RecordType::checkup, RecordType::drug});
   auto now_drugs = w.client().fetch_drugs("hanako", year(RecordType::drug));
   REQUIRE(now_drugs.ok());
-  CHECK(test::same_records(*now_drugs, w.sandbox().generator().records<DrugRecord>(2, year(RecordType::drug))));
+  CHECK(test::same_records(now_drugs->records, w.sandbox().generator().records<DrugRecord>(2, year(RecordType::drug))));
   CHECK(w.client().fetch_checkups("hanako", year(RecordType::checkup)).ok());
 }
 

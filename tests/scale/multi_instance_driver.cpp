@@ -363,6 +363,16 @@ std::vector<std::string> citizens(std::size_t n) {
   return out;
 }
 
+/// Retrievals whose records were stored (myna_records.source is the telegram id) without an
+/// 'ok' row in the audit trail; the client writes the row before the fetch returns, so none.
+std::size_t unaudited_retrievals(World& w) {
+  test::RawSql raw(w.cluster.conninfo());
+  const std::string audited = raw.scalar("SELECT count(*) FROM myna_audit WHERE outcome = 'ok'");
+  std::cout << "audit trail: " << audited << " successful retrievals recorded\n";
+  return std::stoul(raw.scalar("SELECT count(DISTINCT source) FROM myna_records r WHERE NOT EXISTS"
+                               " (SELECT 1 FROM myna_audit a WHERE a.telegram_id = r.source AND a.outcome = 'ok')"));
+}
+
 /// Why citizens had to be tried again (the last failure of each retried item), most common first.
 void print_retries(World& w) {
   test::RawSql raw(w.cluster.conninfo());
@@ -415,10 +425,12 @@ int run_test(const Options& o) {
             << " records expected\n";
   print_sandbox_stats(w.sandbox->stats());
   std::printf("FIGURE scale_lost %zu records\nFIGURE scale_duplicated %zu records\n", diff.lost, diff.duplicated);
+  const std::size_t unaudited = unaudited_retrievals(w);
+  std::printf("FIGURE scale_unaudited %zu retrievals\n", unaudited);
   print_retries(w);
   if (!consent_error.empty()) std::cout << "consent failed: " << consent_error << "\n";
   const bool ok = consent_error.empty() && drained && diff.none() && counts.failed == 0 && counts.done == o.citizens &&
-                  w.sandbox->stats().forged_accepted == 0;
+                  w.sandbox->stats().forged_accepted == 0 && unaudited == 0;
   std::cout << (ok ? "multi_instance: OK" : "multi_instance: FAILED") << " (total "
             << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count() << " s)" << std::endl;
   return ok ? 0 : 1;

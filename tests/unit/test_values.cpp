@@ -196,3 +196,21 @@ TEST_CASE("the fast parsers accept exactly what the documented grammar allows", 
     if (auto c = Count::try_parse(s)) REQUIRE(c->value() == std::stoi(s));
   }
 }
+
+TEST_CASE("Printed values: absent and empty never look alike", "[values]") {
+  auto shown = [](const auto& v) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  };
+  CHECK(shown(Date()) == "(absent)");
+  CHECK(shown(Date::parse("2024-01-15").value()) == "2024-01-15");
+  CHECK(shown(YearMonth()) == "(absent)");
+  CHECK(shown(Decimal()) == "(absent)");
+  CHECK(shown(Yen()) == "(absent)");
+  CHECK(shown(Count()) == "(absent)");
+  CHECK(shown(Coded(CodeSetId::program_service)) == "(absent)");
+  CHECK(shown(Text()) == "(absent)");
+  CHECK(shown(Text("")) == "\"\"");
+  CHECK(shown(Text("ロキソニン")) == "ロキソニン");
+}

@@ -360,6 +360,8 @@ class Coded {
   CodeSetId set_ = CodeSetId::none;
 };
 
+/// For people: the value as to_string() writes it; an absent value as "(absent)", an empty
+/// Text as "" (two quotation marks), so that absent and empty never look alike.
 std::ostream& operator<<(std::ostream& os, const Date& v);
 std::ostream& operator<<(std::ostream& os, const YearMonth& v);
 std::ostream& operator<<(std::ostream& os, const Text& v);
