@@ -5,6 +5,7 @@
 //   sax_null      RapidJSON SAX with a handler that does nothing (both stages)
 //   dom_map       RapidJSON DOM (both stages) + a key → field table mapping into the records
 //   nlohmann_map  nlohmann::json (both stages) + the same mapping
+//   simdjson      simdjson DOM parse of both stages, no mapping (when libsimdjson is installed)
 // Methods run interleaved for several rounds; each keeps its best time. Time is the thread's
 // CPU time (user + system), so that other processes on a loaded machine do not count; on an
 // idle machine it equals wall time for this single-threaded work. MB = 2^20 body bytes.
@@ -17,6 +18,7 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <memory>
 
 #include "common/bench.hpp"
 #include "decode/baselines.hpp"
@@ -100,6 +102,10 @@ std::vector<Method<R>> all_methods(const Profile& profile) {
   m.push_back({"nlohmann_map",
                [](const std::string& body, ResultTelegram<R>& out) { return bench::nlohmann_map(body, out); }});
 #endif
+#ifdef MYNA_BENCH_HAVE_SIMDJSON
+  auto simdjson = std::make_shared<bench::SimdjsonParse>();
+  m.push_back({"simdjson", [simdjson](const std::string& body, ResultTelegram<R>&) { return (*simdjson)(body); }});
+#endif
   return m;
 }
 
@@ -114,7 +120,7 @@ std::vector<Method<R>> methods(const Profile& profile, const std::string& only) 
 /// Every mapping method must yield exactly the generator's records (a fair race).
 template <class R>
 void check_records(const std::string& method, const ResultTelegram<R>& got, const bench::Telegram<R>& want) {
-  if (method == "sax_null") return;
+  if (method == "sax_null" || method == "simdjson") return;  // parse only
   if (!(got.header == bench::result_header())) fail(method + ": wrong header");
   if (got.records.size() != want.records.size()) fail(method + ": wrong number of records");
   for (std::size_t i = 0; i < got.records.size(); ++i)
@@ -139,7 +145,8 @@ void bench_type(const Options& o) {
   const Profile profile;
   const std::string type(english_name(RecordTraits<R>::type));
   if (!o.type.empty() && o.type != type) return;
-  const bench::Telegram<R> t = bench::make_telegram<R>(o.bytes, profile);
+  bench::Telegram<R> t = bench::make_telegram<R>(o.bytes, profile);
+  t.body.reserve(t.body.size() + 64);  // simdjson's padding (SIMDJSON_PADDING); nothing else reads it
   const double mib = static_cast<double>(t.body.size()) / (1024.0 * 1024.0);
   std::printf("# %s: %.1f MiB, %zu records, best of %d rounds\n", type.c_str(), mib, t.records.size(), o.rounds);
   std::vector<Method<R>> all = methods<R>(profile, o.method);
@@ -153,6 +160,9 @@ void bench_type(const Options& o) {
   if (all.size() == 1) return;
   bench::figure("decode_vs_sax_" + type, mbps("sax_null") / mbps("decode"), "ratio");
   bench::figure("decode_vs_dom_" + type, mbps("decode") / mbps("dom_map"), "ratio");
+  if (mbps("decode_stream") > 0)
+    bench::figure("decode_stream_vs_buffer_" + type, mbps("decode_stream") / mbps("decode"), "ratio");
+  if (mbps("simdjson") > 0) bench::figure("decode_vs_simdjson_" + type, mbps("decode") / mbps("simdjson"), "ratio");
 }
 
 }  // namespace

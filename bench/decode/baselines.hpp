@@ -1,6 +1,6 @@
 // What a user would write without the SDK, over the same result telegrams and into the same
 // record structs: RapidJSON SAX with a null handler (the floor), RapidJSON DOM + mapping, and
-// nlohmann::json + mapping. Both stages every time: the telegram, then the payload string it holds.
+// nlohmann::json + mapping; and simdjson parsing only (the fastest general parser, no records). Both stages every time: the telegram, then the payload string it holds.
 // The mappings are the fair kind: a key → catalog row table built once, values parsed by the
 // records' own public parser (assign_wire_text), records reserved and moved.
 #pragma once
@@ -18,6 +18,9 @@
 
 #ifdef MYNA_BENCH_HAVE_NLOHMANN
 #include <nlohmann/json.hpp>
+#endif
+#ifdef MYNA_BENCH_HAVE_SIMDJSON
+#include <simdjson.h>
 #endif
 
 namespace bench {
@@ -195,6 +198,32 @@ template <class R>
   }
   return true;
 }
+#endif
+
+// ------------------------------------------------------------------ simdjson, parse only
+
+#ifdef MYNA_BENCH_HAVE_SIMDJSON
+/// simdjson's DOM parser over both stages, doing only what any parser must: the telegram is
+/// parsed whole (validated, strings unescaped onto its tape), the payload string is looked up
+/// and parsed whole by a second parser. No records are built. The parsers are reused between
+/// calls, as a user decoding many telegrams would; the telegram arrives with simdjson's padding
+/// (the caller reserves it), the payload string is copied into a padded buffer by simdjson
+/// itself (its input must be padded, and a string on the tape is not).
+class SimdjsonParse {
+ public:
+  [[gnu::noinline]] bool operator()(const std::string& body) {
+    simdjson::dom::element telegram;
+    if (outer_.parse(body).get(telegram)) return false;  // no copy: body.capacity() has the padding
+    std::string_view payload;
+    if (telegram["selfPersonalDataProvisionInfo"]["selfPersonalData"].get(payload)) return false;
+    simdjson::dom::element root;
+    if (inner_.parse(payload.data(), payload.size(), true).get(root)) return false;
+    return root.is_array();
+  }
+
+ private:
+  simdjson::dom::parser outer_, inner_;
+};
 #endif
 
 }  // namespace bench

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -42,10 +43,9 @@ class RecordIssues {
       const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(c.field)];
       auto& answer = *static_cast<Coded*>(info.access(&record).ptr);
       answer.set_period(period);
-      const CodeSet& set = code_set(answer.set());
-      const CodeLookup found = set.lookup(answer.code(), period);
-      if (found.ambiguous) add(c.field, kAtEnd, IssueKind::ambiguous_code);
-      else if (!found.known && set.unknown_code_issue) add(c.field, c.position, IssueKind::unknown_code);
+      const Verdict verdict = verdict_of(answer, period);
+      if (verdict == Verdict::ambiguous) add(c.field, kAtEnd, IssueKind::ambiguous_code);
+      else if (verdict == Verdict::unknown) add(c.field, c.position, IssueKind::unknown_code);
     }
   }
 
@@ -75,6 +75,26 @@ class RecordIssues {
     IssueKind kind;
   };
 
+  enum class Verdict : std::uint8_t { fine, unknown, ambiguous };
+
+  // What the code tables say about a valid coded answer, remembered per (set, period, code):
+  // a payload repeats a handful of codes, and a table lookup compares strings.
+  Verdict verdict_of(const Coded& answer, CodePeriod period) {
+    const std::string_view code = answer.code();
+    std::uint64_t key = static_cast<std::uint64_t>(answer.set()) << 40 | static_cast<std::uint64_t>(period) << 32 |
+                        static_cast<std::uint64_t>(code.size()) << 24;
+    for (std::size_t i = 0; i < code.size(); ++i) key |= static_cast<std::uint64_t>(static_cast<unsigned char>(code[i])) << (8 * i);
+    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> 56];
+    if (slot.key == key) return slot.verdict;
+    const CodeSet& set = code_set(answer.set());
+    const CodeLookup found = set.lookup(code, period);
+    slot.key = key;
+    slot.verdict = found.ambiguous                            ? Verdict::ambiguous
+                   : (!found.known && set.unknown_code_issue) ? Verdict::unknown
+                                                              : Verdict::fine;
+    return slot.verdict;
+  }
+
   static Issue issue(const Pending& p) {
     if (p.field < 0) return Issue{0, {}, p.kind};
     const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(p.field)];
@@ -89,8 +109,14 @@ class RecordIssues {
     }
   }
 
+  struct Remembered {
+    std::uint64_t key = ~std::uint64_t{0};  // no valid key: codes have 1-3 bytes
+    Verdict verdict = Verdict::fine;
+  };
+
   std::vector<Pending> pending_;
   std::vector<Pending> coded_;
+  std::array<Remembered, 256> verdicts_{};
 };
 
 /// What strict mode says about an issue (never the value).

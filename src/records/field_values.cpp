@@ -23,17 +23,24 @@ ValueIssues store_broken_string(FieldRef ref, const ReceivedValue& value) {
   return issues;
 }
 
+// The typed value of a text with its range issues; false (nothing stored) when the text is
+// no valid value of the field.
+bool store_typed(const FieldInfo& info, FieldRef ref, std::string_view text, ValueIssues& issues) {
+  if (!try_assign_wire_text(info, ref, text)) return false;
+  if (ref.kind == ValueKind::decimal || ref.kind == ValueKind::count) {
+    const ValueIssues range = range_issues(info, ConstFieldRef{ref.kind, ref.ptr});
+    for (std::uint8_t i = 0; i < range.count; ++i) issues.add(range.kinds[i]);
+  }
+  return true;
+}
+
 // The typed value of a text, or unparsed_value (the text is kept as received).
 void store_text(const FieldInfo& info, FieldRef ref, std::string_view text, ValueIssues& issues) {
   if (ref.kind == ValueKind::text) {
     *static_cast<Text*>(ref.ptr) = Text(text);
     return;
   }
-  if (try_assign_wire_text(info, ref, text)) {
-    const ValueIssues range = range_issues(info, ConstFieldRef{ref.kind, ref.ptr});
-    for (std::uint8_t i = 0; i < range.count; ++i) issues.add(range.kinds[i]);
-    return;
-  }
+  if (store_typed(info, ref, text, issues)) return;
   assign_unparsed(ref, text);
   issues.add(IssueKind::unparsed_value);
 }
@@ -72,8 +79,10 @@ ValueIssues store_value(const FieldInfo& info, FieldRef ref, const ReceivedValue
       return issues;
     case JsonKind::string: break;
   }
-  if (value.unpaired_escapes || !is_valid_utf8(value.text)) return store_broken_string(ref, value);
   if (value.text.empty() && value.empty_is_absent && ref.kind != ValueKind::text) return issues;
+  // Valid dates, numbers and codes are ASCII: parse first, check UTF-8 only when that fails.
+  if (ref.kind != ValueKind::text && !value.unpaired_escapes && store_typed(info, ref, value.text, issues)) return issues;
+  if (value.unpaired_escapes || !is_valid_utf8(value.text)) return store_broken_string(ref, value);
   store_text(info, ref, value.text, issues);
   return issues;
 }
