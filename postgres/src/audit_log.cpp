@@ -40,7 +40,7 @@ Param optional_time(const std::optional<std::chrono::system_clock::time_point>& 
   return t ? Param::text(timestamp(*t)) : Param::null();
 }
 
-Param optional_date(Date d) { return d.has_value() ? Param::text(internal::compact_date(d)) : Param::null(); }
+Param optional_date(const Date& d) { return d.has_value() ? Param::text(internal::compact_date(d)) : Param::null(); }
 
 // {"unparsed_value": 2, "unknown_code": 1}: the kinds that occurred.
 std::string issues_json(const IssueCounts& counts) {

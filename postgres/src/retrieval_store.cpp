@@ -68,7 +68,7 @@ std::optional<RetrievalState> parse_state(std::string_view text) {
   return std::nullopt;
 }
 
-Param date_param(Date d) { return d.has_value() ? Param::text(internal::compact_date(d)) : Param::null(); }
+Param date_param(const Date& d) { return d.has_value() ? Param::text(internal::compact_date(d)) : Param::null(); }
 
 Error corrupt_row() {
   return Error(ErrorCategory::storage, "a row of myna_retrievals holds an invalid date, state or provisional list");

@@ -149,7 +149,7 @@ constexpr Migration kMigrations[] = {
 
 /// The SQL expression reading one item from the JSONB column, typed by its value kind.
 std::string item_expression(const FieldInfo& f) {
-  const std::string raw = "(items->>'" + std::to_string(f.number) + "')";
+  std::string raw = "(items->>'" + std::to_string(f.number) + "')";
   switch (f.kind) {
     case ValueKind::date: return "to_date(" + raw + ", 'YYYYMMDD')";
     case ValueKind::count: return raw + "::integer";

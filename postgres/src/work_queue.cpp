@@ -98,6 +98,7 @@ Result<std::vector<WorkItem>> WorkQueue::claim(const std::string& owner, std::si
                         Param::integer(lease.count())});
     if (!rows) return std::move(rows).error();
     std::vector<WorkItem> out;
+    out.reserve(static_cast<std::size_t>(rows->size()));
     for (int i = 0; i < rows->size(); ++i) out.push_back({rows->str(i, 0), static_cast<int>(rows->integer(i, 1))});
     return out;
   });

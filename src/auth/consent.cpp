@@ -16,7 +16,7 @@ constexpr std::size_t kVerifierBytes = 32;
 constexpr std::string_view kCertificateExpiredState = "Certificate expired";
 constexpr std::size_t kMaxDetail = 200;
 
-Error forged(std::string why) {
+Error forged(const std::string& why) {
   return Error(ErrorCategory::auth, "the consent redirect " + why +
                                         ": the redirect may be forged (CSRF); start the consent again");
 }

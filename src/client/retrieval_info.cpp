@@ -34,7 +34,7 @@ std::string offset_text(const std::optional<Clock::time_point>& t, Clock::time_p
 
 std::string id_text(const std::string& id) { return id.empty() ? "(none)" : id; }
 
-std::string date_text(Date d) { return d.has_value() ? d.to_string() : "(absent)"; }
+std::string date_text(const Date& d) { return d.has_value() ? d.to_string() : "(absent)"; }
 
 }  // namespace
 

@@ -49,7 +49,7 @@ ServiceCaller::ServiceCaller(const ClientOptions& options, std::unique_ptr<Token
 
 Result<HttpResponse> ServiceCaller::post(const std::string& citizen, const std::string& path,
                                          const std::string& body, bool idempotent, const Context& context,
-                                         int& attempts, std::function<Status(std::string_view)> on_chunk) const {
+                                         int& attempts, const std::function<Status(std::string_view)>& on_chunk) const {
   CountingTransport transport(*options_.transport, attempts);
   for (int auth_attempt = 0;; ++auth_attempt) {
     auto token = tokens_->access_token(citizen, context);

@@ -23,7 +23,7 @@ class ServiceCaller {
   /// attempt made (retries and the one after a 401 included).
   Result<HttpResponse> post(const std::string& citizen, const std::string& path, const std::string& body,
                             bool idempotent, const Context& context, int& attempts,
-                            std::function<Status(std::string_view)> on_chunk = {}) const;
+                            const std::function<Status(std::string_view)>& on_chunk = {}) const;
 
   /// Whether the citizen's stored grant covers this information type (consent_required,
   /// naming the type, when not): checked before anything is sent.

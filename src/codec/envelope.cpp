@@ -169,7 +169,7 @@ class EnvelopeHandler {
 
 }  // namespace
 
-Error envelope_error(std::string field, std::string what, std::uint64_t offset) {
+Error envelope_error(const std::string& field, const std::string& what, std::uint64_t offset) {
   DecodeLocation loc;
   loc.envelope_field = field;
   loc.byte_offset = offset;

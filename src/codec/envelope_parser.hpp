@@ -25,7 +25,7 @@ Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
                       const PayloadParser* payload);
 
 /// A decode error for the envelope, naming the field.
-Error envelope_error(std::string field, std::string what, std::uint64_t offset = 0);
+Error envelope_error(const std::string& field, const std::string& what, std::uint64_t offset = 0);
 
 /// Turns a failed payload parse into an Error (syntax, truncation, limits).
 Error payload_syntax_error(const char* rapidjson_message, std::size_t offset, PayloadStream::End end,

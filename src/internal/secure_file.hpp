@@ -200,7 +200,7 @@ inline Result<std::optional<std::string>> read_private_file(const std::string& d
       const int err = errno;
       ::close(fd);
       wipe(content);
-      return storage_error("cannot read " + name + " in " + dir, err);
+      return storage_error(std::string("cannot read ").append(name).append(" in ").append(dir), err);
     }
     if (n == 0) break;
     content.append(chunk, static_cast<std::size_t>(n));
@@ -226,7 +226,7 @@ inline Status remove_temp_files(const std::string& dir, const std::string& name)
     if (std::string_view(e->d_name).substr(0, prefix.size()) == prefix) stale.emplace_back(e->d_name);
   ::closedir(d);
   for (const std::string& file : stale)
-    if (::unlink((dir + "/" + file).c_str()) != 0 && errno != ENOENT)
+    if (::unlink(std::string(dir).append("/").append(file).c_str()) != 0 && errno != ENOENT)
       return storage_error("cannot remove " + file + " in " + dir, errno);
   return {};
 }

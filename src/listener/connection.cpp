@@ -80,7 +80,7 @@ std::optional<HttpRequest> Connection::take_request() {
   return out;
 }
 
-void Connection::answer(std::string response, bool close, SteadyClock::time_point now) {
+void Connection::answer(const std::string& response, bool close, SteadyClock::time_point now) {
   if (phase_ != Phase::answering) return;
   out_.erase(0, out_sent_);
   out_sent_ = 0;
@@ -195,7 +195,8 @@ bool Connection::linger() {
   char buffer[kReadSize];
   for (;;) {
     const auto n = ::recv(fd_, buffer, sizeof buffer, 0);  // raw bytes: TLS records are dropped unread
-    if (n > 0 && (lingered_ += static_cast<std::size_t>(n)) <= limits_.linger_bytes) continue;
+    if (n > 0) lingered_ += static_cast<std::size_t>(n);
+    if (n > 0 && lingered_ <= limits_.linger_bytes) continue;
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && interrupted_or_would_block(errno)) return false;
     return close_now();

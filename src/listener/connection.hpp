@@ -42,7 +42,7 @@ class Connection {
   /// The request just completed, handed out once; the connection then waits for answer().
   std::optional<HttpRequest> take_request();
   /// Queues the answer (the full response bytes) to the request taken.
-  void answer(std::string response, bool close, SteadyClock::time_point now);
+  void answer(const std::string& response, bool close, SteadyClock::time_point now);
 
   bool closed() const noexcept { return phase_ == Phase::closed; }
   bool awaiting_answer() const noexcept { return phase_ == Phase::answering; }

@@ -51,7 +51,7 @@ inline std::string serialize(const HttpResponse& r, bool close) {
   std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + reason_phrase(r.status) + "\r\n";
   out += "Content-Type: " + r.content_type + "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\n";
   out += "Cache-Control: no-store\r\n";
-  for (const auto& [name, value] : r.headers) out += name + ": " + value + "\r\n";
+  for (const auto& [name, value] : r.headers) out.append(name).append(": ").append(value).append("\r\n");
   if (close) out += "Connection: close\r\n";
   out += "\r\n";
   out += r.body;

@@ -55,11 +55,11 @@ std::string Query::to_filter(const Profile& profile) const {
   return s;
 }
 
-bool Query::matches_date(Date date) const noexcept {
+bool Query::matches_date(const Date& date) const noexcept {
   return date.has_value() && from_ <= date && date <= to_;
 }
 
-bool Query::matches_month(YearMonth month) const noexcept {
+bool Query::matches_month(const YearMonth& month) const noexcept {
   return month.has_value() && month.first_day() <= to_ && from_ <= month.last_day();
 }
 

@@ -69,7 +69,8 @@ Text Text::unparsed(std::string_view received) {
   return Text(internal::make_extended_rep(received, {nullptr, 0, false, false}));
 }
 
-Text& Text::operator=(const Text& other) noexcept {
+// Retaining before releasing makes self-assignment safe.
+Text& Text::operator=(const Text& other) noexcept {  // NOLINT(bugprone-unhandled-self-assignment)
   if (other.rep_) internal::retain(other.rep_);
   if (rep_) internal::release(rep_);
   rep_ = other.rep_;

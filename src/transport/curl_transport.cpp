@@ -224,8 +224,9 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   try {
     if (streams_body(t)) {
       Status st = t.request.on_body_chunk(std::string_view(data, n));
-      if (!st) t.abort = std::move(st).error();
-      return st ? n : 0;
+      if (st) return n;
+      t.abort = std::move(st).error();
+      return 0;
     }
     if (n > t.options.max_response_bytes - t.response.body.size()) {
       t.abort = size_cap_error(t.what, t.options.max_response_bytes);

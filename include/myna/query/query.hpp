@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "myna/profile.hpp"
 #include "myna/records.hpp"
@@ -30,15 +31,15 @@ class Query {
   bool matches(const DrugRecord& record) const noexcept;
   bool matches(const CheckupRecord& record) const noexcept;
   bool matches(const MedicalExpenseRecord& record) const noexcept;
-  bool matches_month(YearMonth month) const noexcept;
-  bool matches_date(Date date) const noexcept;
+  bool matches_month(const YearMonth& month) const noexcept;
+  bool matches_date(const Date& date) const noexcept;
 
   friend bool operator==(const Query& a, const Query& b) noexcept {
     return a.type_ == b.type_ && a.from_ == b.from_ && a.to_ == b.to_;
   }
 
  private:
-  Query(RecordType type, Date from, Date to) : type_(type), from_(from), to_(to) {}
+  Query(RecordType type, Date from, Date to) : type_(type), from_(std::move(from)), to_(std::move(to)) {}
   RecordType type_;
   Date from_, to_;
 };
@@ -47,8 +48,8 @@ class Query {
 class Query::Builder {
  public:
   explicit Builder(RecordType type) : type_(type) {}
-  Builder& from(Date date) { from_ = date; return *this; }
-  Builder& to(Date date) { to_ = date; return *this; }
+  Builder& from(Date date) { from_ = std::move(date); return *this; }
+  Builder& to(Date date) { to_ = std::move(date); return *this; }
   /// "YYYY-MM-DD" or "YYYYMMDD"; an invalid text makes build() fail naming it.
   Builder& from(std::string_view text);
   Builder& to(std::string_view text);

@@ -43,7 +43,7 @@ class RecordTypes {
   constexpr bool contains(RecordTypes other) const noexcept { return (bits_ & other.bits_) == other.bits_; }
   constexpr bool empty() const noexcept { return bits_ == 0; }
   constexpr std::size_t size() const noexcept {
-    return static_cast<std::size_t>((bits_ & 1) + ((bits_ >> 1) & 1) + ((bits_ >> 2) & 1));
+    return static_cast<std::size_t>(bits_ & 1U) + ((bits_ >> 1U) & 1U) + ((bits_ >> 2U) & 1U);
   }
   /// Bit 0 薬剤情報, bit 1 特定健診情報, bit 2 医療費通知情報 (the 項番 minus one).
   constexpr std::uint8_t bits() const noexcept { return bits_; }

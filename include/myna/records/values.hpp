@@ -101,7 +101,8 @@ class ValueWord {
   bool is_pointer() const noexcept { return (word_ & 1) == 0 && word_ >= kSmall; }
   bool is_packed() const noexcept { return (word_ & 1) != 0; }
   std::uint64_t payload() const noexcept { return word_ >> 1; }
-  internal::TextRep* rep() const noexcept { return reinterpret_cast<internal::TextRep*>(word_); }
+  // The word is a tagged pointer by design (one word per value).
+  internal::TextRep* rep() const noexcept { return reinterpret_cast<internal::TextRep*>(word_); }  // NOLINT(performance-no-int-to-ptr)
   /// The absent word of this value (an absent coded answer keeps its code set).
   std::uint64_t absent_word() const noexcept { return (word_ & 1) == 0 && word_ < kSmall ? word_ : 0; }
   void drop() noexcept {
