@@ -25,6 +25,8 @@ class Json {
   Json& set(std::string key, Json value);
   /// Appends an element (arrays); returns *this.
   Json& push(Json value);
+  /// The member with this key (objects), nullptr when there is none.
+  Json* find(std::string_view key) noexcept;
   bool empty() const noexcept { return members_.empty() && items_.empty(); }
 
   /// Appends the JSON text; indent < 0 writes it compact.
