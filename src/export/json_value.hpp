@@ -1,5 +1,6 @@
 // A small ordered JSON tree for building FHIR resources (keys keep insertion order, as FHIR
-// readers expect resourceType first) and writing them compact or indented.
+// readers expect resourceType first) and writing them compact or indented. Strings are written
+// as FHIR allows them: control characters other than tab, CR and LF as Control Pictures (␀).
 #pragma once
 
 #include <string>
