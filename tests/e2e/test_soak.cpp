@@ -135,22 +135,26 @@ struct Tally {
   std::size_t retrievals = 0, succeeded = 0, records = 0;
   std::size_t lost = 0, duplicated = 0, misordered = 0, typed = 0, untyped = 0;
   std::size_t odd_values = 0, odd_values_kept = 0;  // in successful retrievals
+  std::size_t other_issues = 0;  // issues of delivered records no odd value explains
   std::map<std::string, std::size_t> typed_by_category;
   std::vector<std::string> typed_samples, untyped_samples;
   std::set<std::string> failed_citizens;
 
-  void success(const Comparison& c, std::size_t delivered) {
+  void success(const Comparison& c, std::size_t delivered, std::size_t issues) {
     std::lock_guard<std::mutex> lock(mu);
+    other_issues += issues;
     ++succeeded;
     records += delivered;
     lost += c.lost;
     duplicated += c.duplicated;
     if (!c.same_order && c.lost == 0 && c.duplicated == 0) ++misordered;
   }
-  void odd_value(bool kept) {
+  std::vector<std::string> odd_samples;  // values that did not come back as served
+  void odd_value(bool kept, const std::string& what) {
     std::lock_guard<std::mutex> lock(mu);
     ++odd_values;
     odd_values_kept += kept;
+    if (!kept && odd_samples.size() < 10) odd_samples.push_back(what);
   }
   void add_retrievals(std::size_t n) {
     std::lock_guard<std::mutex> lock(mu);
@@ -181,9 +185,10 @@ struct Tally {
 /// exactly its issues.
 template <class R>
 bool odd_value_kept(const R& r, const sandbox::OddValue& odd) {
-  if (r.issues.size() != odd.issues.size()) return false;
-  for (IssueKind kind : odd.issues)
-    if (!r.issues.has(kind, odd.item_number)) return false;
+  std::vector<IssueKind> kinds;  // the issues of the odd item (of keys that are no item: item 0)
+  for (const Issue& i : r.issues)
+    if (i.item_number == odd.item_number) kinds.push_back(i.kind);
+  if (kinds != odd.issues) return false;
   if (odd.item_number != 0) return to_wire_text(find_field<R>(odd.item_number)->of(r)) == odd.wire;
   for (const ExtraItem* x = r.issues.extra_begin(); x != r.issues.extra_end(); ++x)
     if (x->key.view() == odd.key && x->text.view() == odd.wire) return true;
@@ -197,7 +202,12 @@ void check_odd_values(std::vector<R>& got, const std::vector<R>& truth, const st
                       Tally& tally) {
   for (const sandbox::OddValue& odd : odds) {
     const bool in_range = odd.record < got.size() && odd.record < truth.size();
-    tally.odd_value(in_range && odd_value_kept(got[odd.record], odd));
+    const bool kept = in_range && odd_value_kept(got[odd.record], odd);
+    std::string what = odd.telegram_id + " record " + std::to_string(odd.record) + " item " +
+                       std::to_string(odd.item_number) + " " + odd.variant;
+    if (in_range && !kept)
+      for (const Issue& i : got[odd.record].issues) what += std::string(" [") + std::to_string(i.item_number) + " " + to_string(i.kind) + "]";
+    tally.odd_value(kept, what);
     if (!in_range) continue;
     R& r = got[odd.record];
     r.issues.clear();
@@ -249,9 +259,13 @@ void run_batch(World& w, const std::vector<std::size_t>& indexes, const Query& q
     }
     std::vector<R>& got = delivered[o.citizen];
     const std::size_t size = got.size();
-    if (auto odd = odd_values.find(o.info.telegram_id); odd != odd_values.end())
+    std::size_t issues = 0, explained = 0;
+    for (const R& r : got) issues += r.issues.size();
+    if (auto odd = odd_values.find(o.info.telegram_id); odd != odd_values.end()) {
+      for (const sandbox::OddValue& v : odd->second) explained += v.issues.size();
       check_odd_values(got, truth, odd->second, tally);
-    tally.success(compare(got, truth), size);
+    }
+    tally.success(compare(got, truth), size, issues > explained ? issues - explained : 0);
   }
 }
 
@@ -356,6 +370,7 @@ void print(std::size_t citizens, const Tally& tally, const SoakRun& run, const F
   figure("soak_lost", n(tally.lost), "records");
   figure("soak_odd_values", n(tally.odd_values), "values");
   figure("soak_odd_values_kept", n(tally.odd_values_kept), "values");
+  figure("soak_other_issues", n(tally.other_issues), "issues");
   figure("soak_duplicated", n(tally.duplicated), "records");
   figure("soak_untyped_errors", n(tally.untyped), "errors");
   figure("soak_fd_leak", n(f.fd_leak), "fds");
@@ -368,6 +383,7 @@ void print(std::size_t citizens, const Tally& tally, const SoakRun& run, const F
     std::printf("  typed error %-14s %zu\n", category.c_str(), count);
   for (const auto& sample : tally.typed_samples) std::printf("  typed: %s\n", sample.c_str());
   for (const auto& sample : tally.untyped_samples) std::printf("  UNTYPED %s\n", sample.c_str());
+  for (const auto& sample : tally.odd_samples) std::printf("  ODD VALUE NOT KEPT %s\n", sample.c_str());
   const sandbox::SandboxStats& s = run.stats;
   using U = unsigned long long;
   std::printf("  notifications sent %llu acked %llu rejected %llu; forged sent %llu accepted %llu; processes %llu\n",
