@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <mutex>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -148,10 +149,14 @@ std::optional<std::string> wait_for(std::future<std::string>& redirect, std::chr
   return std::nullopt;
 }
 
-/// Receives the first redirect to redirect_uri (GET on its path) into a future.
+/// Receives the consent's redirect to redirect_uri (GET on its path) into a future. Any local
+/// process or web page can send requests there: one without this consent's state is answered
+/// (the listener's page) but ignored, and the login keeps waiting. The expired-certificate
+/// form carries no state, so it cannot end the login either: it is reported as unverified.
 class RedirectReceiver {
  public:
-  Status start(const Redirect& where, const Config& config, const Client& client) {
+  Status start(const Redirect& where, const Config& config, const Client& client, SecretString state) {
+    state_ = std::move(state);
     ListenerOptions listen;
     listen.host = where.host;
     listen.port = where.port;
@@ -161,9 +166,8 @@ class RedirectReceiver {
       listen.cert_file = config.get("notify_cert");
       listen.key_file = config.get("notify_key");
     }
-    auto listener = CallbackListener::start(listen, client.notification_handler(), [this](std::string target) {
-      std::call_once(once_, [&] { arrived_.set_value(std::move(target)); });
-    });
+    auto listener = CallbackListener::start(listen, client.notification_handler(),
+                                            [this](std::string target) { on_request(std::move(target)); });
     if (!listener) return std::move(listener).error();
     listener_ = std::move(*listener);
     return {};
@@ -171,9 +175,27 @@ class RedirectReceiver {
   std::future<std::string> future() { return arrived_.get_future(); }
 
  private:
+  void on_request(std::string target) {
+    auto response = parse_redirect(target, state_);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done_) return;
+    if (!response) {
+      std::cerr << "myna: ignored a request to the callback that is not this consent's redirect (wrong or missing "
+                   "state); still waiting\n";
+    } else if (!response->authenticated) {
+      std::cerr << "myna: a redirect says that the citizen's card certificate has expired, but it carries no state, "
+                   "so it cannot be verified (anyone can send it); ignored, still waiting. If Mynaportal itself told "
+                   "the citizen so, they renew the certificate and you run `myna login` again (Ctrl-C stops).\n";
+    } else {
+      done_ = true;
+      arrived_.set_value(std::move(target));
+    }
+  }
+  SecretString state_;
+  std::mutex mutex_;  // requests arrive on several listener threads
+  bool done_ = false;
   std::promise<std::string> arrived_;
-  std::once_flag once_;
-  std::unique_ptr<CallbackListener> listener_;
+  std::unique_ptr<CallbackListener> listener_;  // declared last: stopped before the rest goes
 };
 
 /// Sends the citizen (or the sandbox) to the consent page and waits for the redirect.
@@ -216,15 +238,15 @@ int run_login(const Argv& argv) {
   if (Status st = config->require(hosts, "login"); !st) return report(st.error(), "configuration");
   auto client = make_client(*config, args->has("verbose"));
   if (!client) return report(client.error(), "login");
-  RedirectReceiver receiver;
-  if (Status st = receiver.start(*redirect_uri, *config, **client); !st)
-    return report(st.error(), "listening for the consent redirect on " + config->get("redirect_uri"));
   auto types = parse_types(args->get("types", "drugs,checkups,expenses"));
   if (!types) return usage_error("login", types.error().message());
   RecordTypes asked;
   for (RecordType t : *types) asked.add(t);
   auto consent = (*client)->begin_consent(asked);
   if (!consent) return report(consent.error(), "login");
+  RedirectReceiver receiver;
+  if (Status st = receiver.start(*redirect_uri, *config, **client, consent->state); !st)
+    return report(st.error(), "listening for the consent redirect on " + config->get("redirect_uri"));
   auto target = obtain_redirect(*args, *config, consent->url, receiver.future(), interrupt);
   if (!target) return report(target.error(), "login");
   if (Status st = (*client)->complete_consent(citizen, *target, *consent, interrupt); !st)

@@ -111,16 +111,27 @@ std::string parameters(const Plan& plan) {
   return "from=" + plan.from + " to=" + plan.to + " format=" + extension(plan.format) + " types=" + types;
 }
 
-Status make_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST) return {};
-  return Error(ErrorCategory::storage, "cannot create the directory " + path);
+/// Creates a directory (0700) or takes the existing one. `follow`: the user named it (--out),
+/// so a symlink there is the user's choice; the per-type directories inside are created by the
+/// sync and must be real directories: a symlink planted there is never followed.
+Status make_dir(const std::string& path, bool follow) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+    return Error(ErrorCategory::storage, "cannot create the directory " + path);
+  struct stat st {};
+  if ((follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) != 0 || !S_ISDIR(st.st_mode))
+    return Error(ErrorCategory::storage, path + " is not a directory" +
+                                             (follow ? "" : " (a symbolic link there is never followed)"));
+  return {};
 }
 
-/// Removes the temporary files of a run that was killed while writing.
+/// Removes the temporary files of a run that was killed while writing (".NAME.tmp-…"; the
+/// citizens' files never start with '.').
 void remove_partial_files(const std::string& dir) {
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-    if (entry.path().filename().string().find(".tmp-") != std::string::npos) std::filesystem::remove(entry.path(), ec);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.front() == '.' && name.find(".tmp-") != std::string::npos) std::filesystem::remove(entry.path(), ec);
+  }
 }
 
 class Sync {
@@ -132,7 +143,7 @@ class Sync {
   Status run_type(const Query& query) {
     const std::string type(english_name(RecordTraits<R>::type));
     const std::string dir = plan_.dir + "/" + type;
-    if (Status st = make_dir(dir); !st) return st;
+    if (Status st = make_dir(dir, false); !st) return st;
     remove_partial_files(dir);
     std::vector<std::string> pending;
     for (const std::string& c : plan_.citizens)
@@ -223,7 +234,7 @@ int run_sync(const Argv& argv) {
   auto config = Config::load(*args);
   if (!config) return report(config.error(), "configuration");
   if (Status st = config->require({"api_base_url"}, "sync"); !st) return report(st.error(), "configuration");
-  if (Status st = make_dir(plan->dir); !st) return report(st.error(), "sync");
+  if (Status st = make_dir(plan->dir, true); !st) return report(st.error(), "sync");
   auto progress = ProgressFile::open(plan->dir, parameters(*plan), args->has("restart"));
   if (!progress) return report(progress.error(), "sync");
   auto client = make_client(*config, args->has("verbose"), args->has("strict"));

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "internal/secure_file.hpp"
+
 namespace myna::cli {
 namespace {
 
@@ -126,12 +128,8 @@ Status write_config(const std::string& path, const std::vector<std::pair<std::st
                     const std::string& header_comment) {
   std::string text = header_comment;
   for (const auto& [key, value] : entries) text += key + " = " + value + "\n";
-  const std::string temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0)
-    return Error(ErrorCategory::storage, "cannot write the configuration file " + path);
+  if (Status st = internal::atomic_write_path(path, text); !st)
+    return Error(ErrorCategory::storage, "cannot write the configuration file " + path + ": " + st.error().message());
   return {};
 }
 

@@ -26,7 +26,9 @@ std::vector<OptionSpec> config_options();
 class Config {
  public:
   /// Reads the config file (--config FILE, else $MYNA_CONFIG, else ~/.config/myna/config when
-  /// it exists), then the environment, then the flags. A validation error names a bad line.
+  /// it exists), then the environment, then the flags. A validation error names a bad line,
+  /// and refuses a file writable by others or owned by another user than this one or root
+  /// (it decides where tokens are sent); a group-writable one gives a warning.
   static Result<Config> load(const Args& args);
   /// Parses the text of a config file (for `myna sandbox`'s own check and the tests).
   static Result<Config> parse(const std::string& text, const std::string& origin, const std::string& base_dir);
@@ -34,6 +36,8 @@ class Config {
   std::string get(const std::string& key) const;  ///< "" when unset (after the tool's defaults)
   bool flag(const std::string& key) const;       ///< true/yes/on/1
   const std::string& file() const noexcept { return settings_.file(); }
+  /// Problems worth telling the user that do not stop the command (a group-writable file).
+  const std::vector<std::string>& warnings() const noexcept { return settings_.warnings(); }
 
   /// A usage error when a key the command needs is unset: it says what is missing and, when
   /// nothing at all is configured, where a configuration comes from and how `myna sandbox`
@@ -51,7 +55,7 @@ class Config {
   bool configured_ = false;  // a file, a MYNA_* variable or a configuration flag was found
 };
 
-/// Writes `key = value` lines (atomically: temp file + rename), mode 0600.
+/// Writes `key = value` lines through the safe writer (internal/secure_file.hpp), mode 0600.
 Status write_config(const std::string& path, const std::vector<std::pair<std::string, std::string>>& entries,
                     const std::string& header_comment);
 

@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
+
+#include "internal/secure_file.hpp"
 
 namespace myna::cli {
 namespace {
@@ -28,17 +31,31 @@ void write_time(int fd, long long t) {
   if (::ftruncate(fd, 0) == 0 && ::pwrite(fd, text.data(), text.size(), 0) > 0) ::fdatasync(fd);
 }
 
+/// A slot's lock file, never through a symlink (one planted there is replaced); -1 when it
+/// cannot be opened or is not this user's regular file.
+int open_slot(const std::string& path) {
+  constexpr int kFlags = O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+  int fd = ::open(path.c_str(), kFlags, 0600);
+  if (fd < 0 && errno == ELOOP && ::unlink(path.c_str()) == 0) fd = ::open(path.c_str(), kFlags | O_EXCL, 0600);
+  struct stat st {};
+  if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
 
 Result<InstanceSlot> InstanceSlot::acquire(const std::string& dir) {
   const std::string slots = dir + "/.telegram-id-slots";
-  ::mkdir(slots.c_str(), 0700);
+  if (Status st = internal::ensure_private_dir(slots); !st) return std::move(st).error();
   InstanceSlot best;
   long long best_time = 0;
   for (unsigned i = 0; i < kSlots; ++i) {
     char name[16];
     std::snprintf(name, sizeof name, "/%02u", i);
-    int fd = ::open((slots + name).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    const int fd = open_slot(slots + name);
     if (fd < 0) continue;
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {  // held by a running myna
       ::close(fd);

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "hardening.hpp"
 #include "myna/version.hpp"
 
 namespace {
@@ -39,6 +40,7 @@ try it against the sandbox:
 
 int main(int argc, char** argv) {
   using namespace myna::cli;
+  if (myna::Status st = disable_core_dumps(); !st) std::cerr << "myna: warning: " << st.error().message() << "\n";
   const Argv all(argv + 1, argv + argc);
   if (all.empty()) {
     std::cerr << kOverview;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "exit_codes.hpp"
+#include "internal/secure_file.hpp"
 #include "instance_slot.hpp"
 
 namespace myna::cli {
@@ -20,9 +21,19 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
+/// What the user should fix but that does not stop the command: a group-writable
+/// configuration file, private keys readable by others.
+void warn_about_local_files(const Config& config) {
+  for (const std::string& warning : config.warnings()) std::cerr << "myna: warning: " << warning << "\n";
+  const std::string client_key = config.get("client_key").empty() ? config.get("client_cert") : config.get("client_key");
+  for (const std::string& key : {client_key, config.get("notify_key")})
+    if (auto exposed = internal::private_key_exposure(key)) std::cerr << "myna: warning: " << *exposed << "\n";
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose, bool strict) {
+  warn_about_local_files(config);
   auto options = config.settings().client_options();
   if (!options) return std::move(options).error();
   if (strict) options->decode.policy = DecodePolicy::strict;
@@ -89,19 +100,7 @@ Status write_output(const std::string& path, const std::string& content) {
     if (!std::cout) return Error(ErrorCategory::storage, "cannot write to standard output");
     return {};
   }
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0;
-  for (std::size_t done = 0; ok && done < content.size();) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    ok = n > 0;
-    done += ok ? static_cast<std::size_t>(n) : 0;
-  }
-  ok = ok && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  if (ok && std::rename(temp.c_str(), path.c_str()) == 0) return {};
-  ::unlink(temp.c_str());
-  return Error(ErrorCategory::storage, "cannot write " + path + " (check the directory and its permissions)");
+  return internal::atomic_write_path(path, content);
 }
 
 bool is_terminal(int fd) noexcept { return ::isatty(fd) == 1; }

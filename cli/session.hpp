@@ -29,7 +29,9 @@ Context interrupt_context();
 /// blocked in this thread and every thread started after; wait for them with sigwait.
 sigset_t block_stop_signals();
 
-/// Writes a file atomically (temp + fsync + rename); "-" writes to stdout.
+/// Writes a file (records: mode 0600) through the SDK's safe writer: a temp file with an
+/// unpredictable name created O_EXCL | O_NOFOLLOW, fsync, rename over the path (a symlink
+/// there is replaced, never followed), directory fsync. "-" writes to stdout.
 Status write_output(const std::string& path, const std::string& content);
 
 /// Whether a stream (fileno) is a terminal.

@@ -4,9 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include "internal/secure_file.hpp"
 
 namespace myna::cli {
 namespace {
@@ -20,15 +21,40 @@ std::vector<std::string> split_tabs(const std::string& line) {
   return cells;
 }
 
+/// The whole content of an open file, read from its start.
+Result<std::string> read_all(int fd, const std::string& path) {
+  std::string content;
+  char chunk[4096];
+  for (off_t at = 0;;) {
+    const ssize_t n = ::pread(fd, chunk, sizeof chunk, at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error(ErrorCategory::storage, "cannot read " + path);
+    if (n == 0) return content;
+    content.append(chunk, static_cast<std::size_t>(n));
+    at += n;
+  }
+}
+
 }  // namespace
 
+// The file is this user's own regular file, opened without following a symlink; anything else
+// at its path (a symlink, someone else's file) is replaced by a fresh one, never written through.
 Result<ProgressFile> ProgressFile::open(const std::string& dir, const std::string& parameters, bool restart) {
   ProgressFile p;
   p.path_ = dir + "/" + kFileName;
   const std::string header = "# myna sync " + parameters;
-  std::ifstream in(p.path_);
+  auto existing = restart ? Result<std::optional<int>>(std::optional<int>()) : internal::open_own_file_for_append(p.path_);
+  if (!existing) return std::move(existing).error();
+  std::string content;
+  if (*existing) {
+    p.fd_ = **existing;
+    auto read = read_all(p.fd_, p.path_);
+    if (!read) return std::move(read).error();
+    content = std::move(*read);
+  }
+  std::istringstream in(content);
   std::string line;
-  bool fresh = restart || !in || !std::getline(in, line);
+  const bool fresh = !std::getline(in, line);
   if (!fresh && line != header)
     return Error(ErrorCategory::validation, dir + " holds a sync with other parameters (" +
                                                 line.substr(std::min<std::size_t>(line.size(), 12)) +
@@ -37,11 +63,13 @@ Result<ProgressFile> ProgressFile::open(const std::string& dir, const std::strin
     auto cells = split_tabs(line);
     if (cells.size() == 4 && cells[0] == "ok") p.done_.emplace(cells[1], cells[2]);
   }
-  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (fresh ? O_TRUNC : 0);
-  p.fd_ = ::open(p.path_.c_str(), flags, 0600);
-  if (p.fd_ < 0) return Error(ErrorCategory::storage, "cannot write " + p.path_);
-  if (fresh)
-    if (Status st = p.append(header + "\n"); !st) return std::move(st).error();
+  if (fresh) {
+    if (p.fd_ >= 0) ::close(p.fd_);
+    p.fd_ = -1;
+    auto created = internal::create_file_atomically(dir, kFileName, header + "\n");
+    if (!created) return std::move(created).error();
+    p.fd_ = *created;
+  }
   return p;
 }
 

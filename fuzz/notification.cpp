@@ -1,8 +1,10 @@
 // Completion-notification handler against an in-memory store holding retrievals in every
 // state. The input is up to four notification bodies separated by 0xFF bytes, handled in
-// order. Properties: no crash; statuses 200/400/404/409; only a notification whose ids match
-// a retrieval that is pending (or already notified: a duplicate) is accepted, and only that
-// retrieval changes; the reply is a well-formed echo; log lines are single, bounded lines.
+// order. Properties: no crash; statuses 200/400/404/409; only a notification carrying the
+// confirmed processId of a retrieval that is pending (or already notified: a duplicate) is
+// accepted, and only that retrieval changes; one before the processId is confirmed changes
+// nothing visible; 409 only with the confirmed processId of a retrieval that ended; the reply
+// is a well-formed echo; log lines are single, bounded lines.
 #include <map>
 
 #include "fuzz.hpp"
@@ -64,9 +66,21 @@ bool same(const Retrieval& a, const Retrieval& b) {
 
 bool pending(RetrievalState s) { return s == RetrievalState::requested || s == RetrievalState::waiting; }
 
-bool accepts(const Retrieval& r, const CommonHeader& h) {
-  if (h.process_id.empty() || (!r.process_id.empty() && r.process_id != h.process_id)) return false;
-  return r.state != RetrievalState::failed && r.state != RetrievalState::timed_out;
+bool ended_early(const Retrieval& r) { return r.state == RetrievalState::failed || r.state == RetrievalState::timed_out; }
+
+bool confirmed_match(const Retrieval& r, const CommonHeader& h) {
+  return !r.process_id.empty() && r.process_id == h.process_id;
+}
+
+bool accepts(const Retrieval& r, const CommonHeader& h) { return confirmed_match(r, h) && !ended_early(r); }
+
+// Not accepted: 400 for what is not a notification, 409 only with the confirmed processId of a
+// retrieval that ended, else the one 404 (unknown, mismatching or unconfirmed ids alike).
+void check_refusal(const NotificationReply& reply, const Snapshot& before, const CommonHeader* h) {
+  if (reply.accepted || reply.http_status == 400) return;
+  const auto it = h ? before.find(h->telegram_id) : before.end();
+  const bool late = it != before.end() && confirmed_match(it->second, *h) && ended_early(it->second);
+  if (reply.http_status != (late ? 409 : 404)) fuzz::fail(late ? "a late notification is not 409" : "not the one 404");
 }
 
 void check_reply(const NotificationReply& reply, const Profile& profile) {
@@ -120,5 +134,6 @@ MYNA_FUZZ_TARGET(notification) {
     const auto h = codec::decode_header(body, profile);
     const bool typed = h && h->telegram_type == profile.notification_type;
     check_store(before, snapshot(*store), typed ? &*h : nullptr, reply.accepted, profile);
+    if (typed) check_refusal(reply, before, &*h);
   }
 }

@@ -1,5 +1,6 @@
 // Consent redirect parsing against a fixed expected state. Properties: no crash; a redirect
-// is only accepted (anything but certificate_expired) when it carries the expected state;
+// is only authenticated when it carries the expected state, and only the unauthenticated
+// certificate form is accepted without it (as an auth error from consent_code);
 // a grant has a code; parse_redirect and consent_code agree; texts are loggable and never
 // show the state or the code; url_decode inverts url_encode.
 #include "fuzz.hpp"
@@ -29,10 +30,11 @@ bool printable(std::string_view text) {
   return true;
 }
 
-ErrorCategory category_of(ConsentOutcome outcome) {
-  switch (outcome) {
+ErrorCategory category_of(const ConsentResponse& r) {
+  switch (r.outcome) {
     case ConsentOutcome::denied: return ErrorCategory::consent_denied;
-    case ConsentOutcome::certificate_expired: return ErrorCategory::certificate_expired;
+    case ConsentOutcome::certificate_expired:
+      return r.authenticated ? ErrorCategory::certificate_expired : ErrorCategory::auth;
     case ConsentOutcome::not_registered: return ErrorCategory::not_registered;
     default: return ErrorCategory::auth;
   }
@@ -40,8 +42,10 @@ ErrorCategory category_of(ConsentOutcome outcome) {
 
 void check_response(std::string_view input, const ConsentResponse& r) {
   const std::string state(expected_state().reveal());
-  if (r.outcome != ConsentOutcome::certificate_expired && url_decode(input).find(state) == std::string::npos)
-    fuzz::fail("a redirect without the expected state was accepted");
+  if (r.authenticated && url_decode(input).find(state) == std::string::npos)
+    fuzz::fail("a redirect without the expected state was authenticated");
+  if (!r.authenticated && r.outcome != ConsentOutcome::certificate_expired)
+    fuzz::fail("an unauthenticated redirect was accepted as something else than the certificate form");
   if (r.outcome == ConsentOutcome::granted && (r.code.empty() || r.code.equals("access_denied")))
     fuzz::fail("granted without a usable code");
   if (r.outcome != ConsentOutcome::granted && !r.code.empty()) fuzz::fail("a code without a grant");
@@ -62,7 +66,7 @@ void check_consent_code(std::string_view input, const Result<ConsentResponse>& p
     return;
   }
   if (code) fuzz::fail("consent_code returned a code for a refusal");
-  if (code.error().category() != category_of(parsed->outcome)) fuzz::fail("wrong category", code.error());
+  if (code.error().category() != category_of(*parsed)) fuzz::fail("wrong category", code.error());
   fuzz::check_loggable(code.error(), hidden_state(input));
 }
 

@@ -13,6 +13,15 @@ if(TARGET myna AND Python3_Interpreter_FOUND)
     set_tests_properties(cli_e2e_${suite} PROPERTIES LABELS e2e TIMEOUT 300)
   endforeach()
 endif()
+# Local attacks on the binary: planted files, stray callback requests, local hardening.
+if(TARGET myna AND Python3_Interpreter_FOUND)
+  foreach(suite TestFileSafety TestSandboxFiles TestLogin TestLocalHardening)
+    add_test(NAME cli_attacks_${suite}
+      COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_cli_security.py --myna $<TARGET_FILE:myna>
+              ${suite})
+    set_tests_properties(cli_attacks_${suite} PROPERTIES LABELS e2e TIMEOUT 300)
+  endforeach()
+endif()
 if(TARGET myna AND MYNA_INSTALL)
   add_test(NAME cli_installed COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/installed.sh ${PROJECT_BINARY_DIR})
   set_tests_properties(cli_installed PROPERTIES LABELS package)

@@ -97,13 +97,23 @@ std::vector<std::string> sandbox_options(int sdk_port, int raw_port) {
   return {"--delay", "0", "--notify", notify_url(sdk_port), "--notify", raw_notify_url(raw_port)};
 }
 
-/// "stopped: N requests, N results, N notifications (M acked), F faults": all acked.
+/// "stopped: N requests, N results, N notifications (M acked), F faults": every retrieval was
+/// notified, and the raw endpoint acknowledged its half. With delay 0 a notification can
+/// overtake its own request response: the SDK then answers 404 (the processId is not confirmed
+/// yet) but counts it once the response confirms it, so not all of the SDK's half are acked;
+/// that no SDK retrieval waited for the fallback is checked on its time (check_no_fallback).
 void check_notifications(const std::string& stopped, int expected) {
   long requests = 0, results = 0, sent = 0, acked = 0;
   if (std::sscanf(stopped.c_str(), "stopped: %ld requests, %ld results, %ld notifications (%ld acked)", &requests,
                   &results, &sent, &acked) != 4 ||
-      sent != expected || acked != expected)
-    fail("the sandbox did not get every notification acknowledged: " + stopped);
+      sent != expected || acked < expected / 2)
+    fail("the sandbox did not notify every retrieval: " + stopped);
+}
+
+/// A retrieval that missed its notification waits notification_timeout (30 s) for the fallback.
+void check_no_fallback(const std::vector<double>& sdk_us) {
+  if (!sdk_us.empty() && *std::max_element(sdk_us.begin(), sdk_us.end()) > 20e6)
+    fail("an SDK retrieval waited for the fallback fetch: its notification did not count");
 }
 
 // ---------------------------------------------------------------- timing (interleaved)
@@ -126,6 +136,7 @@ int timing(const Args& args, bool smoke) {
   }
   // Stopped first: its notifier's keep-alive connections close, so the endpoints stop at once.
   check_notifications(sandbox.stop(), 2 * (1 + kWarmupPairs + iterations));
+  check_no_fallback(sdk_us);
   const double sdk_sum = std::accumulate(sdk_us.begin(), sdk_us.end(), 0.0);
   const double raw_sum = std::accumulate(raw_us.begin(), raw_us.end(), 0.0);
   std::printf("# %d interleaved pairs; mean SDK %.0f us, raw %.0f us, ratio of means %.3f; "

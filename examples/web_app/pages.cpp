@@ -92,6 +92,12 @@ Explanation explain(const myna::Error& error, myna::RecordTypes types) {
               "連携の画面に戻る"};
     }
     case C::auth:
+      // The stateless "card expired" redirect cannot be verified (anyone can send it): say what
+      // it claims without asserting it, and let the citizen try again.
+      if (error.service_code() == "certificate_expired")
+        return {"連携を完了できませんでした",
+                "電子証明書の有効期限切れを知らせる応答が届きましたが、この手続きへの応答であることを確認できませんでした。もう一度「次へ」から連携してください。マイナポータルの画面で有効期限切れと表示された場合は、お住まいの市区町村の窓口で電子証明書を更新してください。",
+                "連携の画面に戻る"};
       return {"連携の手続きを確認できませんでした",
               "安全のため、この手続きを中止しました。お手数ですが、最初からやり直してください。", "最初からやり直す"};
     default:

@@ -16,7 +16,7 @@ class SecretString {
   SecretString(SecretString&& other) noexcept;
   SecretString& operator=(const SecretString& other);
   SecretString& operator=(SecretString&& other) noexcept;
-  ~SecretString();  ///< overwrites the bytes (OPENSSL_cleanse)
+  ~SecretString();  ///< overwrites the bytes
 
   /// The secret itself: only for putting it on the wire or into a store.
   std::string_view reveal() const noexcept { return value_; }
@@ -24,7 +24,7 @@ class SecretString {
   std::size_t size() const noexcept { return value_.size(); }
   void clear() noexcept;
 
-  /// Constant-time comparison (CRYPTO_memcmp); different lengths compare unequal.
+  /// Constant-time comparison; different lengths compare unequal.
   bool equals(std::string_view other) const noexcept;
 
  private:
@@ -34,7 +34,7 @@ class SecretString {
 /// Prints "[redacted]" whatever the value.
 std::ostream& operator<<(std::ostream& os, const SecretString& secret);
 
-/// Overwrites a buffer (OPENSSL_cleanse).
+/// Overwrites a buffer with zeros (stores the compiler may not drop), then clears it.
 void wipe(std::string& buffer) noexcept;
 
 }  // namespace myna

@@ -25,7 +25,8 @@ constexpr int kMaxRaces = 50;                          // compare-and-set attemp
 #define MYNA_RETRIEVAL_COLUMNS                                                      \
   "telegram_id, process_id, citizen, record_type, to_char(from_date, 'YYYYMMDD'), " \
   "to_char(to_date, 'YYYYMMDD'), state, error_code, owner, "                        \
-  "(extract(epoch from created_at) * 1000000)::bigint, (extract(epoch from updated_at) * 1000000)::bigint"
+  "(extract(epoch from created_at) * 1000000)::bigint, (extract(epoch from updated_at) * 1000000)::bigint, " \
+  "provisional"
 
 constexpr const char* kFind = "SELECT " MYNA_RETRIEVAL_COLUMNS " FROM myna_retrievals WHERE telegram_id = $1";
 // The row, its version and the database's clock: the input of one transition.
@@ -44,8 +45,8 @@ constexpr const char* kCreate =
 // Compare-and-set: applies only if nobody changed the row since it was read.
 constexpr const char* kWrite =
     "UPDATE myna_retrievals SET process_id = $2, state = $3, error_code = $4, owner = $5,"
-    " updated_at = 'epoch'::timestamptz + $6::bigint * interval '1 microsecond', version = version + 1"
-    " WHERE telegram_id = $1 AND version = $7";
+    " updated_at = 'epoch'::timestamptz + $6::bigint * interval '1 microsecond', provisional = $7,"
+    " version = version + 1 WHERE telegram_id = $1 AND version = $8";
 constexpr const char* kPurge =
     "DELETE FROM myna_retrievals WHERE state IN ('fetched', 'failed', 'timed_out')"
     " AND updated_at <= clock_timestamp() - $1::bigint * interval '1 second'";
@@ -69,7 +70,9 @@ std::optional<RetrievalState> parse_state(std::string_view text) {
 
 Param date_param(Date d) { return d.has_value() ? Param::text(internal::compact_date(d)) : Param::null(); }
 
-Error corrupt_row() { return Error(ErrorCategory::storage, "a row of myna_retrievals holds an invalid date or state"); }
+Error corrupt_row() {
+  return Error(ErrorCategory::storage, "a row of myna_retrievals holds an invalid date, state or provisional list");
+}
 
 /// A nullable date column written as YYYYMMDD; false when it does not parse.
 bool read_date(const Rows& rows, int i, int col, Date& out) {
@@ -86,7 +89,9 @@ Result<Retrieval> parse_row(const Rows& rows, int i) {
   r.citizen = rows.str(i, 2);
   r.type = static_cast<RecordType>(rows.integer(i, 3));
   auto state = parse_state(rows.text(i, 6));
-  if (!read_date(rows, i, 4, r.from) || !read_date(rows, i, 5, r.to) || !state) return corrupt_row();
+  if (!read_date(rows, i, 4, r.from) || !read_date(rows, i, 5, r.to) || !state ||
+      !myna::internal::decode_provisional(rows.text(i, 11), r.provisional))
+    return corrupt_row();
   r.state = *state;
   r.error_code = rows.str(i, 7);
   r.owner = rows.str(i, 8);
@@ -221,12 +226,12 @@ class PgRetrievalStore final : public RetrievalStore {
           auto parsed = parse_row(*rows, 0);
           if (!parsed) return std::move(parsed).error();
           r = std::move(*parsed);
-          now = from_micros(rows->integer(0, 12));
+          now = from_micros(rows->integer(0, 13));
         }
         bool changed = false;
         Result<T> out = apply(r, now, changed);
         if (!out || !changed) return out;
-        auto written = write(c, what, *r, rows->integer(0, 11));
+        auto written = write(c, what, *r, rows->integer(0, 12));
         if (!written) return std::move(written).error();
         if (*written) return out;
       }
@@ -239,7 +244,7 @@ class PgRetrievalStore final : public RetrievalStore {
     auto rows = c.exec(what, kWrite,
                        {Param::text(r.telegram_id), Param::text(r.process_id), Param::text(to_string(r.state)),
                         Param::text(r.error_code), Param::text(r.owner), Param::integer(micros(r.updated_at)),
-                        Param::integer(version)});
+                        Param::text(myna::internal::encode_provisional(r.provisional)), Param::integer(version)});
     if (!rows) return std::move(rows).error();
     return rows->affected() == 1;
   }

@@ -132,10 +132,19 @@ CREATE UNIQUE INDEX myna_audit_by_telegram ON myna_audit (telegram_id) WHERE tel
 CREATE INDEX myna_audit_by_citizen ON myna_audit (citizen, requested_at);
 )SQL";
 
+// Notifications that arrived before the request response confirmed the processId: kept
+// apart, never changing the retrieval, until the response confirms one of them.
+constexpr const char* kSchemaV4 = R"SQL(
+ALTER TABLE myna_retrievals ADD COLUMN provisional text NOT NULL DEFAULT '';
+COMMENT ON COLUMN myna_retrievals.provisional IS
+  'notifications before the processId was confirmed: one line "processId errorCode" each';
+)SQL";
+
 constexpr Migration kMigrations[] = {
     {1, "retrievals, tokens, records, work queues, per-type item views", kSchemaV1},
     {2, "tokens: granted information types", kSchemaV2},
     {3, "audit trail (one row per retrieval)", kSchemaV3},
+    {4, "retrievals: provisional notifications of the request window", kSchemaV4},
 };
 
 /// The SQL expression reading one item from the JSONB column, typed by its value kind.

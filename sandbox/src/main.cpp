@@ -39,8 +39,8 @@ options:
                          truncated_body malformed_json expired_token
                          duplicate_notification late_notification missing_notification
                          forged_notification odd_values (per record: one value in a
-                         real-world variant; see docs/sandbox.md)
-                       and latency=MS, late_delay=MS, seed=N
+                         real-world variant; see docs/integration.md)
+                       and latency=MS, late_delay=MS, request_response_delay=MS, seed=N
   --help               this text
 
 Citizens are C0000000, C0000001, ... Opened in a browser, the authorize URL shows the sign-in
@@ -80,6 +80,8 @@ void set_fault(Faults& faults, const std::string& spec) {
   std::string name = spec.substr(0, eq), value = spec.substr(eq + 1);
   if (name == "latency") faults.latency = std::chrono::milliseconds(to_number(value, name));
   else if (name == "late_delay") faults.late_delay = std::chrono::milliseconds(to_number(value, name));
+  else if (name == "request_response_delay")
+    faults.request_response_delay = std::chrono::milliseconds(to_number(value, name));
   else if (name == "seed") faults.seed = to_number(value, name);
   else if (name == "http_500") faults.http_500 = to_rate(value, name);
   else if (name == "rate_limit_429") faults.rate_limit_429 = to_rate(value, name);

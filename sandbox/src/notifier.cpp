@@ -48,6 +48,11 @@ void Notifier::schedule(Notification notification, SteadyClock::time_point when)
   wake_.notify_one();
 }
 
+void Notifier::deliver_now(const Notification& notification) {
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  deliver(curl.get(), notification);
+}
+
 void Notifier::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -39,6 +39,8 @@ class Notifier {
 
   void set_urls(std::vector<std::string> urls);
   void schedule(Notification notification, SteadyClock::time_point when);
+  /// Delivers one notification now, on the calling thread (e.g. before a response is sent).
+  void deliver_now(const Notification& notification);
   /// Drops pending notifications and joins the workers.
   void stop();
 

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "internal/secure_file.hpp"
+
 namespace myna::sandbox {
 namespace {
 
@@ -123,19 +125,9 @@ CertSpec loopback_server_spec() {
 }
 
 void write_file(const std::string& path, const std::string& text, unsigned mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) fail("cannot write file");
-  ::fchmod(fd, mode);
-  std::size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      fail("write failed");
-    }
-    off += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
+  // The SDK's safe writer: a symlink planted at the path (or a guessed temp name) is never followed.
+  if (Status st = internal::atomic_write_path(path, text, static_cast<mode_t>(mode)); !st)
+    throw std::runtime_error("pki: cannot write " + path + ": " + st.error().message());
 }
 
 std::string make_temp_dir(const std::string& prefix) {

@@ -350,6 +350,7 @@ void SandboxImpl::on_request(const httplib::Request& req, httplib::Response& res
     drop(req);  // the process exists, its response is lost: a re-send must get the same processId
     return;
   }
+  if (auto hold = faults_.current().request_response_delay; hold.count() > 0) std::this_thread::sleep_for(hold);
   send(reply, res);
 }
 

@@ -191,13 +191,17 @@ void Service::schedule_notifications(const Process& process) {
       counters_.fault(FaultKind::duplicate_notification);
     }
   }
-  if (plan.forged) {
+  if (plan.forged) {  // inside the request window (now, before the response) and with unknown ids
     counters_.fault(FaultKind::forged_notification);
-    std::uint64_t n = forged_++;
-    Notification forged{{forged_telegram_id(profile_, n), profile_.notification_type, profile_.mode,
-                         forged_process_id(n), profile_.success_code},
-                        true};
-    notifier_.schedule(forged, process.ready_at);
+    const std::uint64_t n = forged_++;
+    const std::string forged_process = forged_process_id(n);
+    notifier_.deliver_now({{process.telegram_id, profile_.notification_type, profile_.mode, forged_process,
+                            profile_.success_code},
+                           true});
+    notifier_.schedule({{forged_telegram_id(profile_, n), profile_.notification_type, profile_.mode, forged_process,
+                         profile_.success_code},
+                        true},
+                       process.ready_at);
   }
 }
 

@@ -102,7 +102,7 @@ Result<Parsed> parse(std::string_view redirect, const SecretString& expected_sta
   RedirectParams p = split_query(query_of(redirect));
   if (p.duplicate) return forged("repeats a parameter");
   Parsed out;
-  if (p.state && p.state->equals(kCertificateExpiredState)) {
+  if (p.state && p.state->equals(kCertificateExpiredState)) {  // the state is replaced: nothing to check
     out.response.outcome = ConsentOutcome::certificate_expired;
     out.response.detail = "certificate_expired";
     out.error_code = "certificate_expired";
@@ -110,6 +110,7 @@ Result<Parsed> parse(std::string_view redirect, const SecretString& expected_sta
   }
   if (!p.state) return forged("has no state");
   if (!expected_state.equals(p.state->reveal())) return forged("carries a state that does not match");
+  out.response.authenticated = true;
   if (is_certificate_form(p)) {
     out.response.outcome = ConsentOutcome::certificate_expired;
     out.error_code = "certificate_expired";
@@ -195,6 +196,12 @@ Result<SecretString> consent_code(std::string_view redirect, const SecretString&
                    "the citizen refused consent at Mynaportal; ask again only if they wish to share their data")
           .with_service_code(parsed->error_code);
     case ConsentOutcome::certificate_expired:
+      if (!parsed->response.authenticated)
+        return Error(ErrorCategory::auth,
+                     "the consent redirect says that the citizen's card certificate has expired, but it carries no "
+                     "state, so it cannot be verified (anyone can send it); ask the citizen to try again, and to "
+                     "renew the certificate only if Mynaportal itself told them it has expired")
+            .with_service_code(parsed->error_code);
       return Error(ErrorCategory::certificate_expired,
                    "the citizen's My Number Card certificate has expired; they must renew it at their "
                    "municipality office, then consent again")
@@ -213,8 +220,10 @@ Result<SecretString> consent_code(std::string_view redirect, const SecretString&
 
 std::string url_encode(std::string_view value) {
   static constexpr char digits[] = "0123456789ABCDEF";
+  std::size_t size = 0;
+  for (char c : value) size += internal::is_url_unreserved(c) ? 1 : 3;
   std::string out;
-  out.reserve(value.size());
+  out.reserve(size);  // exactly: no reallocation leaves a copy of a secret value behind
   for (char c : value) {
     if (internal::is_url_unreserved(c)) {
       out.push_back(c);

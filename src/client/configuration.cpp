@@ -1,7 +1,10 @@
 #include "myna/client/configuration.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "internal/host_port.hpp"
 #include "internal/text.hpp"
@@ -107,14 +110,54 @@ Result<Configuration> Configuration::parse(std::string_view text, const std::str
   return config;
 }
 
+namespace {
+
+/// Whoever can change the configuration decides where tokens are sent (api_base_url) and which
+/// certificates are trusted: refuse a file writable by others or owned by another user (root
+/// excepted), warn about one writable by its group.
+Status check_config_owner(const std::string& path, const struct stat& st, std::vector<std::string>& warnings) {
+  if ((st.st_mode & S_IWOTH) != 0)
+    return invalid("the configuration file " + path + " is writable by others: anyone could point your tokens at "
+                   "another server; chmod o-w " + path);
+  if (st.st_uid != ::geteuid() && st.st_uid != 0)
+    return invalid("the configuration file " + path + " is owned by another user (uid " + std::to_string(st.st_uid) +
+                   "), who could point your tokens at another server; use a file of your own");
+  if ((st.st_mode & S_IWGRP) != 0)
+    warnings.push_back("the configuration file " + path + " is writable by its group, whose members could point "
+                       "your tokens at another server; chmod g-w " + path);
+  return {};
+}
+
+/// The text of a regular file that passes check_config_owner (read from the descriptor checked).
+Result<std::string> read_config_file(const std::string& path, std::vector<std::string>& warnings) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return invalid("cannot read the configuration file " + path);
+  struct stat st {};
+  Status checked = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+                       ? check_config_owner(path, st, warnings)
+                       : invalid("the configuration file " + path + " is not a regular file");
+  std::string text;
+  char chunk[4096];
+  for (ssize_t n; checked && (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) checked = invalid("cannot read the configuration file " + path);
+    else text.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  if (!checked) return std::move(checked).error();
+  return text;
+}
+
+}  // namespace
+
 Result<Configuration> Configuration::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return invalid("cannot read the configuration file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto parsed = parse(text.str(), path, directory_of(path));
+  std::vector<std::string> warnings;
+  auto text = read_config_file(path, warnings);
+  if (!text) return std::move(text).error();
+  auto parsed = parse(*text, path, directory_of(path));
   if (!parsed) return parsed;
   parsed->file_ = path;
+  parsed->warnings_ = std::move(warnings);
   return parsed;
 }
 

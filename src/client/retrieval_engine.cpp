@@ -62,7 +62,9 @@ Status RetrievalEngine::retrieve(RecordType type, const std::string& citizen, co
 }
 
 // Request telegram → processId; the retrieval is registered before sending so that a
-// notification racing the response finds it.
+// notification racing the response finds it. Such a notification stays provisional: only the
+// service's response confirms a processId (set_process_id), so a forged one in the window
+// cannot fail the retrieval.
 Result<Retrieval> RetrievalEngine::start(const std::string& citizen, const Query& query, const Context& context,
                                          RetrievalInfo& info) {
   RetrievalStore& store = *options_.retrieval_store;

@@ -5,6 +5,28 @@
 namespace myna::internal {
 namespace {
 
+constexpr std::string_view kBearer = "Bearer ";
+
+/// "Bearer <token>" built in one block of exactly its size: it never reallocates (a
+/// reallocation frees a block that still holds the token), and it is moved into the request,
+/// never copied. WipeSecretHeaders wipes it when the call ends.
+HttpHeader bearer_header(const SecretString& token) {
+  HttpHeader header{"Authorization", std::string(), true};
+  header.value.reserve(kBearer.size() + token.size());
+  header.value.append(kBearer).append(token.reveal());
+  return header;
+}
+
+/// Wipes the secret header values of a request however the call ends.
+struct WipeSecretHeaders {
+  HttpRequest& request;
+  ~WipeSecretHeaders() {
+    for (HttpHeader& h : request.headers)
+      if (h.secret) wipe(h.value);
+  }
+};
+
+
 // Counts the attempts the retry loop makes through it.
 class CountingTransport : public HttpTransport {
  public:
@@ -33,16 +55,17 @@ Result<HttpResponse> ServiceCaller::post(const std::string& citizen, const std::
     auto token = tokens_->access_token(citizen, context);
     if (!token) return std::move(token).error();
     HttpRequest request;
+    const WipeSecretHeaders wipe_after{request};
     request.url = options_.profile.api_base_url + path;
-    request.headers = {{"Content-Type", "application/json; charset=utf-8", false},
-                       {"Accept", "application/json", false},
-                       {"Authorization", "Bearer " + std::string(token->reveal()), true}};
+    request.headers.reserve(3);
+    request.headers.push_back({"Content-Type", "application/json; charset=utf-8", false});
+    request.headers.push_back({"Accept", "application/json", false});
+    request.headers.push_back(bearer_header(*token));
     request.body = body;
     request.idempotent = idempotent;
     request.on_body_chunk = on_chunk;
     auto response = send_with_retry(transport, request, context, idempotent ? options_.retry : RetryPolicy::none(),
                                     options_.logger, clock_);
-    wipe(request.headers.back().value);
     if (!response && response.error().http_status() == 401 && auth_attempt == 0) {
       tokens_->invalidate(citizen, *token);
       continue;

@@ -1,7 +1,9 @@
 #include "myna/error.hpp"
 
-#include <ctime>
+#include <chrono>
 #include <ostream>
+
+#include "internal/civil_date.hpp"
 
 namespace myna {
 
@@ -72,13 +74,9 @@ std::string Error::to_string() const {
   if (http_status_) s += " [HTTP " + std::to_string(*http_status_) + "]";
   if (!service_code_.empty()) s += " [service code " + service_code_ + "]";
   if (retry_after_) {
-    std::time_t t = Clock::to_time_t(*retry_after_);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(retry_after_->time_since_epoch()).count();
     s += " [retry after ";
-    s += buf;
+    s += internal::utc_instant_text(seconds);
     s += "]";
   }
   return s;

@@ -1,13 +1,12 @@
 #include "export/fhir_bundle.hpp"
 
-#include <openssl/rand.h>
-#include <openssl/sha.h>
-
 #include <chrono>
-#include <ctime>
 #include <ostream>
+#include <random>
 
 #include "export/stream_status.hpp"
+#include "internal/civil_date.hpp"
+#include "internal/sha1.hpp"
 
 namespace myna::internal {
 namespace {
@@ -25,9 +24,16 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
+// A per-export seed, so that identifiers of two exports never meet; it need not be secret.
 std::string random_seed() {
   unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {  // practically never: fall back to the clock
+  try {
+    std::random_device device;
+    for (std::size_t i = 0; i < sizeof bytes; i += 4) {
+      const unsigned int r = device();
+      for (std::size_t j = 0; j < 4; ++j) bytes[i + j] = static_cast<unsigned char>(r >> (8 * j));
+    }
+  } catch (const std::exception&) {  // no entropy source: fall back to the clock
     auto t = std::chrono::steady_clock::now().time_since_epoch().count();
     for (std::size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(t >> (i % 8 * 8));
   }
@@ -37,21 +43,16 @@ std::string random_seed() {
 /// A name-based UUID (version 5 layout, SHA-1 of seed and key).
 std::string name_uuid(const std::string& seed, std::string_view key) {
   std::string data = seed + '\n' + std::string(key);
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  Sha1Digest digest = sha1(data);
   digest[6] = static_cast<unsigned char>((digest[6] & 0x0F) | 0x50);
   digest[8] = static_cast<unsigned char>((digest[8] & 0x3F) | 0x80);
-  std::string h = hex(digest, 16);
+  std::string h = hex(digest.data(), 16);
   return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' + h.substr(20, 12);
 }
 
 std::string now_instant() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return internal::utc_instant_text(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
 /// Splits "山田 太郎" (ASCII or ideographic space) into family and given names.

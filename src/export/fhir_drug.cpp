@@ -26,10 +26,10 @@ Json medication(const D& r) {
   if (r.price_list_code.has_value())
     codings.push(coding(fhir_system::kPriceListCode, r.price_list_code.str(), r.drug_name.view()));
   if (codings.empty() && !r.drug_name.has_value()) return absent_element();
-  Json concept = Json::object();
-  if (!codings.empty()) concept.set("coding", std::move(codings));
-  if (r.drug_name.has_value() && !r.drug_name.empty()) concept.set("text", r.drug_name.view());
-  return concept;
+  Json codeable_concept = Json::object();
+  if (!codings.empty()) codeable_concept.set("coding", std::move(codings));
+  if (r.drug_name.has_value() && !r.drug_name.empty()) codeable_concept.set("text", r.drug_name.view());
+  return codeable_concept;
 }
 
 /// A quantity in the drug's unit (a local code: the 医薬品マスター unit name, as JP Core allows).

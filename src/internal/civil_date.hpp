@@ -1,5 +1,6 @@
 // Calendar arithmetic on days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's
-// public-domain days_from_civil / civil_from_days. Shared by the layers (internal).
+// public-domain days_from_civil / civil_from_days, UTC instants as text (portable: no
+// gmtime_r, which Windows lacks) and the compact form of a Date. Internal header.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,18 @@ inline std::string compact_date(const Date& date) {
   char text[16];
   std::snprintf(text, sizeof text, "%08u", static_cast<unsigned>(date.yyyymmdd()));
   return text;
+}
+
+/// "2026-01-15T09:30:00Z": the UTC instant seconds_since_epoch seconds after 1970-01-01.
+inline std::string utc_instant_text(std::int64_t seconds_since_epoch) {
+  const std::int64_t days = (seconds_since_epoch >= 0 ? seconds_since_epoch : seconds_since_epoch - 86399) / 86400;
+  const std::int64_t second_of_day = seconds_since_epoch - days * 86400;
+  const CivilDate date = civil_from_days(days);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(date.year), date.month,
+                date.day, static_cast<int>(second_of_day / 3600), static_cast<int>(second_of_day / 60 % 60),
+                static_cast<int>(second_of_day % 60));
+  return buf;
 }
 
 }  // namespace myna::internal

@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <openssl/crypto.h>
@@ -26,7 +28,10 @@ inline Error storage_error(std::string what, int err) {
   return Error(ErrorCategory::storage, std::move(what) + ": " + std::strerror(err));
 }
 
-/// Creates dir and missing parents with mode 0700; an existing dir loses group/other access.
+/// Creates dir and missing parents with mode 0700, then checks dir itself, opened without
+/// following a symlink: it must be a real directory (a symlink there is refused, never
+/// followed), owned by this user, and not writable by group or others (someone else could have
+/// planted or swapped files in it); group/other read and search access is removed.
 inline Status ensure_private_dir(const std::string& dir) {
   if (dir.empty()) return Error(ErrorCategory::validation, "the store directory is empty");
   for (std::size_t pos = dir.find('/', 1);; pos = dir.find('/', pos + 1)) {
@@ -35,12 +40,41 @@ inline Status ensure_private_dir(const std::string& dir) {
       return storage_error("cannot create the store directory " + part, errno);
     if (pos == std::string::npos) break;
   }
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    struct stat link {};
+    if (errno == ELOOP || (errno == ENOTDIR && ::lstat(dir.c_str(), &link) == 0 && S_ISLNK(link.st_mode)))
+      return Error(ErrorCategory::storage, "the store directory " + dir +
+                                               " is a symbolic link; give the real path (a link is never followed)");
+    if (errno == ENOTDIR) return Error(ErrorCategory::storage, "the store path is not a directory: " + dir);
+    return storage_error("cannot open the store directory " + dir, errno);
+  }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0) return storage_error("cannot open the store directory " + dir, errno);
-  if (!S_ISDIR(st.st_mode)) return Error(ErrorCategory::storage, "the store path is not a directory: " + dir);
-  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
-    return storage_error("cannot restrict the store directory to its owner " + dir, errno);
-  return {};
+  Status checked;
+  if (::fstat(fd, &st) != 0) {
+    checked = storage_error("cannot open the store directory " + dir, errno);
+  } else if (st.st_uid != ::geteuid()) {
+    checked = Error(ErrorCategory::storage, "the store directory " + dir + " is owned by another user (uid " +
+                                                std::to_string(st.st_uid) + "); use a directory of your own");
+  } else if ((st.st_mode & 022) != 0) {
+    checked = Error(ErrorCategory::storage, "the store directory " + dir +
+                                                " is writable by others: check its files, then chmod 700 it");
+  } else if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0700) != 0) {
+    checked = storage_error("cannot restrict the store directory to its owner " + dir, errno);
+  }
+  ::close(fd);
+  return checked;
+}
+
+/// A warning when a private key file can be read by group or others (mode & 044); nullopt
+/// when it cannot, or when it cannot be examined (reading it then reports the problem).
+inline std::optional<std::string> private_key_exposure(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0 || (st.st_mode & 044) == 0) return std::nullopt;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return "the private key file " + path + " can be read by " + ((st.st_mode & 004) ? "others" : "its group") +
+         " (mode " + mode + "); restrict it to its owner: chmod 600 " + path;
 }
 
 inline bool write_all(int fd, std::string_view data) {
@@ -63,29 +97,83 @@ inline Status fsync_dir(const std::string& dir) {
   return {};
 }
 
-/// Replaces dir/name with content atomically: readers see the old or the new file, never a
-/// partial one, also after a crash. The file is created 0600.
-inline Status atomic_write(const std::string& dir, const std::string& name, std::string_view content) {
+/// Creates dir/name with content atomically and returns it open for writing (positioned at
+/// its end, for appending): readers see the old file or the new one, never a partial one, also
+/// after a crash. The temp file has an unpredictable name and is created with
+/// O_CREAT | O_EXCL | O_NOFOLLOW, so nothing planted at a guessable name is opened or followed;
+/// it gets exactly `mode`, is written and fsynced, then renamed over dir/name (a symlink there
+/// is replaced, never followed) and the directory is fsynced. The caller closes the fd.
+inline Result<int> create_file_atomically(const std::string& dir, const std::string& name, std::string_view content,
+                                          mode_t mode = 0600) {
   const auto nonce = random_bytes(8);
   if (!nonce) return Error(ErrorCategory::storage, "the random generator failed");
   const std::string temp = dir + "/." + name + ".tmp-" + hex(*nonce);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode & 0777);
   if (fd < 0) return storage_error("cannot create a file in " + dir, errno);
-  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
+  bool ok = ::fchmod(fd, mode & 0777) == 0 && write_all(fd, content) && ::fsync(fd) == 0;
   int err = errno;
-  if (::close(fd) != 0 && ok) {
-    ok = false;
-    err = errno;
-  }
   if (ok && ::rename(temp.c_str(), (dir + "/" + name).c_str()) != 0) {
     ok = false;
     err = errno;
   }
   if (!ok) {
+    ::close(fd);
     ::unlink(temp.c_str());
     return storage_error("cannot write " + name + " in " + dir, err);
   }
-  return fsync_dir(dir);
+  if (Status synced = fsync_dir(dir); !synced) {
+    ::close(fd);
+    return std::move(synced).error();
+  }
+  return fd;
+}
+
+/// Replaces dir/name with content atomically (create_file_atomically, then closed).
+inline Status atomic_write(const std::string& dir, const std::string& name, std::string_view content,
+                           mode_t mode = 0600) {
+  auto fd = create_file_atomically(dir, name, content, mode);
+  if (!fd) return std::move(fd).error();
+  if (::close(*fd) != 0) return storage_error("cannot write " + name + " in " + dir, errno);
+  return {};
+}
+
+/// A path as its directory ("." for a bare name) and file name; the name is empty when the
+/// path ends in '/'.
+inline std::pair<std::string, std::string> split_path(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+/// atomic_write for a path.
+inline Status atomic_write_path(const std::string& path, std::string_view content, mode_t mode = 0600) {
+  auto [dir, name] = split_path(path);
+  if (name.empty() || name == "." || name == "..")
+    return Error(ErrorCategory::validation, "not a file name: " + path);
+  return atomic_write(dir, name, content, mode);
+}
+
+/// Opens an existing file of this user for reading and appending, never through a symlink:
+/// nullopt when path does not name a regular file owned by the user (absent, a symlink, a
+/// FIFO, someone else's): the caller then creates it afresh (create_file_atomically).
+inline Result<std::optional<int>> open_own_file_for_append(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ELOOP || errno == ENXIO) return std::optional<int>();
+    return storage_error("cannot open " + path, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() || st.st_nlink != 1) {
+    ::close(fd);
+    return std::optional<int>();
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 || ::fchmod(fd, st.st_mode & 0700) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return storage_error("cannot open " + path, err);
+  }
+  return std::optional<int>(fd);
 }
 
 /// Reads dir/name; nullopt when it does not exist. Larger than max_bytes → storage error.

@@ -52,6 +52,7 @@ std::string record_json(const Retrieval& r) {
   add_number(out, "updatedAt", epoch_ms(r.updated_at));
   add_text(out, "errorCode", r.error_code);
   add_text(out, "owner", r.owner);
+  if (!r.provisional.empty()) add_text(out, "provisional", internal::encode_provisional(r.provisional));
   out.back() = '}';
   return out;
 }
@@ -110,6 +111,8 @@ bool read_record_member(RecordFields& f, std::string_view key, const internal::F
   if (key == "owner") return read_string(v, f.r.owner);
   if (key == "from") return read_date(v, f.r.from);
   if (key == "to") return read_date(v, f.r.to);
+  if (key == "provisional")
+    return v.kind == internal::FlatValue::Kind::string && internal::decode_provisional(v.text, f.r.provisional);
   return true;
 }
 

@@ -52,27 +52,25 @@ NotificationReply NotificationHandler::handle(std::string_view body) const {
   if (h.telegram_id.empty() || h.process_id.empty()) return reject(400, "missing ids", kMalformedCode);
   if (!store_) return reject(500, "no retrieval store", h.error_code);
 
-  auto found = store_->find(h.telegram_id);
-  if (!found) return reject(500, "retrieval store failed", h.error_code);
-  const std::optional<Retrieval> before = std::move(*found);
-  if (!before || (!before->process_id.empty() && before->process_id != h.process_id))
-    return reject(404, "unknown telegramId/processId", kUnknownCode);
-  if (ended_early(before->state)) return reject(409, "the retrieval already ended (late)", h.error_code);
-
   // A success code is stored as "": a non-empty Retrieval::error_code always means failure.
   const std::string error_code = h.error_code == profile_.success_code ? std::string() : h.error_code;
   auto marked = store_->mark_notified(h.telegram_id, h.process_id, error_code);
   if (!marked) return reject(500, "retrieval store failed", h.error_code);
-  if (!*marked) {  // changed since find(): it ended, or its processId was set to another one
+  if (!*marked) {
+    // Unknown ids, another processId, and notifications before the service's response confirmed
+    // the processId (kept as provisional by the store) get the same answer: what a sender
+    // learns depends only on the ids it sent. A late one is told apart only with the
+    // confirmed processId, which only the service knows.
     auto now = store_->find(h.telegram_id);
-    if (now && *now && ended_early((*now)->state))
+    if (!now) return reject(500, "retrieval store failed", h.error_code);
+    if (*now && (*now)->process_id == h.process_id && ended_early((*now)->state))
       return reject(409, "the retrieval already ended (late)", h.error_code);
-    return reject(404, "unknown telegramId/processId", kUnknownCode);
+    const bool in_window = *now && (*now)->process_id.empty() && (*now)->state == RetrievalState::requested;
+    return reject(404, in_window ? "before the request response; kept as provisional" : "unknown telegramId/processId",
+                  kUnknownCode);
   }
-  const bool duplicate = before->state != RetrievalState::requested && before->state != RetrievalState::waiting;
-  logger_.log(LogLevel::info, std::string(duplicate ? "duplicate notification accepted (200) "
-                                                    : "notification accepted (200) ") +
-                                  ids(h) + (error_code.empty() ? "" : " errorCode=" + loggable(error_code)));
+  logger_.log(LogLevel::info, "notification accepted (200) as " + std::string(to_string(**marked)) + " " + ids(h) +
+                                  (error_code.empty() ? "" : " errorCode=" + loggable(error_code)));
   return make_reply(profile_, 200, h, h.error_code, true);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/secure_file.hpp"
 #include "internal/text.hpp"
 #include "transport/curl_errors.hpp"
 #include "transport/curl_pool.hpp"
@@ -54,7 +55,10 @@ Status check_options(const CurlTransportOptions& o) {
     return invalid("low_speed_bytes / low_speed_time must not be negative (0 turns stall detection off)");
   }
   if (o.max_response_bytes == 0) return invalid("max_response_bytes must be positive");
-  return internal::check_tls_files(o.tls);
+  if (Status st = internal::check_tls_files(o.tls); !st) return st;
+  const std::string& key = o.tls.client_key_file.empty() ? o.tls.client_cert_file : o.tls.client_key_file;
+  if (auto exposed = internal::private_key_exposure(key)) o.logger.log(LogLevel::warn, *exposed);
+  return {};
 }
 
 // ------------------------------------------------------------------ request preparation
@@ -141,8 +145,12 @@ Status build_headers(const HttpRequest& request, HeaderList& list, const std::st
                    what + ": header '" + (valid_header({h.name, "", false}) ? h.name : std::string("?")) +
                        "' has an invalid name or a line break in its value");
     }
-    // "Name;" is libcurl's way to send a header with an empty value.
-    if (!list.append(h.value.empty() ? h.name + ";" : h.name + ": " + h.value)) {
+    // "Name;" is libcurl's way to send a header with an empty value. The line is built in one
+    // block of its exact size (no reallocation leaves a copy of a secret value behind).
+    std::string line;
+    line.reserve(h.name.size() + 2 + h.value.size());
+    line.append(h.name).append(h.value.empty() ? ";" : ": ").append(h.value);
+    if (!list.append(std::move(line))) {
       return Error(ErrorCategory::network, what + ": out of memory building the request headers");
     }
   }
@@ -197,6 +205,19 @@ bool streams_body(Transfer& t) {
   return *t.streaming;
 }
 
+/// Appends to a body that holds secrets (a token response) without leaving a copy behind: when
+/// it must grow, the old block is wiped before it is freed.
+void append_secret(std::string& body, const char* data, std::size_t n) {
+  if (body.size() + n > body.capacity()) {
+    std::string bigger;
+    bigger.reserve(std::max(2 * body.capacity(), body.size() + n));
+    bigger.append(body);
+    wipe(body);
+    body = std::move(bigger);
+  }
+  body.append(data, n);
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& t = *static_cast<Transfer*>(user);
   const std::size_t n = size * count;
@@ -210,7 +231,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       t.abort = size_cap_error(t.what, t.options.max_response_bytes);
       return 0;
     }
-    t.response.body.append(data, n);
+    if (t.request.body_secret) append_secret(t.response.body, data, n);
+    else t.response.body.append(data, n);
     return n;
   } catch (const std::exception&) {
     t.abort = Error(ErrorCategory::decode, t.what + ": the response body handler failed with an exception");

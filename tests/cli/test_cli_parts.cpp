@@ -1,11 +1,17 @@
 // The CLI's parts without network: argument parsing, configuration files, exit codes, display
 // widths, file names of citizen keys and the sync progress file that makes `sync` resumable.
 #include <catch2/catch.hpp>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "args.hpp"
 #include "config.hpp"
 #include "exit_codes.hpp"
+#include "hardening.hpp"
 #include "output.hpp"
 #include "sync_state.hpp"
 #include "unit/temp_dir.hpp"
@@ -113,4 +119,57 @@ TEST_CASE("cli: the sync progress file resumes, refuses other parameters, restar
   std::string header;
   std::getline(in, header);
   CHECK(header == "# myna sync from=a to=c");
+}
+
+namespace {
+
+Result<Config> load_config_file(const std::string& path) {
+  CommandSpec spec{"fetch", "", "", config_options(), 0, 0, ""};
+  auto args = parse_args(spec, {"--config", path});
+  REQUIRE(args.ok());
+  return Config::load(*args);
+}
+
+}  // namespace
+
+TEST_CASE("cli: a configuration file others can change is refused; a group-writable one is warned about",
+          "[security]") {
+  test::TempDir tmp;
+  const std::string path = tmp.sub("config");
+  std::ofstream(path) << "api_base_url = https://sp.example\n";
+  REQUIRE(::chmod(path.c_str(), 0666) == 0);
+  auto refused = load_config_file(path);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().category() == ErrorCategory::validation);
+  CHECK(refused.error().message().find("writable by others") != std::string::npos);
+
+  REQUIRE(::chmod(path.c_str(), 0620) == 0);
+  auto warned = load_config_file(path);
+  REQUIRE(warned.ok());
+  CHECK(warned->get("api_base_url") == "https://sp.example");
+  REQUIRE(warned->warnings().size() == 1);
+  CHECK(warned->warnings()[0].find("writable by its group") != std::string::npos);
+
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  auto fine = load_config_file(path);
+  REQUIRE(fine.ok());
+  CHECK(fine->warnings().empty());
+
+  if (::geteuid() == 0) {  // only root can hand the file to another user
+    REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
+    auto theirs = load_config_file(path);
+    REQUIRE_FALSE(theirs.ok());
+    CHECK(theirs.error().message().find("owned by another user") != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: core dumps are off and the process is not dumpable", "[security]") {
+  rlimit allow{RLIM_INFINITY, RLIM_INFINITY};
+  (void)::setrlimit(RLIMIT_CORE, &allow);  // as root; otherwise the current limit stays
+  REQUIRE(disable_core_dumps().ok());
+  rlimit now{};
+  REQUIRE(::getrlimit(RLIMIT_CORE, &now) == 0);
+  CHECK(now.rlim_cur == 0);
+  CHECK(now.rlim_max == 0);
+  CHECK(::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0);
 }

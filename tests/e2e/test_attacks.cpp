@@ -326,12 +326,19 @@ TEST_CASE("consent tampering never stores a token", "[e2e][attack][consent]") {
     CHECK_FALSE(t.has_token("x"));
     CHECK(w.sandbox().stats().tokens_issued == 0);
   }
-  SECTION("expired card certificate") {
+  SECTION("expired card certificate: the stateless form is unverified, and anyone can send it") {
     auto [request, redirect] = consent("C0000008");
     Status st = client.complete_consent("x", redirect, request);
     REQUIRE_FALSE(st.ok());
-    CHECK(st.error().category() == ErrorCategory::certificate_expired);
+    CHECK(st.error().category() == ErrorCategory::auth);  // could not verify: not "your card expired"
+    CHECK(st.error().service_code() == "certificate_expired");
+    // A forger needs nothing from the consent to produce the same redirect.
+    Status forged = client.complete_consent("y", "https://localhost/callback?state=Certificate%20expired",
+                                            client.begin_consent().value());
+    REQUIRE_FALSE(forged.ok());
+    CHECK(forged.error().category() == ErrorCategory::auth);
     CHECK_FALSE(t.has_token("x"));
+    CHECK_FALSE(t.has_token("y"));
     CHECK(w.sandbox().stats().tokens_issued == 0);
   }
 }

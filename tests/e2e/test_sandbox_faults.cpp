@@ -252,33 +252,56 @@ TEST_CASE("fault missing_notification: none arrives, the result is fetchable", "
   CHECK(h.sandbox->stats().faults_injected == 1);
 }
 
-TEST_CASE("fault forged_notification: unknown ids, acceptance counted", "[e2e][sandbox][faults]") {
+TEST_CASE("fault forged_notification: inside the request window and with unknown ids, acceptance counted",
+          "[e2e][sandbox][faults]") {
   Harness h;
   h.sandbox->set_faults(only(&sandbox::Faults::forged_notification));
   Session s = h.sign_in("C0000031");
 
-  SECTION("a provider that checks ids rejects it") {
+  SECTION("a provider that checks ids rejects them") {
     h.endpoint.set_policy(ProviderEndpoint::Policy::echo_known);
     std::string tid = next_telegram_id(h.profile);
-    // The sandbox sends at notification_delay; the endpoint learns the processId first.
+    // The sandbox sends the genuine one at notification_delay; the endpoint learns the processId first.
     h.sandbox->set_notification_delay(300ms);
     std::string pid = h.header_of(h.send_request(s.access_token, tid, drugs_2024())).process_id;
     h.endpoint.expect(pid);
-    auto got = h.endpoint.wait_for(2);
-    REQUIRE(got.size() == 2);
-    bool saw_forged = false;
-    for (const auto& r : got) saw_forged |= r.header.process_id != pid && r.header.telegram_id != tid;
-    CHECK(saw_forged);
+    auto got = h.endpoint.wait_for(3);
+    REQUIRE(got.size() == 3);
+    // The first arrived before the request response: the live telegramId with another processId.
+    CHECK(got[0].header.telegram_id == tid);
+    CHECK(got[0].header.process_id != pid);
+    bool saw_unknown = false;
+    for (const auto& r : got) saw_unknown |= r.header.process_id != pid && r.header.telegram_id != tid;
+    CHECK(saw_unknown);
     CHECK(Harness::eventually([&] {
       auto stats = h.sandbox->stats();
-      return stats.forged_sent == 1 && stats.notifications_acked == 1;
+      return stats.forged_sent == 2 && stats.notifications_acked == 1;
     }));
     CHECK(h.sandbox->stats().forged_accepted == 0);
   }
   SECTION("a provider that acknowledges anything is caught") {
     REQUIRE(h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 200);
-    CHECK(Harness::eventually([&] { return h.sandbox->stats().forged_accepted == 1; }));
+    CHECK(h.sandbox->stats().forged_accepted == 1);  // the one inside the window, before the response
+    CHECK(Harness::eventually([&] { return h.sandbox->stats().forged_accepted == 2; }));
   }
+}
+
+TEST_CASE("request_response_delay holds the request response; the notification can come first",
+          "[e2e][sandbox][faults]") {
+  Harness h;
+  sandbox::Faults f;
+  f.request_response_delay = 500ms;
+  h.sandbox->set_faults(f);
+  h.sandbox->set_notification_delay(0ms);
+  Session s = h.sign_in("C0000033");
+  const auto started = std::chrono::steady_clock::now();
+  const std::string tid = next_telegram_id(h.profile);
+  REQUIRE(h.send_request(s.access_token, tid, drugs_2024()).status == 200);
+  CHECK(std::chrono::steady_clock::now() - started >= 500ms);
+  auto got = h.endpoint.wait_for(1);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].header.telegram_id == tid);
+  CHECK(got[0].at < started + 500ms);
 }
 
 TEST_CASE("fault decisions are deterministic per seed", "[e2e][sandbox][faults]") {

@@ -71,6 +71,7 @@ TEST_CASE("pg database: a statement stuck on a lock ends at the statement timeou
   r.telegram_id = "TL-locked";
   r.citizen = "c";
   REQUIRE(store->create(r).ok());
+  REQUIRE(store->set_process_id("TL-locked", "P").ok());
   REQUIRE(store->mark_notified("TL-locked", "P", "").ok());  // the claim has to write
   test::RawSql holder(conninfo);
   holder.query("BEGIN");

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "scale/pg_fixture.hpp"
+#include "unit/request_window_checks.hpp"
 #include "unit/retrieval_fixtures.hpp"
 
 using namespace myna;
@@ -87,18 +88,19 @@ TEST_CASE("pg retrieval store: the normal path, refusals and duplicates", "[post
   CHECK_FALSE(store.mark_notified(late, "P-3", "").value().has_value());
 }
 
-TEST_CASE("pg retrieval store: a notification before the request response, on another instance",
-          "[postgres][retrieval]") {
+TEST_CASE("pg retrieval store: the request window across instances", "[postgres][retrieval][security]") {
   const std::string conninfo = test::fresh_database();
   Instance a(conninfo), b(conninfo);
-  const std::string id = "TL-00000086-260101093000-0004";
-  REQUIRE(a.store->create(retrieval(id)).ok());
-  CHECK(b.store->mark_notified(id, "P-9", "E0006").value() == RetrievalState::notified);
-  const Retrieval r = a.store->find(id)->value();
-  CHECK(r.process_id == "P-9");
-  CHECK(r.error_code == "E0006");
-  REQUIRE(a.store->set_process_id(id, "P-9").ok());
-  CHECK(state_of(*a.store, id) == RetrievalState::notified);
+  SECTION("a forged notification never affects the retrieval") {
+    test::check_forged_notification_in_request_window(*a.store, *b.store, "TL-00000086-260101093000-0004");
+  }
+  SECTION("a genuine notification counts once the response confirms it") {
+    test::check_genuine_notification_in_request_window(*a.store, *b.store, "TL-00000086-260101093000-0005");
+  }
+  SECTION("provisional notifications are bounded") {
+    test::check_provisional_notifications_are_bounded(*b.store, "TL-00000086-260101093000-0006",
+                                                      "TL-00000086-260101093000-0007");
+  }
 }
 
 TEST_CASE("pg retrieval store: exactly one of 12 claimers on three instances wins", "[postgres][retrieval]") {
@@ -107,6 +109,7 @@ TEST_CASE("pg retrieval store: exactly one of 12 claimers on three instances win
   for (int round = 0; round < 5; ++round) {
     const std::string id = "TL-00000086-260101093000-010" + std::to_string(round);
     REQUIRE(instances[0].store->create(retrieval(id)).ok());
+    REQUIRE(instances[0].store->set_process_id(id, "P").ok());
     REQUIRE(instances[1].store->mark_notified(id, "P", "").value() == RetrievalState::notified);
     const int winners = race(12, [&](int i) {
       auto claimed = instances[i % 3].store->claim_fetch(id, "worker-" + std::to_string(i), 3600s);
@@ -121,6 +124,7 @@ TEST_CASE("pg retrieval store: a stale claim is taken over (database clock)", "[
   Instance a(test::fresh_database());
   const std::string id = "TL-00000086-260101093000-0005";
   REQUIRE(a.store->create(retrieval(id)).ok());
+  REQUIRE(a.store->set_process_id(id, "P").ok());
   REQUIRE(a.store->mark_notified(id, "P", "").ok());
   REQUIRE(a.store->claim_fetch(id, "dead-instance", 3600s).value());
   CHECK_FALSE(a.store->claim_fetch(id, "successor", 3600s).value());
@@ -192,6 +196,7 @@ TEST_CASE("pg retrieval store: polling alone still wakes waiters", "[postgres][r
   Instance waiter(conninfo, no_listen), notifier(conninfo);
   const std::string id = "TL-00000086-260101093000-0007";
   REQUIRE(waiter.store->create(retrieval(id)).ok());
+  REQUIRE(waiter.store->set_process_id(id, "P").ok());
   std::thread other([&] {
     std::this_thread::sleep_for(300ms);
     (void)notifier.store->mark_notified(id, "P", "");

@@ -266,6 +266,7 @@ TEST_CASE("pg token store: granted types; rows saved before schema version 2 gra
   test::RawSql raw(conninfo);
   raw.query("ALTER TABLE myna_tokens DROP COLUMN record_types");
   raw.query("DROP TABLE myna_audit");  // a later version's table
+  raw.query("ALTER TABLE myna_retrievals DROP COLUMN provisional");
   raw.query("DELETE FROM myna_schema_version WHERE version >= 2");
   auto db = test::open_db(conninfo);
   CHECK(db->schema_version().value() == pg::Database::latest_schema_version());

@@ -185,7 +185,7 @@ TEST_CASE("consent_code maps outcomes to error categories", "[consent][redirect]
   REQUIRE_FALSE(denied.ok());
   CHECK(denied.error().category() == ErrorCategory::consent_denied);
 
-  auto expired = consent_code("?state=Certificate%20expired", kState);
+  auto expired = consent_code("?error=certificate_expired&state=" + state, kState);  // with the state
   REQUIRE_FALSE(expired.ok());
   CHECK(expired.error().category() == ErrorCategory::certificate_expired);
 
@@ -204,4 +204,31 @@ TEST_CASE("ConsentOutcome names", "[consent]") {
   CHECK(std::string(to_string(ConsentOutcome::denied)) == "denied");
   CHECK(std::string(to_string(ConsentOutcome::certificate_expired)) == "certificate_expired");
   CHECK(std::string(to_string(ConsentOutcome::error)) == "error");
+}
+
+TEST_CASE("the expired-certificate form without the state is unauthenticated, never an authoritative outcome",
+          "[consent][redirect][security]") {
+  // `state=Certificate expired` replaces the state: anyone can send it (a web page, any local
+  // process), so nothing says the citizen's card really expired.
+  const std::string state(kState.reveal());
+  for (const std::string& form : {std::string("?state=Certificate%20expired"),
+                                  std::string("https://localhost/callback?state=Certificate+expired")}) {
+    INFO(form);
+    const auto r = parse_ok(form);
+    CHECK(r.outcome == ConsentOutcome::certificate_expired);
+    CHECK_FALSE(r.authenticated);
+    auto code = consent_code(form, kState);
+    REQUIRE_FALSE(code.ok());
+    CHECK(code.error().category() == ErrorCategory::auth);  // "could not verify; try again"
+    CHECK(code.error().service_code() == "certificate_expired");
+    CHECK(code.error().message().find("cannot be verified") != std::string::npos);
+  }
+  // With the expected state the same claims are authenticated.
+  for (const std::string& form : {"?error=certificate_expired&state=" + state, "?code=c&state=" + state,
+                                  "?error=access_denied&state=" + state}) {
+    INFO(form);
+    CHECK(parse_ok(form).authenticated);
+  }
+  CHECK(consent_code("?error=certificate_expired&state=" + state, kState).error().category() ==
+        ErrorCategory::certificate_expired);
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <mutex>
+#include <tuple>
 
 #include "myna/codec/envelope.hpp"
 #include "myna/process/notification_handler.hpp"
@@ -134,16 +135,62 @@ TEST_CASE("notification: the wrong telegramType is refused", "[notification]") {
   CHECK(s.current().state == RetrievalState::waiting);
 }
 
-TEST_CASE("notification: before the request response arrives", "[notification]") {
+TEST_CASE("notification: before the request response it is provisional and counts once confirmed",
+          "[notification][security]") {
   Setup s(false);
   CHECK(s.current().state == RetrievalState::requested);
-  const auto reply = s.handler.handle(notification());
-  CHECK(reply.http_status == 200);
-  CHECK(reply.accepted);
+  const auto early = s.handler.handle(notification());
+  CHECK(early.http_status == 404);  // answered like an unknown id: the outsider learns nothing
+  CHECK_FALSE(early.accepted);
+  CHECK(reply_header(early).error_code == "E0002");
+  CHECK(s.current().state == RetrievalState::requested);
+  CHECK(s.current().process_id.empty());
+  REQUIRE(s.store->set_process_id(kId, kProcess).ok());  // the service's response confirms it
   CHECK(s.current().state == RetrievalState::notified);
-  CHECK(s.current().process_id == kProcess);
-  REQUIRE(s.store->set_process_id(kId, kProcess).ok());
+  const auto again = s.handler.handle(notification());  // a re-sent notification: now a duplicate
+  CHECK(again.http_status == 200);
+  CHECK(again.accepted);
+}
+
+TEST_CASE("notification: a forged one in the request window never affects the retrieval",
+          "[notification][security]") {
+  Setup s(false);
+  const auto forged = s.handler.handle(notification(kId, "PROC-FORGED"));
+  CHECK(forged.http_status == 404);
+  CHECK_FALSE(forged.accepted);
+  CHECK(s.current().state == RetrievalState::requested);
+  CHECK(s.current().process_id.empty());
+  REQUIRE(s.store->set_process_id(kId, kProcess).ok());  // no "different processId" failure
+  CHECK(s.current().state == RetrievalState::waiting);
+  CHECK(s.handler.handle(notification(kId, "PROC-FORGED")).http_status == 404);
+  const auto genuine = s.handler.handle(notification());
+  CHECK(genuine.http_status == 200);
+  CHECK(genuine.accepted);
   CHECK(s.current().state == RetrievalState::notified);
+}
+
+TEST_CASE("notification: unknown, mismatched, unconfirmed and ended-unconfirmed ids get the same answer",
+          "[notification][security]") {
+  // The answer depends only on what the sender already knows (its own ids), never on which
+  // telegramIds are live: the body is the echo with E0002 and the status 404 in every case.
+  const std::string other = "TL-00000086-260101093000-0002";
+  auto answer = [](Setup& s, const std::string& telegram_id, const std::string& process_id) {
+    NotificationReply reply = s.handler.handle(notification(telegram_id, process_id));
+    std::string body = reply.body;
+    if (const auto at = body.find(telegram_id); at != std::string::npos) body.replace(at, telegram_id.size(), "<id>");
+    return std::make_tuple(reply.http_status, reply.accepted, body);
+  };
+  Setup unconfirmed(false);
+  Setup confirmed(true);
+  Setup ended(false);
+  REQUIRE(ended.store->finish(kId, RetrievalState::failed).ok());
+  const auto unknown = answer(confirmed, other, "PROC-X");
+  CHECK(std::get<0>(unknown) == 404);
+  CHECK(answer(confirmed, kId, "PROC-X") == unknown);    // live, another processId
+  CHECK(answer(unconfirmed, kId, "PROC-X") == unknown);  // live, processId not confirmed yet
+  CHECK(answer(ended, kId, "PROC-X") == unknown);        // ended before its processId was known
+  CHECK(unconfirmed.current().state == RetrievalState::requested);
+  CHECK(confirmed.current().state == RetrievalState::waiting);
 }
 
 TEST_CASE("notification: an error code is recorded for the fetcher", "[notification]") {
@@ -162,6 +209,7 @@ TEST_CASE("notification: the profile's success code is not an error", "[notifica
   Retrieval r;
   r.telegram_id = kId;
   REQUIRE(store->create(r).ok());
+  REQUIRE(store->set_process_id(kId, kProcess).ok());
   NotificationHandler handler(profile, store);
   const auto reply = handler.handle(notification(kId, kProcess, "0000"));
   CHECK(reply.http_status == 200);

@@ -10,6 +10,7 @@
 #include "internal/crypto.hpp"
 #include "myna/process/retrieval.hpp"
 #include "unit/temp_dir.hpp"
+#include "unit/request_window_checks.hpp"
 #include "unit/retrieval_fixtures.hpp"
 
 using namespace myna;
@@ -108,19 +109,23 @@ TEMPLATE_TEST_CASE("retrieval store: mark_notified refusals", "[retrieval]", Mem
   CHECK_FALSE(store.finish(id, RetrievalState::waiting).ok());  // not a final state
 }
 
-TEMPLATE_TEST_CASE("retrieval store: notification before the request response", "[retrieval]", MemoryStore,
+TEMPLATE_TEST_CASE("retrieval store: a forged notification in the request window never affects the retrieval",
+                   "[retrieval][security]", MemoryStore, FileStore) {
+  TestType s;
+  test::check_forged_notification_in_request_window(*s.store, *s.store, "TL-00000086-260101093000-0004");
+}
+
+TEMPLATE_TEST_CASE("retrieval store: a genuine notification in the request window counts once confirmed",
+                   "[retrieval][security]", MemoryStore, FileStore) {
+  TestType s;
+  test::check_genuine_notification_in_request_window(*s.store, *s.store, "TL-00000086-260101093000-0005");
+}
+
+TEMPLATE_TEST_CASE("retrieval store: provisional notifications are bounded", "[retrieval][security]", MemoryStore,
                    FileStore) {
   TestType s;
-  RetrievalStore& store = *s.store;
-  const std::string id = "TL-00000086-260101093000-0004";
-  REQUIRE(store.create(retrieval(id)).ok());
-  CHECK(store.mark_notified(id, "P-9", "E0006").value() == RetrievalState::notified);
-  const Retrieval r = store.find(id)->value();
-  CHECK(r.process_id == "P-9");
-  CHECK(r.error_code == "E0006");
-  REQUIRE(store.set_process_id(id, "P-9").ok());  // the response arrives later
-  CHECK(state_of(store, id) == RetrievalState::notified);
-  CHECK_FALSE(store.set_process_id(id, "P-other").ok());
+  test::check_provisional_notifications_are_bounded(*s.store, "TL-00000086-260101093000-0006",
+                                                    "TL-00000086-260101093000-0007");
 }
 
 TEMPLATE_TEST_CASE("retrieval store: exactly one of 8 racing threads claims the fetch", "[retrieval][threads]",
@@ -130,6 +135,7 @@ TEMPLATE_TEST_CASE("retrieval store: exactly one of 8 racing threads claims the 
   for (int round = 0; round < 5; ++round) {
     const std::string id = "TL-00000086-260101093000-010" + std::to_string(round);
     REQUIRE(store.create(retrieval(id)).ok());
+    REQUIRE(store.set_process_id(id, "P").ok());
     REQUIRE(store.mark_notified(id, "P", "").value() == RetrievalState::notified);
     const int winners = race(8, [&](int i) {
       auto claimed = store.claim_fetch(id, "worker-" + std::to_string(i), 3600s);
@@ -145,6 +151,7 @@ TEMPLATE_TEST_CASE("retrieval store: a stale claim is taken over", "[retrieval]"
   RetrievalStore& store = *s.store;
   const std::string id = "TL-00000086-260101093000-0005";
   REQUIRE(store.create(retrieval(id)).ok());
+  REQUIRE(store.set_process_id(id, "P").ok());
   REQUIRE(store.mark_notified(id, "P", "").ok());
   REQUIRE(store.claim_fetch(id, "dead-instance", 3600s).value());
   CHECK_FALSE(store.claim_fetch(id, "successor", 3600s).value());

@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <openssl/pem.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -565,6 +568,31 @@ TEST_CASE("an encrypted client key works with its passphrase only", "[transport]
   auto r = (*transport)->send(get(server.url("/")), Context());
   REQUIRE(r.ok());
   CHECK(r->body == "ok");
+}
+
+TEST_CASE("a client key readable by group or others is warned about", "[transport][tls][security]") {
+  const std::string key = pki().dir + "/exposed-client.key";
+  std::ifstream in(pki().client_key);
+  std::stringstream text;
+  text << in.rdbuf();
+  sandbox::write_file(key, text.str(), 0600);
+  for (const auto& [mode, warned] : {std::pair{0600, false}, std::pair{0640, true}, std::pair{0644, true},
+                                     std::pair{0604, true}, std::pair{0700, false}}) {
+    INFO(std::oct << mode);
+    REQUIRE(::chmod(key.c_str(), static_cast<mode_t>(mode)) == 0);
+    std::vector<std::string> warnings;
+    CurlTransportOptions o = mtls_options();
+    o.tls.client_key_file = key;
+    o.logger = Logger([&](LogLevel level, std::string_view line) {
+      if (level == LogLevel::warn) warnings.emplace_back(line);
+    }, LogLevel::warn);
+    REQUIRE(make_curl_transport(o).ok());  // a warning, not a refusal: the key still works
+    CHECK(warnings.size() == (warned ? 1u : 0u));
+    if (warned) {
+      CHECK(contains(warnings[0], key));
+      CHECK(contains(warnings[0], "chmod 600"));
+    }
+  }
 }
 
 TEST_CASE("debug log lines name method, path and status, never query, headers or bodies", "[transport]") {

@@ -39,17 +39,26 @@ struct ConsentResponse {
   ConsentOutcome outcome = ConsentOutcome::error;
   SecretString code;   ///< set when granted
   std::string detail;  ///< error / error_description (no secrets), for denied and error
+  /// The redirect carried the state this consent expected, so it answers this consent. False
+  /// only for the expired-certificate form `?state=Certificate%20expired`, which replaces the
+  /// state and so cannot be verified: anyone (a web page, any local process) can send it.
+  /// Never tell the citizen their card has expired on an unauthenticated outcome alone: say
+  /// that the consent could not be completed and let them try again.
+  bool authenticated = false;
 };
 
 /// Parses the redirect (a full URL or just its query string) and checks state in constant
 /// time. Understands the unusual forms seen in public integrations: error=access_denied,
 /// code=access_denied, state=Certificate expired; and error=not_registered. A state mismatch
 /// or a missing code is an auth Error (possible CSRF); a refusal is outcome denied /
-/// certificate_expired / not_registered.
+/// certificate_expired / not_registered. The form `state=Certificate expired` gives
+/// certificate_expired with authenticated == false.
 Result<ConsentResponse> parse_redirect(std::string_view redirect, const SecretString& expected_state);
 
-/// The same outcome as an Error for callers that only want the code:
-/// consent_denied, certificate_expired, not_registered or auth.
+/// The same outcome as an Error for callers that only want the code: consent_denied,
+/// certificate_expired (only with the expected state), not_registered or auth. The
+/// unverifiable `state=Certificate expired` form is an auth error ("could not verify; try
+/// again") whose Error::service_code() is "certificate_expired".
 Result<SecretString> consent_code(std::string_view redirect, const SecretString& expected_state);
 
 /// Percent-encodes a query value (RFC 3986 unreserved kept).

@@ -37,6 +37,8 @@ class Configuration {
  public:
   /// Reads a file: lines `key = value`, `#` comments, blank lines. A missing or unreadable
   /// file, an unknown key or a malformed line is a validation error naming the file (and line).
+  /// The file decides where tokens are sent: one writable by others or owned by another user
+  /// (root excepted) is refused; one writable by its group is read with a warning (warnings()).
   static Result<Configuration> load(const std::string& path);
   /// The same from text; `origin` names it in errors, relative paths are resolved against
   /// base_dir ("" keeps them as written).
@@ -53,6 +55,8 @@ class Configuration {
   bool empty() const noexcept { return values_.empty(); }
   /// The file read by load() ("" for parse() and for a default-constructed one).
   const std::string& file() const noexcept { return file_; }
+  /// Problems worth telling the user that did not stop load() (a group-writable file).
+  const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
   /// The ClientOptions these settings describe: the Profile's hosts, client id, provider
   /// number, redirect URI and switches; the TLS files and proxy of the libcurl transport; the
@@ -69,6 +73,7 @@ class Configuration {
   };
   std::map<std::string, Entry, std::less<>> values_;
   std::string file_;
+  std::vector<std::string> warnings_;
 };
 
 /// Configuration::load(path), then client_options().

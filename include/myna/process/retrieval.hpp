@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,9 +27,24 @@ enum class RetrievalState {
 const char* to_string(RetrievalState state) noexcept;
 bool is_final(RetrievalState state) noexcept;
 
+/// A notification that arrived while the request telegram was still in flight, before the
+/// service's request response confirmed the retrieval's processId. Anyone who can reach the
+/// notification endpoint can send one, so it never changes the retrieval by itself: it counts
+/// as the completion notification only when the response confirms the same processId.
+struct ProvisionalNotification {
+  std::string process_id;
+  std::string error_code;  ///< "" for success (the profile's success code is stored as "")
+};
+
+/// At most this many provisional notifications are kept per retrieval (a flood of forged ones
+/// can crowd out a genuine early one: the retrieval then waits for the fallback fetch).
+inline constexpr std::size_t kMaxProvisionalNotifications = 8;
+/// Longer processIds and errorCodes, or ones with other than visible ASCII, are not kept.
+inline constexpr std::size_t kMaxProvisionalIdBytes = 128;
+
 struct Retrieval {
   std::string telegram_id;
-  std::string process_id;  ///< "" until the request response arrives
+  std::string process_id;  ///< "" until the request response confirms it
   std::string citizen;     ///< the application's key for the citizen
   RecordType type = RecordType::drug;
   Date from, to;
@@ -37,6 +53,8 @@ struct Retrieval {
   std::chrono::system_clock::time_point updated_at;
   std::string error_code;  ///< service errorCode from the notification, if any
   std::string owner;       ///< instance that claimed the fetch
+  /// Notifications received before process_id was confirmed; emptied when it is.
+  std::vector<ProvisionalNotification> provisional;
 };
 
 /// Where pending retrievals live. Implementations: in-memory, file (below), PostgreSQL
@@ -49,12 +67,17 @@ class RetrievalStore {
   /// Registers a new retrieval (state requested). Fails if the telegram id exists.
   virtual Status create(const Retrieval& retrieval) = 0;
   virtual Result<std::optional<Retrieval>> find(const std::string& telegram_id) = 0;
-  /// Records the processId from the request response: requested → waiting. A notification
-  /// that arrived first (state notified) keeps its state; a different processId is refused.
+  /// Records the processId from the service's request response, which confirms it:
+  /// requested → waiting, or → notified when a provisional notification carried the same
+  /// processId (its errorCode becomes the retrieval's). Provisional notifications are dropped
+  /// then. The same processId again is a no-op; a different one is refused (protocol).
   virtual Status set_process_id(const std::string& telegram_id, const std::string& process_id) = 0;
-  /// A notification for (telegram id, process id): requested/waiting → notified.
-  /// Returns the state after the call; duplicates return notified/fetching/fetched unchanged.
-  /// Unknown ids, a mismatching processId or a final state other than fetched → nullopt.
+  /// A notification for (telegram id, process id). With the processId confirmed: a match moves
+  /// requested/waiting → notified and returns the state after the call; duplicates return
+  /// notified/fetching/fetched unchanged; a mismatch or a failed/timed-out retrieval → nullopt.
+  /// Before the processId is confirmed (state requested) the notification is only recorded as
+  /// provisional (see ProvisionalNotification; the first per processId, bounded) and the call
+  /// returns nullopt: neither state nor processId change. Unknown ids → nullopt.
   virtual Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id,
                                                               const std::string& process_id,
                                                               const std::string& error_code) = 0;

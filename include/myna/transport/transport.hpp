@@ -25,7 +25,10 @@ struct HttpRequest {
   std::string url;
   std::vector<HttpHeader> headers;
   std::string body;
-  bool body_secret = false;  ///< the body holds secrets (token form): wiped after sending
+  /// The body holds secrets (token form), and so does the answer (tokens): the caller wipes the
+  /// body after sending; the transport collects the response body without leaving copies of it
+  /// in freed memory (the caller wipes the body it returns).
+  bool body_secret = false;
   /// Safe to send again (a result fetch is; a token exchange is not). Retries only these.
   bool idempotent = false;
   /// When set, the response body is handed over in chunks as it arrives instead of being

@@ -43,7 +43,8 @@ class CertificateAuthority {
 /// A server certificate for 127.0.0.1, ::1 and localhost.
 CertSpec loopback_server_spec();
 
-/// Writes text to path with the given mode (e.g. 0600 for keys).
+/// Writes text to path with the given mode (e.g. 0600 for keys), atomically and never through
+/// a symlink (a temp file created O_EXCL | O_NOFOLLOW, renamed over the path).
 void write_file(const std::string& path, const std::string& text, unsigned mode = 0644);
 /// A fresh private directory under $TMPDIR (mode 0700).
 std::string make_temp_dir(const std::string& prefix);

@@ -36,13 +36,20 @@ struct Faults {
   double duplicate_notification = 0;  ///< send the notification twice (50 ms apart)
   double late_notification = 0;   ///< send it late_delay after the result became ready
   double missing_notification = 0;    ///< never send it (the result is still fetchable)
-  double forged_notification = 0; ///< also send a notification with unknown telegramId/processId
+  /// Also send two forged notifications: one with the request's telegramId and an unknown
+  /// processId, delivered before the request response (inside the request window, while the
+  /// provider has no processId yet), and one with unknown telegramId and processId when the
+  /// result is ready.
+  double forged_notification = 0;
   /// Per record of a result: serve one value in a real-world variant (和暦 or slash dates,
   /// full-width digits, other code lengths, unknown codes, comparators, negative amounts,
   /// invalid UTF-8, a wrong JSON type, an unknown key); Sandbox::odd_values_served() says
   /// exactly what was sent. Not counted in faults_injected (the telegram is well-formed).
   double odd_values = 0;
   std::chrono::milliseconds latency{0};        ///< added to every response (all endpoints)
+  /// Holds each request response this long after the process was created, so that its
+  /// notification (at notification_delay) can arrive before it, inside the request window.
+  std::chrono::milliseconds request_response_delay{0};
   std::chrono::milliseconds late_delay{std::chrono::seconds(3)};
   std::uint64_t seed = 1;         ///< fault decisions are deterministic per seed (set_faults restarts it)
 };
