@@ -24,6 +24,8 @@ const CommandSpec& spec() {
                    {"names", "ja|en", "CSV headers / JSON keys: Japanese item names or English identifiers"},
                    {"bom", "", "CSV: start with a UTF-8 BOM so that Excel reads Japanese text correctly"},
                    {"pretty", "", "FHIR: indented JSON"},
+                   {"strict", "", "refuse records with unexpected values (DecodePolicy::strict) instead of keeping\n"
+                              "them as received with a warning line of issue counts"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
                   1, 1,
                   "examples:\n  myna fetch drugs --from 2024-01-01 --to 2024-12-31\n"
@@ -41,6 +43,7 @@ int fetch_and_write(Client& client, const std::string& citizen, const Query& que
   auto fetched = client.fetch<R>(citizen, query, interrupt);
   if (!fetched) return report(fetched.error(), "fetching " + std::string(japanese_name(query.type())));
   const std::vector<R>& records = fetched->records;
+  if (std::string warning = issue_warning(fetched->info); !warning.empty()) std::cerr << warning << "\n";
   auto text = render(records, format, options);
   if (!text) return report(text.error(), "exporting");
   if (Status st = write_output(out, *text); !st) return report(st.error(), "writing");
@@ -72,7 +75,7 @@ int run_fetch(const Argv& argv) {
   if (!options) return usage_error("fetch", options.error().message());
   options->patient_id = citizen;
 
-  auto client = make_client(*config, args->has("verbose"));
+  auto client = make_client(*config, args->has("verbose"), args->has("strict"));
   if (!client) return report(client.error(), "fetch");
   auto listener = start_notification_listener(*config, **client);
   if (!listener) return report(listener.error(), "fetch");

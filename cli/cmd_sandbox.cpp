@@ -71,7 +71,7 @@ Status set_fault(Faults& faults, const std::string& spec_text) {
       {"truncated_body", &Faults::truncated_body}, {"malformed_json", &Faults::malformed_json},
       {"expired_token", &Faults::expired_token}, {"duplicate_notification", &Faults::duplicate_notification},
       {"late_notification", &Faults::late_notification}, {"missing_notification", &Faults::missing_notification},
-      {"forged_notification", &Faults::forged_notification}};
+      {"forged_notification", &Faults::forged_notification}, {"odd_values", &Faults::odd_values}};
   auto eq = spec_text.find('=');
   if (eq == std::string::npos) return invalid("--fault needs NAME=VALUE");
   const std::string name = spec_text.substr(0, eq), value = spec_text.substr(eq + 1);

@@ -38,6 +38,8 @@ const CommandSpec& spec() {
                    {"restart", "", "forget the progress in DIR and fetch everything again"},
                    {"names", "ja|en", "CSV headers / JSON keys: Japanese or English names"},
                    {"bom", "", "CSV: start each file with a UTF-8 BOM (Excel)"},
+                   {"strict", "", "refuse records with unexpected values (DecodePolicy::strict) instead of keeping\n"
+                              "them as received with a warning line of issue counts"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
                   0, 0,
                   "exit codes: 0 all succeeded, 8 some citizens failed (see the summary), 130 interrupted\n"
@@ -180,6 +182,7 @@ class Sync {
   void note(const std::string& type, const BatchOutcome& o) {
     if (o.status.ok()) {
       ++succeeded_;
+      if (std::string warning = issue_warning(o.info); !warning.empty()) std::cerr << warning << "\n";
       return;
     }
     if (o.status.error().category() == ErrorCategory::cancelled) return;  // not attempted: resumes next time
@@ -234,7 +237,7 @@ int run_sync(const Argv& argv) {
   if (Status st = make_dir(plan->dir, true); !st) return report(st.error(), "sync");
   auto progress = ProgressFile::open(plan->dir, parameters(*plan), args->has("restart"));
   if (!progress) return report(progress.error(), "sync");
-  auto client = make_client(*config, args->has("verbose"));
+  auto client = make_client(*config, args->has("verbose"), args->has("strict"));
   if (!client) return report(client.error(), "sync");
   auto listener = start_notification_listener(*config, **client);
   if (!listener) return report(listener.error(), "sync");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 
 namespace myna::cli {
 namespace {
@@ -149,6 +150,16 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, bool
     }
   }
   return out;
+}
+
+std::string issue_warning(const RetrievalInfo& info) {
+  if (info.issues.empty()) return {};
+  std::ostringstream line;
+  line << "myna: warning: " << japanese_name(info.type) << " of " << info.citizen;
+  if (!info.telegram_id.empty()) line << " (telegram " << info.telegram_id << ")";
+  line << ": " << info.issues.total() << (info.issues.total() == 1 ? " issue (" : " issues (") << info.issues
+       << "); values kept as received, see docs/errors.md";
+  return line.str();
 }
 
 }  // namespace myna::cli

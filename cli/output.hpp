@@ -10,6 +10,7 @@
 #include "myna/export/csv.hpp"
 #include "myna/export/fhir.hpp"
 #include "myna/export/json_lines.hpp"
+#include "myna/retrieval_info.hpp"
 
 namespace myna::cli {
 
@@ -36,6 +37,12 @@ Result<std::string> render(const std::vector<R>& records, Format format, const R
 
 /// Columns of UTF-8 text a terminal uses for the string (wide CJK characters count two).
 std::size_t display_width(std::string_view text) noexcept;
+
+/// The warning line of a retrieval whose records had issues: type, citizen key, telegram id and
+/// the counts per kind (never a value), e.g. "myna: warning: 薬剤情報 of alice (telegram TL-…):
+/// 2 issues (unparsed_value=1 unknown_code=1); values kept as received, see docs/errors.md".
+/// "" when the retrieval had none.
+std::string issue_warning(const RetrievalInfo& info);
 /// text padded with spaces to `width` display columns.
 std::string pad(std::string_view text, std::size_t width);
 

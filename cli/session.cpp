@@ -32,10 +32,11 @@ void warn_about_local_files(const Config& config) {
 
 }  // namespace
 
-Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose) {
+Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose, bool strict) {
   warn_about_local_files(config);
   auto options = config.settings().client_options();
   if (!options) return std::move(options).error();
+  if (strict) options->decode.policy = DecodePolicy::strict;
   static std::optional<InstanceSlot> slot;  // held until the process ends
   if (!slot) {
     auto acquired = InstanceSlot::acquire(config.get("token_dir"));

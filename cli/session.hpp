@@ -14,7 +14,7 @@ namespace myna::cli {
 
 /// The client for the configuration (the library's reading of it, plus a telegram-id slot of
 /// this run); `verbose` logs the SDK's (redacted) lines to stderr.
-Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose);
+Result<std::shared_ptr<Client>> make_client(const Config& config, bool verbose, bool strict = false);
 
 /// Serves the client's notification endpoint on notify_listen; null when it is not set (the
 /// client then asks for the result after notification_timeout).

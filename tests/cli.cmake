@@ -7,7 +7,7 @@ endif()
 # (tests/cli/test_cli.py, one CTest test per suite so that they can run in parallel).
 find_package(Python3 COMPONENTS Interpreter)
 if(TARGET myna AND Python3_Interpreter_FOUND)
-  foreach(suite TestBasics TestLoginFetch TestServiceFaults TestSync)
+  foreach(suite TestBasics TestLoginFetch TestServiceFaults TestOddValues TestSync)
     add_test(NAME cli_e2e_${suite}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/cli/test_cli.py --myna $<TARGET_FILE:myna> ${suite})
     set_tests_properties(cli_e2e_${suite} PROPERTIES LABELS e2e TIMEOUT 300)

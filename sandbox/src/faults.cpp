@@ -34,6 +34,20 @@ bool FaultInjector::chance(double rate) {
   return rate > 0 && static_cast<double>(z >> 11) / 9007199254740992.0 < rate;
 }
 
+long FaultInjector::odd_value(const std::string& telegram_id, std::size_t record, std::size_t variants) const {
+  const Faults faults = current();
+  if (faults.odd_values <= 0 || variants == 0) return -1;
+  auto mix = [](std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  std::uint64_t h = mix(faults.seed + 0x9E3779B97F4A7C15ull * (record + 1));
+  for (char c : telegram_id) h = mix(h ^ static_cast<unsigned char>(c));
+  if (static_cast<double>(h >> 11) / 9007199254740992.0 >= faults.odd_values) return -1;
+  return static_cast<long>(mix(h) % variants);
+}
+
 CallFault FaultInjector::decide(Endpoint endpoint) {
   if (endpoint == Endpoint::token) return CallFault::none;
   std::lock_guard<std::mutex> lock(mutex_);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 #include "myna/sandbox/sandbox.hpp"
 
@@ -42,6 +43,10 @@ class FaultInjector {
   /// At most one fault for a call; token calls only ever get latency (never a fault).
   CallFault decide(Endpoint endpoint);
   NotificationPlan plan_notification();
+  /// odd_values: for one record of a result, the variant to serve (< variants), or -1 for
+  /// none. A hash of seed, telegram id and record index (no PRNG draw): a result fetched again
+  /// serves the same values, and the other faults' sequences are unchanged.
+  long odd_value(const std::string& telegram_id, std::size_t record, std::size_t variants) const;
 
   /// Alternation counters: 429 Retry-After form, truncation variant.
   bool next_retry_after_is_date();

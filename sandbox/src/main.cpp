@@ -38,7 +38,8 @@ options:
                          http_500 rate_limit_429 maintenance_503 drop_connection
                          truncated_body malformed_json expired_token
                          duplicate_notification late_notification missing_notification
-                         forged_notification
+                         forged_notification odd_values (per record: one value in a
+                         real-world variant; see docs/integration.md)
                        and latency=MS, late_delay=MS, request_response_delay=MS, seed=N
   --help               this text
 
@@ -93,6 +94,7 @@ void set_fault(Faults& faults, const std::string& spec) {
   else if (name == "late_notification") faults.late_notification = to_rate(value, name);
   else if (name == "missing_notification") faults.missing_notification = to_rate(value, name);
   else if (name == "forged_notification") faults.forged_notification = to_rate(value, name);
+  else if (name == "odd_values") faults.odd_values = to_rate(value, name);
   else usage_error("unknown fault '" + name + "'");
 }
 

@@ -82,6 +82,7 @@ class SandboxImpl final : public Sandbox {
   void revoke_tokens(const std::string& citizen_id) override { service_->revoke_tokens(citizen_id); }
   void register_redirect_uri(std::string uri) override { service_->register_redirect_uri(std::move(uri)); }
   SandboxStats stats() const override { return counters_.snapshot(); }
+  std::vector<OddValue> odd_values_served() const override { return service_->odd_values_served(); }
   const Generator& generator() const override { return service_->generator(); }
   void stop() override;
 

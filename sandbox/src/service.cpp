@@ -7,6 +7,7 @@
 #include "internal/text.hpp"
 #include "myna/auth/consent.hpp"
 #include "myna/records.hpp"
+#include "odd_values.hpp"
 
 namespace myna::internal::sandbox {
 
@@ -244,9 +245,34 @@ Reply Service::result_body(const Process& process) {
     using R = decltype(tag);
     std::vector<R> records;
     if (index >= 0) records = generator_.records<R>(static_cast<std::size_t>(index), process.query);
+    serve_odd_values(process.telegram_id, records);
     reply.stream = records_body(profile_, reply.header, std::move(records));
   });
   return reply;
+}
+
+template <class R>
+void Service::serve_odd_values(const std::string& telegram_id, std::vector<R>& records) {
+  std::vector<OddValue> served;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const long variant = faults_.odd_value(telegram_id, i, odd_variant_count<R>());
+    if (variant < 0) continue;
+    served.push_back(apply_odd_variant(records[i], static_cast<std::size_t>(variant)));
+    served.back().telegram_id = telegram_id;
+    served.back().record = i;
+  }
+  if (served.empty()) return;
+  std::lock_guard<std::mutex> lock(odd_mutex_);
+  if (!odd_served_.count(telegram_id)) odd_order_.push_back(telegram_id);
+  odd_served_[telegram_id] = std::move(served);
+}
+
+std::vector<OddValue> Service::odd_values_served() const {
+  std::lock_guard<std::mutex> lock(odd_mutex_);
+  std::vector<OddValue> all;
+  for (const std::string& id : odd_order_)
+    for (const OddValue& v : odd_served_.at(id)) all.push_back(v);
+  return all;
 }
 
 std::shared_ptr<const std::vector<DrugRecord>> Service::bulk_pool() {

@@ -70,6 +70,8 @@ class Service {
   void set_notification_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
   const myna::sandbox::Generator& generator() const noexcept { return generator_; }
   const Profile& profile() const noexcept { return profile_; }
+  /// The values the odd_values fault served (the last serving of each result).
+  std::vector<myna::sandbox::OddValue> odd_values_served() const;
 
  private:
   Reply redirect(const std::string& uri, const std::string& params, int status = 302) const;
@@ -98,6 +100,12 @@ class Service {
   myna::sandbox::Generator generator_;
   Counters& counters_;
   FaultInjector& faults_;
+  /// odd_values ground truth by telegram id (a result fetched again serves the same values).
+  mutable std::mutex odd_mutex_;
+  std::map<std::string, std::vector<myna::sandbox::OddValue>> odd_served_;
+  std::vector<std::string> odd_order_;
+  template <class R>
+  void serve_odd_values(const std::string& telegram_id, std::vector<R>& records);
   Notifier& notifier_;
   AuthStore auth_;
   ConsentSessions sessions_;

@@ -117,6 +117,47 @@ Json absent_element(const char* code) {
                             Json::array().push(Json::object().set("url", kDataAbsentReason).set("valueCode", code)));
 }
 
+Json unparsed_element(ConstFieldRef ref) {
+  return Json::object().set("extension",
+                            Json::array()
+                                .push(Json::object().set("url", kDataAbsentReason).set("valueCode", "error"))
+                                .push(Json::object().set("url", kReceivedTextUrl).set("valueString", export_text(ref))));
+}
+
+void add_extension(Json& resource, Json extension) {
+  if (Json* list = resource.find("extension")) list->push(std::move(extension));
+  else resource.set("extension", Json::array().push(std::move(extension)));
+}
+
+Json issue_extension(const Issue& issue) {
+  Json parts = Json::array().push(Json::object().set("url", "item").set("valueInteger", Json::number(std::to_string(issue.item_number))));
+  if (!issue.item_name.empty()) parts.push(Json::object().set("url", "name").set("valueString", issue.item_name));
+  parts.push(Json::object().set("url", "kind").set("valueCode", to_string(issue.kind)));
+  return Json::object().set("url", kIssueUrl).set("extension", std::move(parts));
+}
+
+Json received_item_extension(int item, std::string_view name, std::string text) {
+  Json parts = Json::array().push(Json::object().set("url", "item").set("valueInteger", Json::number(std::to_string(item))));
+  if (!name.empty()) parts.push(Json::object().set("url", "name").set("valueString", name));
+  if (!text.empty()) parts.push(Json::object().set("url", "text").set("valueString", std::move(text)));
+  return Json::object().set("url", kReceivedItemUrl).set("extension", std::move(parts));
+}
+
+Json extra_item_extension(const ExtraItem& extra) {
+  return received_item_extension(extra.item_number, extra.key.view(), extra.text.str());
+}
+
+void add_issues(Json& resource, const Issues& issues, const std::function<bool(int)>& select) {
+  for (const Issue& issue : issues)
+    if (!select || select(issue.item_number)) add_extension(resource, issue_extension(issue));
+}
+
+void add_record_extensions(Json& resource, const Issues& issues) {
+  add_issues(resource, issues);
+  for (const ExtraItem* e = issues.extra_begin(); e != issues.extra_end(); ++e)
+    add_extension(resource, extra_item_extension(*e));
+}
+
 Json new_resource(const char* type, const std::string& full_url, std::string_view jp_core_profile) {
   Json r = Json::object();
   r.set("resourceType", type).set("id", full_url.substr(std::string_view("urn:uuid:").size()));
@@ -130,11 +171,16 @@ Json new_resource(const char* type, const std::string& full_url, std::string_vie
 Json coded_concept(const Coded& value) {
   // The meaning goes to text only: the SDK's meanings follow the questionnaire's wording,
   // which may differ from the CodeSystem's display.
-  return codeable(coding(value.system(), value.code()), value.meaning());
+  // A code the record's period does not list (or lists in no public CodeSystem) has no
+  // system to claim: it is kept as text (the code as received; its issue says why).
+  CodeLookup found = value.lookup();
+  if (!found.known || found.system.empty()) return text_concept(value.code());
+  return codeable(coding(found.system, value.code()), found.meaning);
 }
 
-void set_date(Json& resource, const char* key, Date date, bool required) {
+void set_date(Json& resource, const char* key, const Date& date, bool required) {
   if (date.has_value()) resource.set(key, date.to_string());
+  else if (date.unparsed_text()) resource.set(std::string("_") + key, unparsed_element({ValueKind::date, &date}));
   else if (required) resource.set(std::string("_") + key, absent_element());
 }
 
@@ -204,7 +250,7 @@ void PatientBuilder::name(const Text& kanji, const Text& kana, bool other) {
 }
 
 void PatientBuilder::birth_date(Date date) {
-  if (!birth_date_.has_value()) birth_date_ = date;
+  if (birth_date_.is_absent()) birth_date_ = date;
 }
 
 void PatientBuilder::sex(const Coded& sex) {
@@ -231,7 +277,7 @@ Json PatientBuilder::build(const std::string& full_url, const FhirOptions& optio
   if (!names.empty()) patient.set("name", std::move(names));
   if (sex_ == "1") patient.set("gender", "male");
   else if (sex_ == "2") patient.set("gender", "female");
-  if (birth_date_.has_value()) patient.set("birthDate", birth_date_.to_string());
+  set_date(patient, "birthDate", birth_date_, false);
   return patient;
 }
 

@@ -80,6 +80,24 @@ void set_value(Json& obs, const FieldInfo& f, ConstFieldRef ref) {
   }
 }
 
+bool has_observation(const C& r, int item) {
+  for (const FieldInfo& f : catalog<C>())
+    if (f.number == item) return is_observation_item(f) && present(f.of(r));
+  return false;
+}
+
+/// What belongs to the record rather than to one item goes to its first Observation: the
+/// issues of items without an Observation, the extra items, and the received text of
+/// unparsed qualification / visit items (their elements cannot hold it).
+void add_record_level(Json& obs, const C& r) {
+  add_issues(obs, r.issues, [&r](int item) { return !has_observation(r, item); });
+  for (const ExtraItem* e = r.issues.extra_begin(); e != r.issues.extra_end(); ++e)
+    add_extension(obs, extra_item_extension(*e));
+  for (const FieldInfo& f : catalog<C>())
+    if (!is_observation_item(f) && state(f.of(r)) == ValueState::unparsed)
+      add_extension(obs, received_item_extension(f.number, f.ja, export_text(f.of(r))));
+}
+
 }  // namespace
 
 void CheckupMapper::identify(PatientBuilder& patient, const C& r) const {
@@ -109,6 +127,7 @@ Status CheckupMapper::add(Bundle& bundle, const std::string& patient, const C& r
   auto performer = organizations_.get(bundle, r.visit.institution_number, r.visit.institution_name);
   if (!performer) return std::move(performer).error();
   specimens_.clear();
+  bool first = true;
   for (const FieldInfo& f : catalog<C>()) {
     ConstFieldRef ref = f.of(r);
     if (!is_observation_item(f) || !present(ref)) continue;
@@ -122,6 +141,9 @@ Status CheckupMapper::add(Bundle& bundle, const std::string& patient, const C& r
     set_date(obs, "effectiveDateTime", r.visit.checkup_date, profile == ObservationProfile::lab_result);
     if (!performer->empty()) obs.set("performer", Json::array().push(reference(*performer)));
     set_value(obs, f, ref);
+    add_issues(obs, r.issues, [&f](int item) { return item == f.number; });
+    if (first) add_record_level(obs, r);
+    first = false;
     if (profile == ObservationProfile::lab_result) {
       auto s = specimen(bundle, patient, r, specimen_material(f));
       if (!s) return std::move(s).error();

@@ -11,23 +11,13 @@ namespace {
 
 using D = DrugRecord;
 
-constexpr const char* kDispenseCategory = "http://terminology.hl7.org/fhir/CodeSystem/medicationdispense-category";
-
 /// Items mapped to FHIR elements (the Patient, identifiers, medication, quantity, dosage…).
-/// 年齢 (derivable) and 男女区分2 are not carried.
-constexpr std::array<int, 21> kMappedItems{
-    {1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 17, 19, 21, 22, 23, 24, 25, 26, 27, 30}};
+/// 年齢 (derivable) and 男女区分2 are not carried. 入外等の別 is a note, not a category: its
+/// code table has no published source (docs/records.md).
+constexpr std::array<int, 20> kMappedItems{
+    {1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 17, 19, 21, 22, 23, 24, 25, 26, 27, 30}};
 
 bool is_mapped(int item) { return std::find(kMappedItems.begin(), kMappedItems.end(), item) != kMappedItems.end(); }
-
-/// 入外等の別 → MedicationDispense.category (1 入院 inpatient, 2 外来 outpatient, 3 調剤 community).
-Json category(const Coded& where) {
-  static constexpr std::array<const char*, 3> kCodes{{"inpatient", "outpatient", "community"}};
-  std::string_view code = where.code();
-  if (code.size() == 1 && code[0] >= '1' && code[0] <= '3')
-    return codeable(coding(kDispenseCategory, kCodes[static_cast<std::size_t>(code[0] - '1')]), where.meaning());
-  return text_concept(to_display_text(ConstFieldRef{ValueKind::coded, &where}));
-}
 
 Json medication(const D& r) {
   Json codings = Json::array();
@@ -43,9 +33,10 @@ Json medication(const D& r) {
 }
 
 /// A quantity in the drug's unit (a local code: the 医薬品マスター unit name, as JP Core allows).
-Json drug_quantity(Decimal value, const Text& unit, const std::string& unit_system) {
+Json drug_quantity(const Decimal& value, const Text& unit, const std::string& unit_system) {
   Json q = Json::object();
   if (value.has_value()) q.set("value", Json::number(value.to_string()));
+  else if (value.unparsed_text()) q.set("_value", unparsed_element({ValueKind::decimal, &value}));
   else q.set("_value", absent_element());
   if (unit.has_value() && !unit.empty()) q.set("unit", unit.view()).set("system", unit_system).set("code", unit.view());
   else q.set("_code", absent_element());
@@ -64,7 +55,7 @@ Json dosage(const D& r, const std::string& unit_system) {
   if (r.dosage_name.has_value() && !r.dosage_name.empty()) d.set("text", r.dosage_name.view());
   if (r.special_instruction.has_value() && !r.special_instruction.empty())
     d.set("additionalInstruction", Json::array().push(text_concept(r.special_instruction.view())));
-  if (r.single_dose.has_value())
+  if (present(ConstFieldRef{ValueKind::decimal, &r.single_dose}))
     d.set("doseAndRate", Json::array().push(Json::object().set(
                              "doseQuantity", drug_quantity(r.single_dose, r.unit, unit_system))));
   return d;
@@ -105,7 +96,6 @@ Json DrugMapper::dispense(const D& r, const std::string& url, const std::string&
                            .push(identifier(fhir_system::kRpNumber, r.prescription_group.to_string()))
                            .push(identifier(fhir_system::kOrderInRp, order ? std::to_string(order) : "")));
   md.set("status", "completed");
-  if (r.inpatient_outpatient.has_value()) md.set("category", category(r.inpatient_outpatient));
   md.set("medicationCodeableConcept", medication(r));
   md.set("subject", reference(patient));
   if (!pharmacy.empty()) md.set("performer", Json::array().push(Json::object().set("actor", reference(pharmacy))));
@@ -113,6 +103,7 @@ Json DrugMapper::dispense(const D& r, const std::string& url, const std::string&
   set_date(md, "whenHandedOver", r.dispensing_date, true);
   if (Json n = notes(r); !n.empty()) md.set("note", std::move(n));
   if (Json d = dosage(r, unit_system); !d.empty()) md.set("dosageInstruction", Json::array().push(std::move(d)));
+  add_record_extensions(md, r.issues);
   return md;
 }
 

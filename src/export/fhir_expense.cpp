@@ -12,16 +12,25 @@ constexpr const char* kAdjudication = "http://terminology.hl7.org/CodeSystem/adj
 
 Json reference_or_absent(const std::string& url) { return url.empty() ? absent_element() : reference(url); }
 
-Json billable_period(YearMonth month) {
+Json billable_period(const YearMonth& month) {
+  if (!month.has_value())  // unparsed: the Period carries the received text
+    return Json::object().set("extension", Json::array().push(Json::object()
+                                                                  .set("url", kReceivedTextUrl)
+                                                                  .set("valueString", export_text({ValueKind::year_month, &month}))));
   return Json::object().set("start", month.first_day().to_string()).set("end", month.last_day().to_string());
 }
 
-Json copayment(Yen yen) {
+Json copay_amount(const Yen& yen) {
+  Json amount = Json::object();
+  if (yen.has_value()) amount.set("value", Json::number(yen.to_string()));  // negative in corrections
+  else amount.set("_value", unparsed_element({ValueKind::yen, &yen}));
+  return amount.set("currency", "JPY");
+}
+
+Json copayment(const Yen& yen) {
   return Json::array().push(Json::object()
                                 .set("category", codeable(coding(kAdjudication, "copay", "CoPay"), "窓口負担相当額"))
-                                .set("amount", Json::object()
-                                                   .set("value", Json::number(yen.to_string()))
-                                                   .set("currency", "JPY")));
+                                .set("amount", copay_amount(yen)));
 }
 
 }  // namespace
@@ -62,14 +71,19 @@ Status ExpenseMapper::add(Bundle& bundle, const std::string& patient, const E& r
   eob.set("type", text_concept("医療費通知"));
   eob.set("use", "claim");
   eob.set("patient", reference(patient));
-  if (r.treatment_month.has_value()) eob.set("billablePeriod", billable_period(r.treatment_month));
+  if (present(ConstFieldRef{ValueKind::year_month, &r.treatment_month}))
+    eob.set("billablePeriod", billable_period(r.treatment_month));
   eob.set("created", bundle.created());
   eob.set("insurer", reference_or_absent(*insurer));
   eob.set("provider", reference_or_absent(*provider));
   eob.set("outcome", "complete");
   Json insurance = Json::object().set("focal", Json::boolean(true)).set("coverage", reference(*cover));
   eob.set("insurance", Json::array().push(std::move(insurance)));
-  if (r.copayment.has_value()) eob.set("total", copayment(r.copayment));
+  if (present(ConstFieldRef{ValueKind::yen, &r.copayment})) eob.set("total", copayment(r.copayment));
+  add_record_extensions(eob, r.issues);
+  for (const FieldInfo& f : catalog<E>())  // e.g. a name received as a JSON number
+    if (auto text = unparsed_text(f.of(r)); text && !has_value(f.of(r)))
+      add_extension(eob, received_item_extension(f.number, f.ja, export_text(f.of(r))));
   return bundle.add(url, std::move(eob));
 }
 

@@ -1,5 +1,6 @@
 // A small ordered JSON tree for building FHIR resources (keys keep insertion order, as FHIR
-// readers expect resourceType first) and writing them compact or indented.
+// readers expect resourceType first) and writing them compact or indented. Strings are written
+// as FHIR allows them: control characters other than tab, CR and LF as Control Pictures (␀).
 #pragma once
 
 #include <string>
@@ -25,6 +26,8 @@ class Json {
   Json& set(std::string key, Json value);
   /// Appends an element (arrays); returns *this.
   Json& push(Json value);
+  /// The member with this key (objects), nullptr when there is none.
+  Json* find(std::string_view key) noexcept;
   bool empty() const noexcept { return members_.empty() && items_.empty(); }
 
   /// Appends the JSON text; indent < 0 writes it compact.

@@ -429,6 +429,62 @@ class TestServiceFaults(unittest.TestCase):
         self.check('malformed_json=1', DATA, 'decode')
 
 
+class TestOddValues(unittest.TestCase):
+    """Values in real-world variants (sandbox fault odd_values): kept with a warning line of issue
+    counts (never a value); --strict refuses them."""
+
+    ODD_TEXTS = ['R06.01.15', '１２', '２８', '123456789', '一包化', 'その他備考', '2024/01', '６５.2']
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sb = Sandbox('--fault', 'odd_values=1', '--delay', '20')
+        for c in ('C0000001', 'C0000002', 'C0000003'):
+            r = cls.sb.login(c)
+            assert r.returncode == OK, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sb.stop()
+
+    def assert_counts_only(self, stderr):
+        for text in self.ODD_TEXTS:
+            self.assertNotIn(text, stderr)
+
+    def test_fetch_warns_with_issue_counts_and_keeps_the_values(self):
+        r = self.sb.run('fetch', 'drugs', '--citizen', 'C0000001', '--from', '2015-01-01', '--to', '2026-12-31',
+                        '--format', 'json')
+        self.assertEqual(r.returncode, OK, r.stderr)
+        warnings = [l for l in r.stderr.splitlines() if l.startswith('myna: warning: ')]
+        self.assertEqual(len(warnings), 1, r.stderr)
+        self.assertRegex(warnings[0], r'^myna: warning: 薬剤情報 of C0000001 \(telegram [^)]+\): \d+ issues? \(')
+        self.assertRegex(warnings[0], r'(unparsed_value|unknown_item|text_repaired|wrong_json_type)=\d+')
+        self.assert_counts_only(r.stderr)
+        rows = parse_json_lines(r.stdout)
+        self.assertTrue(rows)
+        self.assertTrue(any('issues' in row for row in rows))
+        self.assertTrue(all('issues' in row or 'extra_items' in row or row.get('quantity', '').startswith('-')
+                            for row in rows))
+
+    def test_strict_refuses_the_retrieval(self):
+        r = self.sb.run('fetch', 'drugs', '--citizen', 'C0000002', '--from', '2015-01-01', '--to', '2026-12-31',
+                        '--strict', '--format', 'json')
+        self.assertEqual(r.returncode, DATA, r.stderr)
+        self.assertEqual(r.stdout, '')
+        self.assert_counts_only(r.stderr)
+
+    def test_sync_warns_once_per_retrieval_with_issues(self):
+        out = os.path.join(self.sb.dir, 'sync-odd')
+        citizens = os.path.join(self.sb.dir, 'odd-citizens.txt')
+        with open(citizens, 'w') as f:
+            f.write('C0000001\nC0000003\n')
+        r = self.sb.run('sync', '--citizens', citizens, '--out', out, '--from', '2015-01-01', '--to', '2026-12-31',
+                        '--types', 'drugs,expenses', '--format', 'json')
+        self.assertEqual(r.returncode, OK, r.stdout + r.stderr)
+        warnings = [l for l in r.stderr.splitlines() if l.startswith('myna: warning: ')]
+        self.assertEqual(len(warnings), 4, r.stderr)
+        self.assert_counts_only(r.stderr)
+
+
 class TestSync(unittest.TestCase):
     """myna sync: progress, interruption (SIGINT and SIGKILL), resumption, summary."""
 

@@ -322,3 +322,64 @@ TEST_CASE("fault decisions are deterministic per seed", "[e2e][sandbox][faults]"
   CHECK(first.find('x') != std::string::npos);
   CHECK(first.find('.') != std::string::npos);
 }
+
+namespace {
+
+/// Checks a leniently decoded result against what the odd_values fault says it served: each
+/// odd value comes back with its wire text and exactly its issues; no other record has any.
+template <class R>
+std::size_t check_odd_values(Harness& h, const std::string& citizen, RecordType type) {
+  Session s = h.sign_in(citizen);
+  const std::string telegram_id = next_telegram_id(h.profile);
+  HttpResponse res = h.send_request(s.access_token, telegram_id, make_query(type, "20150101", "20261231").value());
+  REQUIRE(res.status == 200);
+  const std::string process_id = h.header_of(res).process_id;
+  REQUIRE(h.endpoint.wait_for_process(process_id));
+  HttpResponse result = h.fetch_result(s.access_token, telegram_id, process_id);
+  REQUIRE(result.status == 200);
+  auto decoded = codec::decode_result<R>(result.body, h.profile, DecodeOptions{});
+  REQUIRE(decoded);
+  std::vector<std::size_t> issues_expected(decoded->records.size(), 0);
+  std::size_t served = 0;
+  for (const sandbox::OddValue& odd : h.sandbox->odd_values_served()) {
+    if (odd.telegram_id != telegram_id) continue;
+    ++served;
+    INFO(odd.variant << " item " << odd.item_number);
+    REQUIRE(odd.record < decoded->records.size());
+    const R& r = decoded->records[odd.record];
+    issues_expected[odd.record] += odd.issues.size();
+    for (IssueKind kind : odd.issues) CHECK(r.issues.has(kind, odd.item_number));
+    if (odd.item_number == 0) {
+      bool kept = false;
+      for (const ExtraItem* x = r.issues.extra_begin(); x != r.issues.extra_end(); ++x)
+        kept = kept || (x->key.view() == odd.key && x->text.view() == odd.wire);
+      CHECK(kept);
+    } else {
+      const FieldInfo* f = find_field<R>(odd.item_number);
+      CHECK(f->ja == odd.key);
+      CHECK(to_wire_text(f->of(r)) == odd.wire);
+    }
+  }
+  for (std::size_t i = 0; i < decoded->records.size(); ++i) CHECK(decoded->records[i].issues.size() == issues_expected[i]);
+  return served;
+}
+
+}  // namespace
+
+TEST_CASE("fault odd_values: real-world variants with their ground truth", "[e2e][sandbox][faults]") {
+  Harness h;
+  sandbox::Faults faults;
+  faults.odd_values = 1.0;
+  h.sandbox->set_faults(faults);
+  std::size_t served = check_odd_values<DrugRecord>(h, "C0000030", RecordType::drug);
+  served += check_odd_values<CheckupRecord>(h, "C0000031", RecordType::checkup);
+  served += check_odd_values<MedicalExpenseRecord>(h, "C0000032", RecordType::expense);
+  CHECK(served >= 10);
+  CHECK(h.sandbox->stats().faults_injected == 0);  // well-formed telegrams: no transport fault
+}
+
+TEST_CASE("fault odd_values off: nothing odd is served", "[e2e][sandbox][faults]") {
+  Harness h;
+  CHECK(check_odd_values<DrugRecord>(h, "C0000033", RecordType::drug) == 0);
+  CHECK(h.sandbox->odd_values_served().empty());
+}

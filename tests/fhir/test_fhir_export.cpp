@@ -13,6 +13,7 @@
 #include <sstream>
 #include <utility>
 
+#include "myna/codec/payload.hpp"
 #include "myna/export/fhir.hpp"
 #include "myna/sandbox/generator.hpp"
 #include "support/fill.hpp"
@@ -196,6 +197,43 @@ std::map<std::string, int> count_types(const rapidjson::Document& doc) {
   return n;
 }
 
+/// A corpus telegram (tests/data/variants/) decoded leniently.
+template <class R>
+std::vector<R> corpus(const std::string& name) {
+  auto decoded = codec::decode_result<R>(read_file(std::string(MYNA_TEST_DATA_DIR) + "/variants/" + name + ".telegram"),
+                                         Profile{}, DecodeOptions{});
+  REQUIRE(decoded);
+  return decoded->records;
+}
+
+/// The resources of a bundle of one type.
+std::vector<const Value*> resources(const Value& bundle, const std::string& type) {
+  std::vector<const Value*> out;
+  for (const Value& e : bundle["entry"].GetArray())
+    if (str(e["resource"], "resourceType") == type) out.push_back(&e["resource"]);
+  return out;
+}
+
+const Value* observation(const Value& bundle, const std::string& code_text) {
+  for (const Value* r : resources(bundle, "Observation"))
+    if (str((*r)["code"], "text") == code_text) return r;
+  return nullptr;
+}
+
+/// The sub-extension `part` of every extension with this url, as text.
+std::vector<std::string> extension_parts(const Value& resource, const std::string& url, const char* part) {
+  std::vector<std::string> out;
+  if (!resource.HasMember("extension")) return out;
+  for (const Value& x : resource["extension"].GetArray()) {
+    if (str(x, "url") != url) continue;
+    for (const Value& p : x["extension"].GetArray())
+      if (str(p, "url") == part)
+        for (const char* key : {"valueString", "valueCode", "valueInteger"})
+          if (p.HasMember(key)) out.push_back(p[key].GetString());
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("fhir: every 特定健診項目コード of the catalog exists in the eCheckup CodeSystem") {
@@ -351,4 +389,90 @@ TEST_CASE("fhir: ids are reproducible with a seed; patient id is required") {
   auto writer = make_fhir_writer<DrugRecord>(out, FhirOptions{});
   REQUIRE_FALSE(writer.ok());
   CHECK(writer.error().category() == ErrorCategory::validation);
+}
+
+TEST_CASE("fhir: the variant corpus exports with valid codes and references") {
+  for (const char* name : {"checkup_q4_codes_2024", "checkup_q4_codes_in_2023", "checkup_elderly_questionnaire",
+                           "checkup_lab_comparators", "checkup_period_unknown", "checkup_wrong_json_types"}) {
+    INFO(name);
+    CHECK(check_export(corpus<CheckupRecord>(name), "C0000001").empty());
+  }
+  for (const char* name : {"drug_wareki_dates", "drug_unsourced_code_sets", "drug_negative_quantity"}) {
+    INFO(name);
+    CHECK(check_export(corpus<DrugRecord>(name), "C0000001").empty());
+  }
+}
+
+TEST_CASE("fhir: comparators, negative amounts and values kept as received") {
+  auto lab = parse_json(export_bundle(corpus<CheckupRecord>("checkup_lab_comparators"), "C1"));
+  int with_comparator = 0;
+  for (const Value* r : resources(lab, "Observation"))
+    if (r->HasMember("valueQuantity") && (*r)["valueQuantity"].HasMember("comparator")) {
+      ++with_comparator;
+      const std::string c = str((*r)["valueQuantity"], "comparator");
+      CHECK((c == "<" || c == "<=" || c == ">" || c == ">="));
+    }
+  CHECK(with_comparator == 4);
+
+  auto expense = parse_json(export_bundle(corpus<MedicalExpenseRecord>("expense_negative_copayment"), "C1"));
+  REQUIRE_FALSE(resources(expense, "ExplanationOfBenefit").empty());
+  CHECK(str((*resources(expense, "ExplanationOfBenefit")[0])["total"][0]["amount"], "value") == "-3450");
+
+  // 和暦 dates: whenHandedOver cannot hold 調剤日 → data-absent-reason `error` + the received text;
+  // the issue names the item, never the value.
+  auto drugs = corpus<DrugRecord>("drug_wareki_dates");
+  auto doc = parse_json(export_bundle(drugs, "C1"));
+  const Value& md = *resources(doc, "MedicationDispense").at(0);
+  REQUIRE(md.HasMember("_whenHandedOver"));
+  const std::string received(*drugs[0].dispensing_date.unparsed_text());
+  bool reason = false, text = false;
+  for (const Value& x : md["_whenHandedOver"]["extension"].GetArray()) {
+    reason = reason || str(x, "valueCode") == "error";
+    text = text || (str(x, "url") == "urn:mynaportal-sdk:fhir:received-text" && str(x, "valueString") == received);
+  }
+  CHECK(reason);
+  CHECK(text);
+  auto kinds = extension_parts(md, "urn:mynaportal-sdk:fhir:issue", "kind");
+  auto items = extension_parts(md, "urn:mynaportal-sdk:fhir:issue", "item");
+  CHECK(kinds == std::vector<std::string>(drugs[0].issues.size(), "unparsed_value"));
+  CHECK(std::find(items.begin(), items.end(), "17") != items.end());
+}
+
+TEST_CASE("fhir: coded answers use the CodeSystem of their question and period; unknown codes stay text") {
+  // 2024: 第4期 tables (喫煙 112 has a code 2 in both; 飲酒 122 code 4 exists only from 2024-04-01).
+  auto q4 = parse_json(export_bundle(corpus<CheckupRecord>("checkup_q4_codes_2024"), "C1"));
+  const Value* drinking = observation(q4, "飲酒");
+  REQUIRE(drinking);
+  CHECK(str((*drinking)["valueCodeableConcept"]["coding"][0], "code") == "4");
+  CHECK_FALSE(str((*drinking)["valueCodeableConcept"]["coding"][0], "system").empty());
+  // The same codes in 2023 are unknown there: no system claimed, the code kept as text, the issue on the Observation.
+  auto q3 = parse_json(export_bundle(corpus<CheckupRecord>("checkup_q4_codes_in_2023"), "C1"));
+  const Value* old = observation(q3, "飲酒");
+  REQUIRE(old);
+  CHECK_FALSE((*old)["valueCodeableConcept"].HasMember("coding"));
+  CHECK(str((*old)["valueCodeableConcept"], "text") == "4");
+  CHECK(extension_parts(*old, "urn:mynaportal-sdk:fhir:issue", "kind") == std::vector<std::string>{"unknown_code"});
+  // 後期高齢者 questions 131–143: each its own CodeSystem (not one shared yes/no system).
+  auto elderly = parse_json(export_bundle(corpus<CheckupRecord>("checkup_elderly_questionnaire"), "C1"));
+  std::set<std::string> systems;
+  int answers = 0;
+  for (const FieldInfo& f : catalog<CheckupRecord>()) {
+    if (f.number < 131 || f.number > 143) continue;
+    const Value* obs = observation(elderly, std::string(f.ja));
+    if (!obs || !(*obs)["valueCodeableConcept"].HasMember("coding")) continue;
+    ++answers;
+    systems.insert(str((*obs)["valueCodeableConcept"]["coding"][0], "system"));
+  }
+  CHECK(answers >= 5);
+  CHECK(systems.size() == static_cast<std::size_t>(answers));
+}
+
+TEST_CASE("fhir: code tables without a published source derive no category") {
+  auto doc = parse_json(export_bundle(corpus<DrugRecord>("drug_unsourced_code_sets"), "C1"));
+  const Value& md = *resources(doc, "MedicationDispense").at(0);
+  CHECK_FALSE(md.HasMember("category"));  // 入外等の別 is kept as a note
+  bool noted = false;
+  for (const Value& n : md["note"].GetArray()) noted = noted || str(n, "text") == "入外等の別: 4";
+  CHECK(noted);
+  CHECK_FALSE(code_set(CodeSetId::inpatient_outpatient).fhir_category_use);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "myna/profile.hpp"
+#include "myna/records/issues.hpp"
 #include "myna/sandbox/generator.hpp"
 
 namespace myna::sandbox {
@@ -40,6 +41,11 @@ struct Faults {
   /// provider has no processId yet), and one with unknown telegramId and processId when the
   /// result is ready.
   double forged_notification = 0;
+  /// Per record of a result: serve one value in a real-world variant (和暦 or slash dates,
+  /// full-width digits, other code lengths, unknown codes, comparators, negative amounts,
+  /// invalid UTF-8, a wrong JSON type, an unknown key); Sandbox::odd_values_served() says
+  /// exactly what was sent. Not counted in faults_injected (the telegram is well-formed).
+  double odd_values = 0;
   std::chrono::milliseconds latency{0};        ///< added to every response (all endpoints)
   /// Holds each request response this long after the process was created, so that its
   /// notification (at notification_delay) can arrive before it, inside the request window.
@@ -104,6 +110,17 @@ struct SandboxCredentials {
   static constexpr const char* kNotifierName = "notifier.sandbox.myna";
 };
 
+/// One value the odd_values fault served: the ground truth a test compares a decode with.
+struct OddValue {
+  std::string telegram_id;
+  std::size_t record = 0;         ///< index of the record within the result telegram
+  std::uint16_t item_number = 0;  ///< the item; 0 for a key that is no item
+  std::string key;                ///< the JSON key as sent (the item name, or the unknown key)
+  std::string wire;               ///< the value exactly as sent (bytes; JSON text for a wrong type)
+  std::vector<IssueKind> issues;  ///< what a lenient decode reports for this item (empty: a valid value)
+  std::string variant;            ///< e.g. "wareki_date", "unknown_code"
+};
+
 /// What the sandbox saw (for tests).
 struct SandboxStats {
   std::uint64_t requests = 0;  ///< request telegrams answered with a processId (repeats included)
@@ -156,6 +173,8 @@ class Sandbox {
   /// Revokes every token of a citizen (their next request gets 401).
   virtual void revoke_tokens(const std::string& citizen_id) = 0;
   virtual SandboxStats stats() const = 0;
+  /// Every value the odd_values fault served so far, in serving order.
+  virtual std::vector<OddValue> odd_values_served() const = 0;
   virtual const Generator& generator() const = 0;
   virtual void stop() = 0;
 };
