@@ -1,5 +1,6 @@
 // 特定健診情報: table 2.4-3 of the guideline (143 items), grouped by its 項目分類.
 // Generated from tools/checkup_table.txt by tools/gen_checkup.py; edit the table, not this file.
+// clang-format off
 #pragma once
 
 #include "myna/records/catalog.hpp"
