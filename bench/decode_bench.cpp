@@ -99,8 +99,8 @@ std::vector<Method<R>> all_methods(const Profile& profile) {
   m.push_back({"sax_null", [](const std::string& body, ResultTelegram<R>&) { return bench::sax_null(body); }});
   m.push_back({"dom_map", [](const std::string& body, ResultTelegram<R>& out) { return bench::dom_map(body, out); }});
 #ifdef MYNA_BENCH_HAVE_NLOHMANN
-  m.push_back({"nlohmann_map",
-               [](const std::string& body, ResultTelegram<R>& out) { return bench::nlohmann_map(body, out); }});
+  m.push_back(
+      {"nlohmann_map", [](const std::string& body, ResultTelegram<R>& out) { return bench::nlohmann_map(body, out); }});
 #endif
 #ifdef MYNA_BENCH_HAVE_SIMDJSON
   auto simdjson = std::make_shared<bench::SimdjsonParse>();

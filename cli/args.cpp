@@ -73,8 +73,10 @@ std::string help_text(const CommandSpec& spec) {
   if (!spec.options.empty()) out += "\noptions:\n";
   for (const OptionSpec& o : spec.options) {
     std::string left = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name);
-    if (left.size() < 28) left.resize(28, ' ');
-    else left += "\n" + std::string(28, ' ');
+    if (left.size() < 28)
+      left.resize(28, ' ');
+    else
+      left += "\n" + std::string(28, ' ');
     out += left + o.help + (o.repeatable ? " (repeatable)" : "") + "\n";
   }
   out += "  --help                    this text\n";

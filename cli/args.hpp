@@ -23,7 +23,7 @@ struct CommandSpec {
   std::string description;  ///< a paragraph
   std::vector<OptionSpec> options;
   std::size_t min_positional = 0, max_positional = 0;
-  std::string epilog;       ///< printed after the options (examples, notes)
+  std::string epilog;  ///< printed after the options (examples, notes)
 };
 
 class Args {

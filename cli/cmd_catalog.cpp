@@ -15,13 +15,16 @@ namespace {
 
 const CommandSpec& spec() {
   static const CommandSpec s{
-      "catalog", "[drugs|checkups|expenses] [--format table|csv|json]",
+      "catalog",
+      "[drugs|checkups|expenses] [--format table|csv|json]",
       "Prints the item catalog of a record type (all three without an argument): 項番, the guideline's\n"
       "Japanese item name, the English name, 項目分類 (checkups), value kind, UCUM unit, code set and,\n"
       "for checkups, the 特定健診項目コード (urn:oid:1.2.392.200119.6.1005). The code sets follow with their\n"
       "codes, meanings and FHIR systems.",
       {{"format", "FORMAT", "table (default), csv or json"}},
-      0, 1, "example:\n  myna catalog checkups --format csv > checkup-items.csv"};
+      0,
+      1,
+      "example:\n  myna catalog checkups --format csv > checkup-items.csv"};
   return s;
 }
 
@@ -31,7 +34,8 @@ std::string codes_text(const CodeSet& set) {
   for (std::size_t t = 0; t < set.table_count; ++t) {
     const CodeTable& table = set.tables[t];
     if (set.table_count > 1)
-      out += std::string(t ? "; " : "") + (table.period == CodePeriod::before_2024_04 ? "until 2024-03-31: " : "from 2024-04-01: ");
+      out += std::string(t ? "; " : "") +
+             (table.period == CodePeriod::before_2024_04 ? "until 2024-03-31: " : "from 2024-04-01: ");
     for (std::size_t i = 0; i < table.size; ++i)
       out += (i ? ", " : "") + std::string(table.entries[i].code) + " " + std::string(table.entries[i].meaning);
   }
@@ -49,8 +53,14 @@ std::string systems_text(const CodeSet& set) {
 }
 
 std::vector<std::string> columns(const FieldInfo& f) {
-  return {std::to_string(f.number), std::string(f.ja), std::string(f.en), std::string(f.group),
-          to_string(f.kind), std::string(f.unit), std::string(code_set(f.codes).name), std::string(f.observation_code)};
+  return {std::to_string(f.number),
+          std::string(f.ja),
+          std::string(f.en),
+          std::string(f.group),
+          to_string(f.kind),
+          std::string(f.unit),
+          std::string(code_set(f.codes).name),
+          std::string(f.observation_code)};
 }
 
 template <class R>
@@ -88,8 +98,8 @@ void append_csv_row(std::string& out, const std::vector<std::string>& row) {
 template <class R>
 std::string csv() {
   std::string out;
-  append_csv_row(out, {"number", "ja", "en", "group", "kind", "unit", "code_set", "observation_code",
-                       "code_set_system", "codes"});
+  append_csv_row(
+      out, {"number", "ja", "en", "group", "kind", "unit", "code_set", "observation_code", "code_set_system", "codes"});
   for (const FieldInfo& f : catalog<R>()) {
     std::vector<std::string> row = columns(f);
     row.push_back(systems_text(code_set(f.codes)));
@@ -110,8 +120,10 @@ std::string json() {
       if (i) out += ',';
       internal::append_json_string(out, keys[i]);
       out += ':';
-      if (i == 0) out += row[i];
-      else internal::append_json_string(out, row[i]);
+      if (i == 0)
+        out += row[i];
+      else
+        internal::append_json_string(out, row[i]);
     }
     out += '}';
   }

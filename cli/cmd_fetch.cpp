@@ -12,7 +12,8 @@ namespace {
 
 const CommandSpec& spec() {
   static const CommandSpec s = [] {
-    CommandSpec c{"fetch", "drugs|checkups|expenses --from DATE --to DATE [--format table|json|csv|fhir] [--out FILE]",
+    CommandSpec c{"fetch",
+                  "drugs|checkups|expenses --from DATE --to DATE [--format table|json|csv|fhir] [--out FILE]",
                   "Fetches one record type of one citizen for a 照会年月日 range (YYYY-MM-DD or YYYYMMDD; drugs and\n"
                   "expenses match on 診療年月, checkups on 実施年月日) and writes it to stdout or FILE.\n"
                   "The citizen must have consented (`myna login`).",
@@ -24,10 +25,12 @@ const CommandSpec& spec() {
                    {"names", "ja|en", "CSV headers / JSON keys: Japanese item names or English identifiers"},
                    {"bom", "", "CSV: start with a UTF-8 BOM so that Excel reads Japanese text correctly"},
                    {"pretty", "", "FHIR: indented JSON"},
-                   {"strict", "", "refuse records with unexpected values (DecodePolicy::strict) instead of keeping\n"
-                              "them as received with a warning line of issue counts"},
+                   {"strict", "",
+                    "refuse records with unexpected values (DecodePolicy::strict) instead of keeping\n"
+                    "them as received with a warning line of issue counts"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
-                  1, 1,
+                  1,
+                  1,
                   "examples:\n  myna fetch drugs --from 2024-01-01 --to 2024-12-31\n"
                   "  myna fetch checkups --from 2020-01-01 --to 2024-12-31 --format fhir --out checkups.json\n"
                   "  myna fetch expenses --from 2024-01-01 --to 2024-12-31 --format csv --bom --out expenses.csv"};

@@ -11,8 +11,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
-#include <mutex>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -28,7 +28,8 @@ namespace {
 
 const CommandSpec& spec() {
   static const CommandSpec s = [] {
-    CommandSpec c{"login", "[--citizen KEY] [--types LIST] [--sandbox-citizen ID] [--no-browser] [--timeout SECONDS]",
+    CommandSpec c{"login",
+                  "[--citizen KEY] [--types LIST] [--sandbox-citizen ID] [--no-browser] [--timeout SECONDS]",
                   "Asks a citizen for consent (期間連携) to the information types of --types and stores the token\n"
                   "for KEY in token_dir. Prints the consent URL (and opens it when a desktop session and xdg-open\n"
                   "are available), receives the redirect on redirect_uri, which must be a loopback URL of this\n"
@@ -40,7 +41,8 @@ const CommandSpec& spec() {
                    {"no-browser", "", "do not open a browser"},
                    {"timeout", "SECONDS", "how long to wait for the redirect (default 300)"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
-                  0, 0,
+                  0,
+                  0,
                   "examples:\n  myna login --citizen user-42 --types checkups\n"
                   "  myna login --config /tmp/sb/config --citizen C0000005 --sandbox-citizen C0000005"};
     for (OptionSpec& o : config_options()) c.options.push_back(o);
@@ -73,7 +75,8 @@ Result<Redirect> parse_redirect_uri(const std::string& uri) {
   if (rest.empty() || !loopback || address->second == 0)
     return Error(ErrorCategory::validation,
                  "`myna login` receives the consent redirect on this machine: redirect_uri must be a loopback URL "
-                 "with a port, e.g. http://127.0.0.1:8765/callback (got '" + uri + "')");
+                 "with a port, e.g. http://127.0.0.1:8765/callback (got '" +
+                     uri + "')");
   r.host = address->first;
   r.port = address->second;
   return r;
@@ -251,7 +254,8 @@ int run_login(const Argv& argv) {
   if (!target) return report(target.error(), "login");
   if (Status st = (*client)->complete_consent(citizen, *target, *consent, interrupt); !st)
     return report(st.error(), "completing the consent");
-  std::cerr << "consent granted for " << to_japanese(granted_types(**client, citizen)) << "; the token for '" << citizen << "' is stored in " << config->get("token_dir") << "\n";
+  std::cerr << "consent granted for " << to_japanese(granted_types(**client, citizen)) << "; the token for '" << citizen
+            << "' is stored in " << config->get("token_dir") << "\n";
   return kOk;
 }
 

@@ -27,7 +27,8 @@ using sandbox::SandboxOptions;
 
 const CommandSpec& spec() {
   static const CommandSpec s{
-      "sandbox", "[--state-dir DIR] [options]",
+      "sandbox",
+      "[--state-dir DIR] [options]",
       "Runs the local emulator of the service (the SDK's wire profile over HTTPS with mutual TLS on\n"
       "loopback; not the official service) until Ctrl-C. Writes its CA, certificates and keys and a\n"
       "ready configuration file DIR/config for the other commands (`--config DIR/config` or\n"
@@ -45,7 +46,8 @@ const CommandSpec& spec() {
        {"expired-cert", "ID", "citizen whose card certificate has expired", true},
        {"token-lifetime", "SECONDS", "access token lifetime (default 3600)"},
        {"fault", "NAME=VALUE", "inject faults as myna-sandbox does (e.g. http_500=0.1, latency=200)", true}},
-      0, 0,
+      0,
+      0,
       "example:\n  myna sandbox --state-dir /tmp/myna-sb &\n  export MYNA_CONFIG=/tmp/myna-sb/config\n"
       "  myna login --citizen C0000005 --sandbox-citizen C0000005\n"
       "  myna fetch drugs --citizen C0000005 --from 2024-01-01 --to 2024-12-31"};
@@ -59,19 +61,24 @@ Result<std::uint64_t> number(const std::string& text, const std::string& what) {
     std::size_t used = 0;
     unsigned long long v = std::stoull(text, &used);
     if (used == text.size()) return v;
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   return invalid(what + " needs a number, got '" + text + "'");
 }
 
 Status set_fault(Faults& faults, const std::string& spec_text) {
   static const std::pair<const char*, double Faults::*> kRates[] = {
-      {"http_500", &Faults::http_500}, {"rate_limit_429", &Faults::rate_limit_429},
-      {"maintenance_503", &Faults::maintenance_503}, {"drop_connection", &Faults::drop_connection},
-      {"truncated_body", &Faults::truncated_body}, {"malformed_json", &Faults::malformed_json},
-      {"expired_token", &Faults::expired_token}, {"duplicate_notification", &Faults::duplicate_notification},
-      {"late_notification", &Faults::late_notification}, {"missing_notification", &Faults::missing_notification},
-      {"forged_notification", &Faults::forged_notification}, {"odd_values", &Faults::odd_values}};
+      {"http_500", &Faults::http_500},
+      {"rate_limit_429", &Faults::rate_limit_429},
+      {"maintenance_503", &Faults::maintenance_503},
+      {"drop_connection", &Faults::drop_connection},
+      {"truncated_body", &Faults::truncated_body},
+      {"malformed_json", &Faults::malformed_json},
+      {"expired_token", &Faults::expired_token},
+      {"duplicate_notification", &Faults::duplicate_notification},
+      {"late_notification", &Faults::late_notification},
+      {"missing_notification", &Faults::missing_notification},
+      {"forged_notification", &Faults::forged_notification},
+      {"odd_values", &Faults::odd_values}};
   auto eq = spec_text.find('=');
   if (eq == std::string::npos) return invalid("--fault needs NAME=VALUE");
   const std::string name = spec_text.substr(0, eq), value = spec_text.substr(eq + 1);
@@ -85,10 +92,14 @@ Status set_fault(Faults& faults, const std::string& spec_text) {
   }
   auto n = number(value, "fault " + name);
   if (!n) return std::move(n).error();
-  if (name == "latency") faults.latency = std::chrono::milliseconds(*n);
-  else if (name == "late_delay") faults.late_delay = std::chrono::milliseconds(*n);
-  else if (name == "seed") faults.seed = *n;
-  else return invalid("unknown fault '" + name + "'");
+  if (name == "latency")
+    faults.latency = std::chrono::milliseconds(*n);
+  else if (name == "late_delay")
+    faults.late_delay = std::chrono::milliseconds(*n);
+  else if (name == "seed")
+    faults.seed = *n;
+  else
+    return invalid("unknown fault '" + name + "'");
   return {};
 }
 
@@ -221,9 +232,9 @@ int run_sandbox(const Argv& argv) {
   }
   if (Status st = write_sandbox_config(*sb, dir, ports); !st) return report(st.error(), "sandbox");
   std::cout << "myna sandbox: API host " << sb->base_url() << " (mutual TLS), consent host " << sb->app_base_url()
-            << "\n  redirect_uri  " << sb->client_profile().redirect_uri << "\n  notifications https://127.0.0.1:"
-            << ports.notify << "/myna/notify\n  config        " << dir << "/config\n\nexport MYNA_CONFIG=" << dir
-            << "/config\nStop with Ctrl-C.\n"
+            << "\n  redirect_uri  " << sb->client_profile().redirect_uri
+            << "\n  notifications https://127.0.0.1:" << ports.notify << "/myna/notify\n  config        " << dir
+            << "/config\n\nexport MYNA_CONFIG=" << dir << "/config\nStop with Ctrl-C.\n"
             << std::flush;
   int code = wait_for_signal(*sb, signals);
   if (temporary) std::filesystem::remove_all(dir, ec);

@@ -22,7 +22,8 @@ namespace {
 
 const CommandSpec& spec() {
   static const CommandSpec s = [] {
-    CommandSpec c{"sync", "--citizens FILE --out DIR --from DATE --to DATE [--types LIST] [--format csv|json|fhir]",
+    CommandSpec c{"sync",
+                  "--citizens FILE --out DIR --from DATE --to DATE [--types LIST] [--format csv|json|fhir]",
                   "Fetches the records of every citizen listed in FILE (one key per line; # comments) and writes\n"
                   "DIR/TYPE/CITIZEN.{csv,jsonl,json}. Runs --concurrency retrievals at once. Progress goes to\n"
                   "stderr (a bar on a terminal, plain lines otherwise). Finished citizens are recorded in\n"
@@ -38,10 +39,12 @@ const CommandSpec& spec() {
                    {"restart", "", "forget the progress in DIR and fetch everything again"},
                    {"names", "ja|en", "CSV headers / JSON keys: Japanese or English names"},
                    {"bom", "", "CSV: start each file with a UTF-8 BOM (Excel)"},
-                   {"strict", "", "refuse records with unexpected values (DecodePolicy::strict) instead of keeping\n"
-                              "them as received with a warning line of issue counts"},
+                   {"strict", "",
+                    "refuse records with unexpected values (DecodePolicy::strict) instead of keeping\n"
+                    "them as received with a warning line of issue counts"},
                    {"verbose", "", "log the SDK's (redacted) requests to stderr"}},
-                  0, 0,
+                  0,
+                  0,
                   "exit codes: 0 all succeeded, 8 some citizens failed (see the summary), 130 interrupted\n"
                   "(rerun to resume); others as for every command (myna --help).\n\n"
                   "example:\n  myna sync --citizens citizens.txt --out export --from 2024-01-01 --to 2024-12-31"};
@@ -119,8 +122,8 @@ Status make_dir(const std::string& path, bool follow) {
     return Error(ErrorCategory::storage, "cannot create the directory " + path);
   struct stat st {};
   if ((follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st)) != 0 || !S_ISDIR(st.st_mode))
-    return Error(ErrorCategory::storage, path + " is not a directory" +
-                                             (follow ? "" : " (a symbolic link there is never followed)"));
+    return Error(ErrorCategory::storage,
+                 path + " is not a directory" + (follow ? "" : " (a symbolic link there is never followed)"));
   return {};
 }
 

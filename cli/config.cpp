@@ -115,8 +115,7 @@ Status Config::require(const std::vector<std::string>& keys, const std::string& 
     return Error(ErrorCategory::validation,
                  "nothing is configured: no configuration file (--config FILE, $MYNA_CONFIG or " +
                      default_config_path() + "), no MYNA_* variable and no configuration flag; `myna " + command +
-                     "` needs " + missing +
-                     " (and, for the real service, client_cert and client_key)" + sandbox +
+                     "` needs " + missing + " (and, for the real service, client_cert and client_key)" + sandbox +
                      "\n  -> for the real service: write those keys into " + default_config_path() +
                      " (docs/configuration.md)");
   return Error(ErrorCategory::validation, "the configuration" + (file().empty() ? "" : " " + file()) +

@@ -34,7 +34,7 @@ class Config {
   static Result<Config> parse(const std::string& text, const std::string& origin, const std::string& base_dir);
 
   std::string get(const std::string& key) const;  ///< "" when unset (after the tool's defaults)
-  bool flag(const std::string& key) const;       ///< true/yes/on/1
+  bool flag(const std::string& key) const;        ///< true/yes/on/1
   const std::string& file() const noexcept { return settings_.file(); }
   /// Problems worth telling the user that do not stop the command (a group-writable file).
   const std::vector<std::string>& warnings() const noexcept { return settings_.warnings(); }

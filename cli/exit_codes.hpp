@@ -10,15 +10,15 @@ namespace myna::cli {
 
 enum ExitCode : int {
   kOk = 0,
-  kInternal = 1,      ///< a bug or an unexpected condition
-  kUsage = 2,         ///< bad command line, configuration or input (validation)
-  kConsent = 3,       ///< consent needed: no token, grant over, denied, card certificate expired
-  kNetwork = 4,       ///< network, TLS or timeout
-  kService = 5,       ///< the service answered with an error, maintenance, rate limiting, protocol
-  kData = 6,          ///< malformed record data (decode)
-  kStorage = 7,       ///< token store or output files
-  kPartial = 8,       ///< sync finished, some citizens failed
-  kInterrupted = 130, ///< Ctrl-C / SIGTERM
+  kInternal = 1,       ///< a bug or an unexpected condition
+  kUsage = 2,          ///< bad command line, configuration or input (validation)
+  kConsent = 3,        ///< consent needed: no token, grant over, denied, card certificate expired
+  kNetwork = 4,        ///< network, TLS or timeout
+  kService = 5,        ///< the service answered with an error, maintenance, rate limiting, protocol
+  kData = 6,           ///< malformed record data (decode)
+  kStorage = 7,        ///< token store or output files
+  kPartial = 8,        ///< sync finished, some citizens failed
+  kInterrupted = 130,  ///< Ctrl-C / SIGTERM
 };
 
 int exit_code(ErrorCategory category) noexcept;

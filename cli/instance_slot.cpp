@@ -72,8 +72,8 @@ Result<InstanceSlot> InstanceSlot::acquire(const std::string& dir) {
     best_time = t;
   }
   if (best.fd_ < 0)
-    return Error(ErrorCategory::storage, "no telegram-id slot is free in " + slots + " (" +
-                                             std::to_string(kSlots) + " myna commands already running?)");
+    return Error(ErrorCategory::storage, "no telegram-id slot is free in " + slots + " (" + std::to_string(kSlots) +
+                                             " myna commands already running?)");
   while (best_time >= now_seconds()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   write_time(best.fd_, now_seconds());  // also marks a run that gets killed
   return best;

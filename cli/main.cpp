@@ -55,9 +55,11 @@ int main(int argc, char** argv) {
     std::cout << "myna " << MYNA_VERSION_STRING << "\n";
     return kOk;
   }
-  static const std::map<std::string, int (*)(const Argv&)> kCommands{
-      {"login", run_login},     {"fetch", run_fetch},     {"sync", run_sync},
-      {"sandbox", run_sandbox}, {"catalog", run_catalog}};
+  static const std::map<std::string, int (*)(const Argv&)> kCommands{{"login", run_login},
+                                                                     {"fetch", run_fetch},
+                                                                     {"sync", run_sync},
+                                                                     {"sandbox", run_sandbox},
+                                                                     {"catalog", run_catalog}};
   auto it = kCommands.find(command);
   if (it == kCommands.end()) return usage_error("", "unknown command '" + command + "'");
   try {

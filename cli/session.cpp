@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "exit_codes.hpp"
-#include "internal/secure_file.hpp"
 #include "instance_slot.hpp"
+#include "internal/secure_file.hpp"
 
 namespace myna::cli {
 namespace {
@@ -25,7 +25,8 @@ std::atomic<bool> g_interrupted{false};
 /// configuration file, private keys readable by others.
 void warn_about_local_files(const Config& config) {
   for (const std::string& warning : config.warnings()) std::cerr << "myna: warning: " << warning << "\n";
-  const std::string client_key = config.get("client_key").empty() ? config.get("client_cert") : config.get("client_key");
+  const std::string client_key =
+      config.get("client_key").empty() ? config.get("client_cert") : config.get("client_key");
   for (const std::string& key : {client_key, config.get("notify_key")})
     if (auto exposed = internal::private_key_exposure(key)) std::cerr << "myna: warning: " << *exposed << "\n";
 }

@@ -43,7 +43,8 @@ Result<ProgressFile> ProgressFile::open(const std::string& dir, const std::strin
   ProgressFile p;
   p.path_ = dir + "/" + kFileName;
   const std::string header = "# myna sync " + parameters;
-  auto existing = restart ? Result<std::optional<int>>(std::optional<int>()) : internal::open_own_file_for_append(p.path_);
+  auto existing =
+      restart ? Result<std::optional<int>>(std::optional<int>()) : internal::open_own_file_for_append(p.path_);
   if (!existing) return std::move(existing).error();
   std::string content;
   if (*existing) {
@@ -144,8 +145,10 @@ std::string file_name_of(const std::string& citizen) {
   for (std::size_t i = 0; i < citizen.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(citizen[i]);
     bool safe = std::isalnum(c) || c == '_' || c == '-' || (c == '.' && i > 0);
-    if (safe) out += static_cast<char>(c);
-    else out += {'%', hex[c >> 4], hex[c & 15]};
+    if (safe)
+      out += static_cast<char>(c);
+    else
+      out += {'%', hex[c >> 4], hex[c & 15]};
   }
   return out.empty() ? "%" : out;
 }

@@ -1,7 +1,7 @@
 // Envelope decoder: decode_header and decode_request on any bytes. Properties: no crash; an
 // error is a decode error with an envelope location; what decodes re-encodes to itself.
-#include "fuzz.hpp"
 #include "myna/codec/envelope.hpp"
+#include "fuzz.hpp"
 
 namespace {
 
@@ -29,8 +29,10 @@ void request_round_trip(const RequestTelegram& t, const Profile& profile) {
 MYNA_FUZZ_TARGET(envelope) {
   static const Profile profile;
   auto header = codec::decode_header(input, profile);
-  if (header) header_round_trip(*header, profile);
-  else check_error(header.error(), "decode_header error is not a located decode error");
+  if (header)
+    header_round_trip(*header, profile);
+  else
+    check_error(header.error(), "decode_header error is not a located decode error");
 
   auto request = codec::decode_request(input, profile);
   if (request) {

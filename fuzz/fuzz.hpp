@@ -53,8 +53,8 @@ class Bytes {
 }  // namespace myna::fuzz
 
 /// Defines and registers a target: MYNA_FUZZ_TARGET(envelope) { ... uses `input` ... }
-#define MYNA_FUZZ_TARGET(name)                                                              \
-  static void myna_fuzz_##name(std::string_view input);                                     \
-  [[maybe_unused]] static const bool myna_fuzz_registered_##name =                          \
-      ::myna::fuzz::register_target(#name, &myna_fuzz_##name);                             \
+#define MYNA_FUZZ_TARGET(name)                                     \
+  static void myna_fuzz_##name(std::string_view input);            \
+  [[maybe_unused]] static const bool myna_fuzz_registered_##name = \
+      ::myna::fuzz::register_target(#name, &myna_fuzz_##name);     \
   static void myna_fuzz_##name(std::string_view input)

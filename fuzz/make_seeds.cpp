@@ -24,8 +24,7 @@ void write(const std::string& target, const std::string& name, std::string_view 
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
 }
 
-CommonHeader header(const std::string& type, const std::string& process_id = "P-0002",
-                    const std::string& code = "") {
+CommonHeader header(const std::string& type, const std::string& process_id = "P-0002", const std::string& code = "") {
   return CommonHeader{"TL-00000086-260101093000-0002", type, "1", process_id, code};
 }
 
@@ -53,7 +52,8 @@ void listener_request_seeds(const Profile& p) {
   write("listener_request", "pipelined", std::string(1, '\x13') + length + redirect + chunked);
   write("listener_request", "continue-close",
         std::string(1, '\1') + head + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}");
-  write("listener_request", "http10", std::string(1, '\0') + "POST /myna/notify HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}");
+  write("listener_request", "http10",
+        std::string(1, '\0') + "POST /myna/notify HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}");
   write("listener_request", "both-framings",
         std::string(1, '\3') + head + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
 }
@@ -73,8 +73,9 @@ void envelope_seeds(const Profile& p) {
         "  {\"x\":[1,2.5e3,{\"y\":null}],\"commonHeader\":{\"errorCode\":\"\",\"processId\":\"P\","
         "\"mode\":\"1\",\"telegramType\":\"IFA0302-R01\",\"telegramId\":\"TL-1\",\"extra\":true},"
         "\"selfProvisionDataReqInfo\":{\"inquiryCondition\":\"Date=2024\"}} \r\n");
-  write("envelope", "wrong-types", "{\"commonHeader\":{\"telegramId\":1,\"telegramType\":null,\"mode\":[],"
-                                   "\"processId\":{},\"errorCode\":false}}");
+  write("envelope", "wrong-types",
+        "{\"commonHeader\":{\"telegramId\":1,\"telegramType\":null,\"mode\":[],"
+        "\"processId\":{},\"errorCode\":false}}");
 }
 
 // ---------------------------------------------------------------- payloads and results
@@ -135,8 +136,9 @@ void token_seeds() {
   const auto seed = [](const std::string& name, char status, const std::string& body) {
     write("token", name, std::string{status} + body);
   };
-  seed("ok-full", 0, R"({"access_token":"eyJhbGciOi.J9+/=","token_type":"Bearer","expires_in":3600,)"
-                     R"("refresh_token":"r-1","grant_expires_in":7776000})");
+  seed("ok-full", 0,
+       R"({"access_token":"eyJhbGciOi.J9+/=","token_type":"Bearer","expires_in":3600,)"
+       R"("refresh_token":"r-1","grant_expires_in":7776000})");
   seed("ok-minimal", 1, R"({"access_token":"t"})");
   seed("ok-strings", 0, R"({"access_token":"t","token_type":"bearer","expires_in":"3600","refresh_token":null})");
   seed("ok-nested", 0, R"({"x":{"access_token":1},"access_token":"t","y":[1,2]})");
@@ -187,9 +189,12 @@ std::string dict_entry(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') out += std::string("\\") + c;
-    else if (u < 0x20 || u >= 0x7f) out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
-    else out += c;
+    if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (u < 0x20 || u >= 0x7f)
+      out += std::string("\\x") + kHex[u >> 4] + kHex[u & 15];
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -202,8 +207,8 @@ void write_dict(const std::string& name, const std::set<std::string>& words) {
 }
 
 std::set<std::string> json_words() {
-  return {"{", "}", "[", "]", ":", ",", "\"", "\"\"", "null", "true", "false", "0", "-1", "1.5", "1e5",
-          "\\\"", "\\\\", "\\u0000", "\\u3042", "\\ud83d\\ude00", " ", "\n"};
+  return {"{", "}",  "[",   "]",   ":",    ",",    "\"",      "\"\"",    "null",           "true", "false",
+          "0", "-1", "1.5", "1e5", "\\\"", "\\\\", "\\u0000", "\\u3042", "\\ud83d\\ude00", " ",    "\n"};
 }
 
 void dictionaries(const Profile& p) {
@@ -212,8 +217,8 @@ void dictionaries(const Profile& p) {
                         "selfProvisionDataReqInfo", "inquiryCondition", "selfPersonalDataProvisionInfo",
                         "selfPersonalData", "TL-00000086-260101093000-0001", "E0001", "E0005", "E0006"})
     envelope.insert(w);
-  for (const auto* t : {&p.request_type, &p.request_response_type, &p.notification_type,
-                        &p.notification_reply_type, &p.result_request_type, &p.result_response_type})
+  for (const auto* t : {&p.request_type, &p.request_response_type, &p.notification_type, &p.notification_reply_type,
+                        &p.result_request_type, &p.result_response_type})
     envelope.insert(*t);
   write_dict("envelope", envelope);
 
@@ -241,10 +246,29 @@ void dictionaries(const Profile& p) {
                         "error", "error_description", "invalid_grant", "invalid_client", "3600", "\"3600\""})
     token.insert(w);
   write_dict("token", token);
-  write_dict("listener_request",
-             {"POST ", "GET ", " HTTP/1.1\r\n", " HTTP/1.0\r\n", "\r\n", "\r\n\r\n", ": ", "Host: ",
-              "Content-Length: ", "Transfer-Encoding: ", "chunked", "Connection: ", "close", "keep-alive",
-              "Expect: ", "100-continue", "0\r\n\r\n", ";ext=", "/myna/notify", "/callback?", "ffffffff", "\t", " "});
+  write_dict("listener_request", {"POST ",
+                                  "GET ",
+                                  " HTTP/1.1\r\n",
+                                  " HTTP/1.0\r\n",
+                                  "\r\n",
+                                  "\r\n\r\n",
+                                  ": ",
+                                  "Host: ",
+                                  "Content-Length: ",
+                                  "Transfer-Encoding: ",
+                                  "chunked",
+                                  "Connection: ",
+                                  "close",
+                                  "keep-alive",
+                                  "Expect: ",
+                                  "100-continue",
+                                  "0\r\n\r\n",
+                                  ";ext=",
+                                  "/myna/notify",
+                                  "/callback?",
+                                  "ffffffff",
+                                  "\t",
+                                  " "});
   write_dict("query", {"InfoType=", "&Date=", "Date=", ";Type=", "{from}", "{to}", "{type}", "-", "/", ".", "\n",
                        "2024", "0229", "1231", "-0", "00", "99999999999999999", "F1020"});
 }
@@ -257,8 +281,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   g_root = argv[1];
-  for (const char* t : {"envelope", "payload_drug", "payload_checkup", "payload_expense", "stream", "redirect",
-                        "token", "notification", "query", "listener_request"}) {
+  for (const char* t : {"envelope", "payload_drug", "payload_checkup", "payload_expense", "stream", "redirect", "token",
+                        "notification", "query", "listener_request"}) {
     if (!fs::is_directory(g_root / "corpus" / t)) continue;
     for (const auto& e : fs::directory_iterator(g_root / "corpus" / t))
       if (e.path().filename().string().rfind("seed-", 0) == 0) fs::remove(e.path());

@@ -66,7 +66,9 @@ bool same(const Retrieval& a, const Retrieval& b) {
 
 bool pending(RetrievalState s) { return s == RetrievalState::requested || s == RetrievalState::waiting; }
 
-bool ended_early(const Retrieval& r) { return r.state == RetrievalState::failed || r.state == RetrievalState::timed_out; }
+bool ended_early(const Retrieval& r) {
+  return r.state == RetrievalState::failed || r.state == RetrievalState::timed_out;
+}
 
 bool confirmed_match(const Retrieval& r, const CommonHeader& h) {
   return !r.process_id.empty() && r.process_id == h.process_id;

@@ -1,8 +1,8 @@
 // Payload decoder of each record type: decode_payload<R> (the bare embedded document) and
 // decode_result<R> (the whole result telegram) on any bytes. Properties: no crash; errors are
 // located decode errors; what decodes re-encodes and decodes to the same records.
-#include "fuzz.hpp"
 #include "myna/codec/payload.hpp"
+#include "fuzz.hpp"
 
 namespace {
 

@@ -4,9 +4,9 @@
 // filter templates. Properties: no crash; what parses formats back to itself (or re-parses to
 // the same value); queries are ordered ranges that survive to_filter and back; errors are
 // loggable validation errors.
+#include "myna/query/query.hpp"
 #include "fuzz.hpp"
 #include "internal/query_filter.hpp"
-#include "myna/query/query.hpp"
 
 namespace {
 
@@ -49,10 +49,14 @@ void numbers(std::string_view text) {
   } else {
     check_error(d.error());
   }
-  if (auto y = Yen::parse(text); y) same_after(y, y->to_string(), "Yen::to_string");
-  else check_error(y.error());
-  if (auto c = Count::parse(text); c) same_after(c, c->to_string(), "Count::to_string");
-  else check_error(c.error());
+  if (auto y = Yen::parse(text); y)
+    same_after(y, y->to_string(), "Yen::to_string");
+  else
+    check_error(y.error());
+  if (auto c = Count::parse(text); c)
+    same_after(c, c->to_string(), "Count::to_string");
+  else
+    check_error(c.error());
 }
 
 void codes(std::string_view text) {
@@ -88,13 +92,17 @@ void queries(std::string_view from, std::string_view to, std::string_view filter
     auto q = make_query(type, from, to);
     auto built = Query::Builder(type).from(from).to(to).build();
     if (q.ok() != built.ok() || (q && !(*q == *built))) fuzz::fail("make_query and Query::Builder disagree");
-    if (q) check_query(*q, standard);
-    else check_error(q.error());
+    if (q)
+      check_query(*q, standard);
+    else
+      check_error(q.error());
   }
   for (const Profile* profile : {&standard, &reordered}) {
     auto q = internal::query_from_filter(*profile, filter);
-    if (q) check_query(*q, *profile);
-    else check_error(q.error());
+    if (q)
+      check_query(*q, *profile);
+    else
+      check_error(q.error());
   }
 }
 

@@ -74,8 +74,10 @@ void check_consent_code(std::string_view input, const Result<ConsentResponse>& p
 
 MYNA_FUZZ_TARGET(redirect) {
   const auto parsed = parse_redirect(input, expected_state());
-  if (parsed) check_response(input, *parsed);
-  else fuzz::check_loggable(parsed.error(), hidden_state(input));
+  if (parsed)
+    check_response(input, *parsed);
+  else
+    fuzz::check_loggable(parsed.error(), hidden_state(input));
   check_consent_code(input, parsed);
   if (url_decode(url_encode(input)) != input) fuzz::fail("url_decode(url_encode(x)) != x");
 }

@@ -37,9 +37,7 @@ void fail(std::string_view what) {
   std::abort();
 }
 
-void fail(std::string_view what, const Error& error) {
-  fail(std::string(what) + "\n  error: " + describe(error));
-}
+void fail(std::string_view what, const Error& error) { fail(std::string(what) + "\n  error: " + describe(error)); }
 
 void check_loggable(const Error& error, std::string_view secret) {
   const std::string text = error.to_string();

@@ -39,8 +39,8 @@ std::vector<fs::path> inputs(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: myna_fuzz_replay <target> <file or directory>...\ntargets: "
-              << myna::fuzz::target_names() << "\n";
+    std::cerr << "usage: myna_fuzz_replay <target> <file or directory>...\ntargets: " << myna::fuzz::target_names()
+              << "\n";
     return 2;
   }
   const auto target = myna::fuzz::find_target(argv[1]);

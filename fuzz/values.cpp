@@ -43,8 +43,10 @@ std::string number(std::string_view bytes) {
   out += static_cast<char>('0' + (bytes.empty() ? 1 : static_cast<unsigned char>(bytes[0]) % 10));
   for (std::size_t i = 1; i < bytes.size() && i < 20; ++i) {
     const auto b = static_cast<unsigned char>(bytes[i]);
-    if (b % 17 == 0 && out.find('.') == std::string::npos && out.find('e') == std::string::npos) out += ".0";
-    else if (b % 29 == 0 && out.find('e') == std::string::npos) out += "e1";
+    if (b % 17 == 0 && out.find('.') == std::string::npos && out.find('e') == std::string::npos)
+      out += ".0";
+    else if (b % 29 == 0 && out.find('e') == std::string::npos)
+      out += "e1";
     else if (out != "0" && out != "-0" && !(out.find('e') != std::string::npos && out.size() - out.find('e') > 3))
       out += static_cast<char>('0' + b % 10);
   }
@@ -76,7 +78,8 @@ std::string value(unsigned type, std::string_view bytes) {
 template <class R>
 std::string build_payload(fuzz::Bytes& in, std::size_t& records) {
   const auto& fields = catalog<R>();
-  std::string out = "[{\"" + std::string(kDefaultProviderOrg) + "\":{\"" + Profile().payload_key(RecordTraits<R>::type) + "\":[";
+  std::string out =
+      "[{\"" + std::string(kDefaultProviderOrg) + "\":{\"" + Profile().payload_key(RecordTraits<R>::type) + "\":[";
   records = 1 + in.byte() % 4;
   for (std::size_t r = 0; r < records; ++r) {
     out += r ? ",{" : "{";
@@ -88,7 +91,8 @@ std::string build_payload(fuzz::Bytes& in, std::size_t& records) {
       std::string_view bytes = in.rest().substr(0, n);
       for (std::size_t k = 0; k < bytes.size(); ++k) in.byte();
       out += i ? ",\"" : "\"";
-      string_body(out, which < fields.size() ? std::string(fields[which].ja) : "未知の項目" + std::to_string(which % 3));
+      string_body(out,
+                  which < fields.size() ? std::string(fields[which].ja) : "未知の項目" + std::to_string(which % 3));
       out += "\":" + value(type, bytes);
     }
     out += '}';
@@ -97,7 +101,8 @@ std::string build_payload(fuzz::Bytes& in, std::size_t& records) {
 }
 
 std::string telegram(std::string_view payload) {
-  std::string out = R"J({"commonHeader":{"telegramId":"TL-00000086-240701093000-0001","telegramType":"IFA0303-S01","mode":"1","processId":"PRC00000000000000001","errorCode":""},"selfPersonalDataProvisionInfo":{"selfPersonalData":")J";
+  std::string out =
+      R"J({"commonHeader":{"telegramId":"TL-00000086-240701093000-0001","telegramType":"IFA0303-S01","mode":"1","processId":"PRC00000000000000001","errorCode":""},"selfPersonalDataProvisionInfo":{"selfPersonalData":")J";
   internal::append_json_string_body(out, payload);
   return out + "\"}}";
 }
@@ -132,8 +137,8 @@ void check_records(const std::vector<R>& records, std::string_view body, std::si
   std::vector<R> streamed;
   CommonHeader header;
   Chunks source(body, chunk);
-  const Status st = codec::decode_result<R>(source, Profile{}, DecodeOptions{},
-                                            [&](R&& r) { return streamed.push_back(std::move(r)), Status(); }, header);
+  const Status st = codec::decode_result<R>(
+      source, Profile{}, DecodeOptions{}, [&](R&& r) { return streamed.push_back(std::move(r)), Status(); }, header);
   if (!st) fuzz::fail("the streaming decoder fails where the buffer decoder does not", st.error());
   if (streamed.size() != records.size()) fuzz::fail("streaming and buffer decoders: record count differs");
   for (std::size_t i = 0; i < records.size(); ++i)
@@ -146,7 +151,8 @@ void check_records(const std::vector<R>& records, std::string_view body, std::si
   for (std::size_t i = 0; i < records.size(); ++i) {
     for (const FieldInfo& f : catalog<R>())
       if (to_wire_text(f.of(back[i])) != to_wire_text(f.of(records[i])))
-        fuzz::fail("round trip: item " + std::to_string(f.number) + " of record #" + std::to_string(i) + " lost its text");
+        fuzz::fail("round trip: item " + std::to_string(f.number) + " of record #" + std::to_string(i) +
+                   " lost its text");
     const Issues &was = records[i].issues, &now = back[i].issues;
     if (!std::equal(was.extra_begin(), was.extra_end(), now.extra_begin(), now.extra_end(),
                     [](const ExtraItem& a, const ExtraItem& b) { return a.key == b.key && a.text == b.text; }))

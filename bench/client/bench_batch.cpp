@@ -33,7 +33,6 @@ namespace {
 using namespace bench::client;
 using Clock = std::chrono::steady_clock;
 
-
 std::string user(std::size_t i) { return "u" + std::to_string(i); }
 
 myna::Query year_2024() { return myna::drug_query().from("2024-01-01").to("2024-12-31").build().value(); }
@@ -186,11 +185,21 @@ struct Plan {
 
 // One child batching `citizens`; the first size's children also measure the single latency.
 ChildOutcome run_size(const Plan& plan, long long citizens, bool first_size, unsigned instance) {
-  std::vector<std::string> child = {"--child", "--citizens", std::to_string(citizens), "--port",
-                                    std::to_string(plan.port), "--tokens", plan.token_dir, "--concurrency",
-                                    std::to_string(plan.concurrency), "--latency-samples",
-                                    first_size ? plan.args.text("--latency-samples", "10") : "0", "--instance",
-                                    std::to_string(instance), "--instances", std::to_string(plan.instances)};
+  std::vector<std::string> child = {"--child",
+                                    "--citizens",
+                                    std::to_string(citizens),
+                                    "--port",
+                                    std::to_string(plan.port),
+                                    "--tokens",
+                                    plan.token_dir,
+                                    "--concurrency",
+                                    std::to_string(plan.concurrency),
+                                    "--latency-samples",
+                                    first_size ? plan.args.text("--latency-samples", "10") : "0",
+                                    "--instance",
+                                    std::to_string(instance),
+                                    "--instances",
+                                    std::to_string(plan.instances)};
   if (plan.smoke) child.push_back("--verify");
   if (plan.args.has("--rss-timeline")) child.push_back("--rss-timeline");
   if (plan.args.has("--keep-finished"))
@@ -198,11 +207,11 @@ ChildOutcome run_size(const Plan& plan, long long citizens, bool first_size, uns
   for (const auto& a : plan.sandbox.as_args()) child.push_back(a);
   ChildOutcome run = run_wrapped(child, plan.args.text("--child-wrapper"));
   if (run.exit_status != 0) fail("the batch child for " + std::to_string(citizens) + " citizens failed");
-  std::printf("# %lld citizens: %.2f s (first done after %.0f ms), %.0f records, peak RSS %.1f MiB; after: RSS "
-              "%.1f MiB, heap %.1f MiB in use of %.1f MiB\n",
-              citizens, run.value("batch_s"), run.value("first_done_s") * 1e3, run.value("records"),
-              run.value("peak_rss_mb"), run.value("rss_after_mb"), run.value("heap_in_use_mb"),
-              run.value("heap_total_mb"));
+  std::printf(
+      "# %lld citizens: %.2f s (first done after %.0f ms), %.0f records, peak RSS %.1f MiB; after: RSS "
+      "%.1f MiB, heap %.1f MiB in use of %.1f MiB\n",
+      citizens, run.value("batch_s"), run.value("first_done_s") * 1e3, run.value("records"), run.value("peak_rss_mb"),
+      run.value("rss_after_mb"), run.value("heap_in_use_mb"), run.value("heap_total_mb"));
   return run;
 }
 
@@ -235,10 +244,14 @@ int parent_main(const Args& args, bool smoke) {
   const auto sizes = parse_sizes(args.text("--sizes", smoke ? "20,100" : "1000,10000"));
   const long long repeats = args.number("--repeats", smoke ? 1 : 3);
   const int port = free_loopback_port();
-  SandboxProcess sandbox({"--delay", std::to_string(args.number("--delay", smoke ? 20 : 200)), "--notify",
-                          notify_url(port)});
-  Plan plan{args, sandbox.info(), sandbox.info().state_dir + "/../tokens", port,
-            args.number("--concurrency", smoke ? 8 : 64), smoke,
+  SandboxProcess sandbox(
+      {"--delay", std::to_string(args.number("--delay", smoke ? 20 : 200)), "--notify", notify_url(port)});
+  Plan plan{args,
+            sandbox.info(),
+            sandbox.info().state_dir + "/../tokens",
+            port,
+            args.number("--concurrency", smoke ? 8 : 64),
+            smoke,
             static_cast<unsigned>(repeats * static_cast<long long>(sizes.size()))};
   const auto most = static_cast<std::size_t>(*std::max_element(sizes.begin(), sizes.end()));
   const auto consent_start = Clock::now();

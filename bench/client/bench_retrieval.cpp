@@ -139,10 +139,11 @@ int timing(const Args& args, bool smoke) {
   check_no_fallback(sdk_us);
   const double sdk_sum = std::accumulate(sdk_us.begin(), sdk_us.end(), 0.0);
   const double raw_sum = std::accumulate(raw_us.begin(), raw_us.end(), 0.0);
-  std::printf("# %d interleaved pairs; mean SDK %.0f us, raw %.0f us, ratio of means %.3f; "
-              "p90 %.0f / %.0f us, p99 %.0f / %.0f us\n",
-              iterations, sdk_sum / iterations, raw_sum / iterations, sdk_sum / raw_sum, percentile(sdk_us, 90),
-              percentile(raw_us, 90), percentile(sdk_us, 99), percentile(raw_us, 99));
+  std::printf(
+      "# %d interleaved pairs; mean SDK %.0f us, raw %.0f us, ratio of means %.3f; "
+      "p90 %.0f / %.0f us, p99 %.0f / %.0f us\n",
+      iterations, sdk_sum / iterations, raw_sum / iterations, sdk_sum / raw_sum, percentile(sdk_us, 90),
+      percentile(raw_us, 90), percentile(sdk_us, 99), percentile(raw_us, 99));
   bench::figure("retrieval_sdk_us", median(sdk_us), "us");
   bench::figure("retrieval_raw_us", median(raw_us), "us");
   bench::figure("retrieval_overhead_ratio", median(sdk_us) / median(raw_us), "ratio");
@@ -204,10 +205,17 @@ void instructions(const Args& args, bool smoke) {
   std::filesystem::create_directories(dir);
   const int sdk_port = free_loopback_port(), raw_port = free_loopback_port();
   SandboxProcess sandbox(sandbox_options(sdk_port, raw_port));
-  std::vector<std::string> child = {"--tool=callgrind", "--instr-atstart=no",
-                                    "--callgrind-out-file=" + dir + "/callgrind.out", self_path(),
-                                    "--callgrind-child", "--iterations", std::to_string(iterations),
-                                    "--sdk-port", std::to_string(sdk_port), "--raw-port", std::to_string(raw_port)};
+  std::vector<std::string> child = {"--tool=callgrind",
+                                    "--instr-atstart=no",
+                                    "--callgrind-out-file=" + dir + "/callgrind.out",
+                                    self_path(),
+                                    "--callgrind-child",
+                                    "--iterations",
+                                    std::to_string(iterations),
+                                    "--sdk-port",
+                                    std::to_string(sdk_port),
+                                    "--raw-port",
+                                    std::to_string(raw_port)};
   for (const auto& a : sandbox.info().as_args()) child.push_back(a);
   const ChildOutcome outcome = run_child(child, "/usr/bin/valgrind");
   if (outcome.exit_status != 0) fail("the callgrind child failed");

@@ -97,10 +97,11 @@ int parent_main(const Args& args, bool smoke) {
   std::printf("# sandbox: %s\n", sandbox.stop().c_str());
   if (child.exit_status != 0) fail("the streaming child failed (exit " + std::to_string(child.exit_status) + ")");
   const double mb = child.value("bytes") / (1024.0 * 1024.0);
-  std::printf("# %.0f records, %.1f MiB in %.2f s (client CPU %.2f s); RSS before the fetch %.1f MiB; "
-              "ru_maxrss (incl. pre-exec image) %.1f MiB\n",
-              child.value("records"), mb, child.value("seconds"), child.value("cpu_seconds"),
-              child.value("rss_before_fetch_mb"), child.ru_maxrss_mb);
+  std::printf(
+      "# %.0f records, %.1f MiB in %.2f s (client CPU %.2f s); RSS before the fetch %.1f MiB; "
+      "ru_maxrss (incl. pre-exec image) %.1f MiB\n",
+      child.value("records"), mb, child.value("seconds"), child.value("cpu_seconds"),
+      child.value("rss_before_fetch_mb"), child.ru_maxrss_mb);
   bench::figure("stream_1gb_peak_rss_mb", child.value("peak_rss_mb"), "MB");
   bench::figure("stream_1gb_throughput_mb_s", mb / child.value("seconds"), "MB/s");
   bench::figure("stream_1gb_client_cpu_mb_s", mb / child.value("cpu_seconds"), "MB/s");

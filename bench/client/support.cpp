@@ -1,8 +1,8 @@
 #include "client/support.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -108,9 +108,7 @@ long long Args::number(const std::string& name, long long fallback) const {
   if (it == values_.end()) return fallback;
   try {
     return std::stoll(it->second);
-  } catch (const std::exception&) {
-    fail(name + " needs a number");
-  }
+  } catch (const std::exception&) { fail(name + " needs a number"); }
 }
 
 std::vector<std::string> SandboxInfo::as_args() const {
@@ -200,8 +198,10 @@ ChildOutcome run_child(const std::vector<std::string>& args, const std::string& 
   while (read_line(out_fd, line)) {
     char name[128] = {};
     double value = 0;
-    if (std::sscanf(line.c_str(), "VALUE %127s %lf", name, &value) == 2) outcome.values[name] = value;
-    else std::cout << line << '\n';  // the child's own lines pass through
+    if (std::sscanf(line.c_str(), "VALUE %127s %lf", name, &value) == 2)
+      outcome.values[name] = value;
+    else
+      std::cout << line << '\n';  // the child's own lines pass through
   }
   ::close(out_fd);
   int status = 0;

@@ -1,8 +1,8 @@
 // What a user would write without the SDK, over the same result telegrams and into the same
 // record structs: RapidJSON SAX with a null handler (the floor), RapidJSON DOM + mapping, and
-// nlohmann::json + mapping; and simdjson parsing only (the fastest general parser, no records). Both stages every time: the telegram, then the payload string it holds.
-// The mappings are the fair kind: a key → catalog row table built once, values parsed by the
-// records' own public parser (assign_wire_text), records reserved and moved.
+// nlohmann::json + mapping; and simdjson parsing only (the fastest general parser, no records). Both stages every time:
+// the telegram, then the payload string it holds. The mappings are the fair kind: a key → catalog row table built once,
+// values parsed by the records' own public parser (assign_wire_text), records reserved and moved.
 #pragma once
 
 #include <cstring>
@@ -98,8 +98,10 @@ inline bool dom_header(const Json& telegram, myna::CommonHeader& h) {
   auto m = telegram.FindMember("commonHeader");
   if (m == telegram.MemberEnd() || !m->value.IsObject()) return false;
   const std::pair<const char*, std::string*> fields[] = {{"telegramId", &h.telegram_id},
-      {"telegramType", &h.telegram_type}, {"mode", &h.mode}, {"processId", &h.process_id},
-      {"errorCode", &h.error_code}};
+                                                         {"telegramType", &h.telegram_type},
+                                                         {"mode", &h.mode},
+                                                         {"processId", &h.process_id},
+                                                         {"errorCode", &h.error_code}};
   for (const auto& [name, out] : fields) {
     auto f = m->value.FindMember(name);
     if (f == m->value.MemberEnd() || !f->value.IsString()) return false;
@@ -193,9 +195,7 @@ template <class R>
         if (records != org.end() && records->is_array() && !nlohmann_records(*records, out.records)) return false;
       }
     }
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
+  } catch (const nlohmann::json::exception&) { return false; }
   return true;
 }
 #endif

@@ -27,8 +27,7 @@ inline myna::CommonHeader result_header() {
 
 /// One telegram of at least min_bytes, from citizens first_citizen, first_citizen + 1, ...
 template <class R>
-Telegram<R> make_telegram(std::size_t min_bytes, const myna::Profile& profile,
-                          std::size_t first_citizen = 0) {
+Telegram<R> make_telegram(std::size_t min_bytes, const myna::Profile& profile, std::size_t first_citizen = 0) {
   const myna::sandbox::Generator generator;
   myna::codec::ResultWriter<R> writer(profile, result_header());
   Telegram<R> t;

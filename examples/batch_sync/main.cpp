@@ -2,12 +2,12 @@
 // each citizen's records to OUT/<user>.jsonl and record finished citizens in OUT/done.txt.
 // Run it again after an interruption and it continues with the citizens not yet done.
 // usage: batch_sync [--citizens N] [--out DIR] [--stop-after K]   (stop-after simulates a crash)
+#include <sys/stat.h>
 #include <atomic>
 #include <fstream>
 #include <iostream>
 #include <mutex>
 #include <set>
-#include <sys/stat.h>
 
 #include "myna/client/listener.hpp"
 #include "myna/export/json_lines.hpp"
@@ -33,9 +33,12 @@ int main(int argc, char** argv) {
   std::string out = "batch-out";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--citizens") citizens = std::stoul(argv[i + 1]);
-    else if (a == "--out") out = argv[i + 1];
-    else if (a == "--stop-after") stop_after = std::stoul(argv[i + 1]);
+    if (a == "--citizens")
+      citizens = std::stoul(argv[i + 1]);
+    else if (a == "--out")
+      out = argv[i + 1];
+    else if (a == "--stop-after")
+      stop_after = std::stoul(argv[i + 1]);
   }
   ::mkdir(out.c_str(), 0700);
 

@@ -14,9 +14,9 @@ namespace app {
 /// What the medicines page shows.
 struct MedicinesPage {
   enum class Kind { list, ask_consent, come_back_later, try_again } kind = Kind::try_again;
-  std::vector<std::string> lines;                           ///< "2024-03-05 ロキソニン錠60mg" per dispensing
-  std::chrono::system_clock::time_point come_back_at;       ///< for come_back_later
-  std::string telegram_id;                                  ///< for the provider's access log
+  std::vector<std::string> lines;                      ///< "2024-03-05 ロキソニン錠60mg" per dispensing
+  std::chrono::system_clock::time_point come_back_at;  ///< for come_back_later
+  std::string telegram_id;                             ///< for the provider's access log
 };
 
 /// `days` days before `today`.

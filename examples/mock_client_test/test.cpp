@@ -29,7 +29,8 @@ const myna::Date kToday = myna::Date::parse("2024-12-31").value();
 
 void records_become_lines() {
   myna::testing::ScriptedClient client;
-  client.returns<myna::DrugRecord>("user-42", {drug("2024-03-05", "ロキソニン錠60mg"), drug("2024-04-01", "ムコスタ錠100mg")});
+  client.returns<myna::DrugRecord>("user-42",
+                                   {drug("2024-03-05", "ロキソニン錠60mg"), drug("2024-04-01", "ムコスタ錠100mg")});
   app::MedicinesPage page = app::medicines_page(client, "user-42", kToday);
   check(page.kind == app::MedicinesPage::Kind::list, "records: the page lists them");
   check(page.lines.size() == 2 && page.lines[0] == "2024-03-05 ロキソニン錠60mg", "records: one line per dispensing");
@@ -59,7 +60,8 @@ void consent_required_asks_again() {
 void maintenance_says_when() {
   myna::testing::ScriptedClient client;
   const auto back = std::chrono::system_clock::now() + std::chrono::hours(2);
-  client.maintenance("user-7", myna::RecordType::drug, back).returns<myna::DrugRecord>("user-7", {drug("2024-05-01", "A")});
+  client.maintenance("user-7", myna::RecordType::drug, back)
+      .returns<myna::DrugRecord>("user-7", {drug("2024-05-01", "A")});
   app::MedicinesPage first = app::medicines_page(client, "user-7", kToday);
   check(first.kind == app::MedicinesPage::Kind::come_back_later, "maintenance: come back later");
   check(first.come_back_at == back, "maintenance: at the time the service gave");

@@ -82,10 +82,14 @@ std::vector<myna::RecordType> parse_types(const std::string& list) {
   std::vector<myna::RecordType> out;
   std::stringstream ss(list);
   for (std::string t; std::getline(ss, t, ',');) {
-    if (t == "drugs") out.push_back(myna::RecordType::drug);
-    else if (t == "checkups") out.push_back(myna::RecordType::checkup);
-    else if (t == "expenses") out.push_back(myna::RecordType::expense);
-    else usage_error("unknown record type " + t);
+    if (t == "drugs")
+      out.push_back(myna::RecordType::drug);
+    else if (t == "checkups")
+      out.push_back(myna::RecordType::checkup);
+    else if (t == "expenses")
+      out.push_back(myna::RecordType::expense);
+    else
+      usage_error("unknown record type " + t);
   }
   return out;
 }
@@ -101,34 +105,54 @@ myna::LogLevel parse_level(const std::string& s) {
 long number(const std::string& s) {
   try {
     return std::stol(s);
-  } catch (const std::exception&) {
-    usage_error("not a number: " + s);
-  }
+  } catch (const std::exception&) { usage_error("not a number: " + s); }
 }
 
 void set_option(Config& c, const std::string& a, const std::string& v) {
-  if (a == "--db") c.db = myna::SecretString(v);
-  else if (a == "--token-key-file") c.token_key_hex = read_key_file(v);
-  else if (a == "--api") c.api = v;
-  else if (a == "--ca") c.ca = v;
-  else if (a == "--cert") c.cert = v;
-  else if (a == "--key") c.key = v;
-  else if (a == "--listen") c.listen = v;
-  else if (a == "--listener-cert") c.listener_cert = v;
-  else if (a == "--listener-key") c.listener_key = v;
-  else if (a == "--instance") c.instance = static_cast<unsigned>(number(v));
-  else if (a == "--instances") c.instances = static_cast<unsigned>(number(v));
-  else if (a == "--name") c.name = v;
-  else if (a == "--queue") c.queue = v;
-  else if (a == "--from") c.from = v;
-  else if (a == "--to") c.to = v;
-  else if (a == "--types") c.types = parse_types(v);
-  else if (a == "--workers") c.workers = static_cast<std::size_t>(number(v));
-  else if (a == "--pool") c.pool = static_cast<std::size_t>(number(v));
-  else if (a == "--lease-ms") c.lease_ms = number(v);
-  else if (a == "--notification-timeout-ms") c.notification_timeout_ms = number(v);
-  else if (a == "--log") c.log = parse_level(v);
-  else usage_error("unknown option " + a);
+  if (a == "--db")
+    c.db = myna::SecretString(v);
+  else if (a == "--token-key-file")
+    c.token_key_hex = read_key_file(v);
+  else if (a == "--api")
+    c.api = v;
+  else if (a == "--ca")
+    c.ca = v;
+  else if (a == "--cert")
+    c.cert = v;
+  else if (a == "--key")
+    c.key = v;
+  else if (a == "--listen")
+    c.listen = v;
+  else if (a == "--listener-cert")
+    c.listener_cert = v;
+  else if (a == "--listener-key")
+    c.listener_key = v;
+  else if (a == "--instance")
+    c.instance = static_cast<unsigned>(number(v));
+  else if (a == "--instances")
+    c.instances = static_cast<unsigned>(number(v));
+  else if (a == "--name")
+    c.name = v;
+  else if (a == "--queue")
+    c.queue = v;
+  else if (a == "--from")
+    c.from = v;
+  else if (a == "--to")
+    c.to = v;
+  else if (a == "--types")
+    c.types = parse_types(v);
+  else if (a == "--workers")
+    c.workers = static_cast<std::size_t>(number(v));
+  else if (a == "--pool")
+    c.pool = static_cast<std::size_t>(number(v));
+  else if (a == "--lease-ms")
+    c.lease_ms = number(v);
+  else if (a == "--notification-timeout-ms")
+    c.notification_timeout_ms = number(v);
+  else if (a == "--log")
+    c.log = parse_level(v);
+  else
+    usage_error("unknown option " + a);
 }
 
 Config parse(int argc, char** argv) {
@@ -137,11 +161,16 @@ Config parse(int argc, char** argv) {
   if (const char* env = std::getenv("MYNA_TOKEN_KEY")) c.token_key_hex = myna::SecretString(env);
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--help") std::cout << kUsage, std::exit(0);
-    else if (a == "--refresh") c.refresh = true;
-    else if (a == "--until-empty") c.until_empty = true;
-    else if (i + 1 < argc) set_option(c, a, argv[++i]);
-    else usage_error(a + " needs a value");
+    if (a == "--help")
+      std::cout << kUsage, std::exit(0);
+    else if (a == "--refresh")
+      c.refresh = true;
+    else if (a == "--until-empty")
+      c.until_empty = true;
+    else if (i + 1 < argc)
+      set_option(c, a, argv[++i]);
+    else
+      usage_error(a + " needs a value");
   }
   if (c.api.empty() || c.token_key_hex.empty()) usage_error("--api and a token key are required");
   if (c.workers == 0 || c.lease_ms <= 0) usage_error("--workers and --lease-ms must be positive");

@@ -32,13 +32,16 @@ int main() {
   client->complete_consent("u-7", sandbox->authorize_as("C0000007", request.url), request).value();
   std::cout << "consented once; token file in " << dir << "\n";
 
-  const char* quarters[][2] = {{"2024-01-01", "2024-03-31"}, {"2024-04-01", "2024-06-30"}, {"2024-07-01", "2024-09-30"}};
+  const char* quarters[][2] = {
+      {"2024-01-01", "2024-03-31"}, {"2024-04-01", "2024-06-30"}, {"2024-07-01", "2024-09-30"}};
   for (auto& q : quarters) {
     auto query = myna::expense_query().from(q[0]).to(q[1]).build().value();
     auto records = client->fetch_expenses("u-7", query);
     std::cout << q[0] << ".." << q[1] << ": has_grant=" << client->has_grant("u-7").value() << " → ";
-    if (records) std::cout << records->size() << " 医療費通知情報 records\n";
-    else std::cout << records.error() << "\n";
+    if (records)
+      std::cout << records->size() << " 医療費通知情報 records\n";
+    else
+      std::cout << records.error() << "\n";
     std::this_thread::sleep_for(std::chrono::seconds(2));
   }
   listener->stop();

@@ -35,11 +35,16 @@ std::optional<Options> parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
-    if (arg == "--serve") o.serve = true;
-    else if (arg == "--port" && has_value) o.port = std::atoi(argv[++i]);
-    else if (arg == "--info" && has_value) o.info_file = argv[++i];
-    else if (arg == "--notification-delay-ms" && has_value) o.notification_delay_ms = std::atoi(argv[++i]);
-    else return std::nullopt;
+    if (arg == "--serve")
+      o.serve = true;
+    else if (arg == "--port" && has_value)
+      o.port = std::atoi(argv[++i]);
+    else if (arg == "--info" && has_value)
+      o.info_file = argv[++i];
+    else if (arg == "--notification-delay-ms" && has_value)
+      o.notification_delay_ms = std::atoi(argv[++i]);
+    else
+      return std::nullopt;
   }
   return o;
 }
@@ -116,8 +121,8 @@ bool write_info(const std::string& file, const std::string& app, myna::sandbox::
 
 /// Serves until SIGINT or SIGTERM (blocked in every thread, taken here with sigwait).
 int serve(const Options& o, myna::sandbox::Sandbox& sandbox, const std::string& app) {
-  std::cout << "open " << app << "/ in a browser (it must trust " << sandbox.credentials().ca_file
-            << "); Ctrl-C ends" << std::endl;
+  std::cout << "open " << app << "/ in a browser (it must trust " << sandbox.credentials().ca_file << "); Ctrl-C ends"
+            << std::endl;
   if (!o.info_file.empty() && !write_info(o.info_file, app, sandbox)) {
     std::cerr << "cannot write " << o.info_file << "\n";
     return 1;
@@ -149,8 +154,9 @@ int main(int argc, char** argv) {
   const auto& pki = sandbox->credentials();
   httplib::SSLServer server(pki.listener_cert_file.c_str(), pki.listener_key_file.c_str());
   server.set_keep_alive_timeout(1);
-  int port = options->port > 0 && server.bind_to_port("127.0.0.1", options->port) ? options->port
-                                                                                    : server.bind_to_any_port("127.0.0.1");
+  int port = options->port > 0 && server.bind_to_port("127.0.0.1", options->port)
+                 ? options->port
+                 : server.bind_to_any_port("127.0.0.1");
   const std::string app = "https://127.0.0.1:" + std::to_string(port);
   auto client = make_client(*sandbox, app);
   int rc = 0;

@@ -71,24 +71,30 @@ Explanation explain(const myna::Error& error, myna::RecordTypes types) {
   switch (error.category()) {
     case C::consent_denied:
       return {"情報の提供に同意されませんでした",
-              "マイナポータルで「同意しない」が選ばれたため、情報は取得していません。連携する場合は、もう一度「次へ」から同意してください。",
+              "マイナポータルで「同意しない」が選ばれたため、情報は取得していません。連携する場合は、もう一度「次へ」か"
+              "ら同意してください。",
               "連携の画面に戻る"};
     case C::certificate_expired:
       return {"マイナンバーカードの電子証明書の有効期限が切れています",
-              "利用者証明用電子証明書の有効期限が切れているため、本人確認ができませんでした。お住まいの市区町村の窓口で電子証明書を更新してから、もう一度お試しください。",
+              "利用者証明用電子証明書の有効期限が切れているため、本人確認ができませんでした。お住まいの市区町村の窓口で"
+              "電子証明書を更新してから、もう一度お試しください。",
               "連携の画面に戻る"};
     case C::consent_required:
       return {"もう一度、連携への同意が必要です",
-              named + "の提供に同意していないか、同意の有効期間（期間連携）が終わりました。「次へ」から、もう一度マイナポータルで同意してください。",
+              named +
+                  "の提供に同意していないか、同意の有効期間（期間連携）が終わりました。「次へ」から、もう一度マイナポー"
+                  "タルで同意してください。",
               "同意しなおす"};
     case C::not_registered:
       return {"マイナポータルの利用者登録が必要です",
-              "マイナポータルの利用者登録がお済みでないため、連携できませんでした。マイナポータル（アプリまたはWebサイト）でマイナンバーカードを使って利用者登録をしてから、もう一度「次へ」から連携してください。",
+              "マイナポータルの利用者登録がお済みでないため、連携できませんでした。マイナポータル（アプリまたはWebサイ"
+              "ト）でマイナンバーカードを使って利用者登録をしてから、もう一度「次へ」から連携してください。",
               "連携の画面に戻る"};
     case C::maintenance: {
       auto when = error.retry_after().value_or(myna::next_available(std::chrono::system_clock::now()));
       return {"ただいまメンテナンス中です",
-              "マイナポータルまたは連携先のシステムが計画停止中です。" + jst_text(when) + "以降に、もう一度お試しください。",
+              "マイナポータルまたは連携先のシステムが計画停止中です。" + jst_text(when) +
+                  "以降に、もう一度お試しください。",
               "連携の画面に戻る"};
     }
     case C::auth:
@@ -96,7 +102,9 @@ Explanation explain(const myna::Error& error, myna::RecordTypes types) {
       // it claims without asserting it, and let the citizen try again.
       if (error.service_code() == "certificate_expired")
         return {"連携を完了できませんでした",
-                "電子証明書の有効期限切れを知らせる応答が届きましたが、この手続きへの応答であることを確認できませんでした。もう一度「次へ」から連携してください。マイナポータルの画面で有効期限切れと表示された場合は、お住まいの市区町村の窓口で電子証明書を更新してください。",
+                "電子証明書の有効期限切れを知らせる応答が届きましたが、この手続きへの応答であることを確認できませんでし"
+                "た。もう一度「次へ」から連携してください。マイナポータルの画面で有効期限切れと表示された場合は、お住ま"
+                "いの市区町村の窓口で電子証明書を更新してください。",
                 "連携の画面に戻る"};
       return {"連携の手続きを確認できませんでした",
               "安全のため、この手続きを中止しました。お手数ですが、最初からやり直してください。", "最初からやり直す"};
@@ -123,7 +131,8 @@ std::string type_choice(myna::RecordType type, const StartView& view) {
                     (view.preselect.contains(type) || granted ? " checked" : "") + "><label for=\"" + id + "\">" +
                     escape(myna::japanese_name(type)) + "</label> ";
   if (granted) out += "<span class=\"badge\">連携済み</span> ";
-  return out + "<div class=\"desc\" id=\"" + id + "-desc\">" + escape(myna::japanese_description(type)) + "</div></div>";
+  return out + "<div class=\"desc\" id=\"" + id + "-desc\">" + escape(myna::japanese_description(type)) +
+         "</div></div>";
 }
 
 }  // namespace
@@ -158,9 +167,10 @@ std::string start_page(const StartView& view) {
   if (view.stop_window)
     body += "<p class=\"notice\" role=\"status\">" + escape(view.stop_window->system) + "が" +
             jst_text(view.stop_window->end) + "まで計画停止中です。初めての連携は、その後にお試しください。</p>";
-  body += "<p>健康記録に取り込む情報を選んで「次へ」を押してください。マイナポータルの画面に移り、マイナンバーカードで"
-          "本人確認をしてから、情報の提供に同意します。</p><form method=\"post\" action=\"/consent/start\">"
-          "<fieldset><legend>連携する情報</legend>";
+  body +=
+      "<p>健康記録に取り込む情報を選んで「次へ」を押してください。マイナポータルの画面に移り、マイナンバーカードで"
+      "本人確認をしてから、情報の提供に同意します。</p><form method=\"post\" action=\"/consent/start\">"
+      "<fieldset><legend>連携する情報</legend>";
   for (myna::RecordType type : myna::kAllRecordTypes) body += type_choice(type, view);
   body += "</fieldset><button type=\"submit\">次へ</button></form></div>";
   if (!view.granted.empty())
@@ -172,25 +182,30 @@ std::string start_page(const StartView& view) {
 std::string waiting_page(const std::vector<myna::RecordType>& types) {
   myna::RecordTypes set;
   for (auto t : types) set.add(t);
-  std::string body = "<div class=\"card\"><h1>マイナポータルから情報を取り込んでいます</h1>"
-                     "<p class=\"waiting\" role=\"status\" aria-live=\"polite\"><span class=\"spinner\" "
-                     "aria-hidden=\"true\"></span>" +
-                     escape(myna::to_japanese(set)) +
-                     "の準備ができたという通知（完了通知）を待っています。数秒から数分かかることがあります。</p>"
-                     "<p class=\"desc\">このページは自動的に更新されます。</p></div>";
+  std::string body =
+      "<div class=\"card\"><h1>マイナポータルから情報を取り込んでいます</h1>"
+      "<p class=\"waiting\" role=\"status\" aria-live=\"polite\"><span class=\"spinner\" "
+      "aria-hidden=\"true\"></span>" +
+      escape(myna::to_japanese(set)) +
+      "の準備ができたという通知（完了通知）を待っています。数秒から数分かかることがあります。</p>"
+      "<p class=\"desc\">このページは自動的に更新されます。</p></div>";
   std::string page = layout("取り込み中", body);
   page.insert(page.find("<title>"), "<meta http-equiv=\"refresh\" content=\"1\">");
   return page;
 }
 
 std::string records_page(const std::string& from, const std::string& to, const std::vector<TypeSection>& sections) {
-  std::string body = "<div class=\"card\"><h1>取り込んだ健康記録</h1><form class=\"range\" method=\"get\" "
-                     "action=\"/records\" aria-label=\"照会年月日の絞り込み\"><div><label for=\"from\">照会年月日（開始）"
-                     "</label><input type=\"date\" id=\"from\" name=\"from\" required value=\"" + escape(from) +
-                     "\"></div><div><label for=\"to\">照会年月日（終了）</label><input type=\"date\" id=\"to\" "
-                     "name=\"to\" required value=\"" + escape(to) + "\"></div><button type=\"submit\">絞り込む</button>"
-                     "</form><p class=\"desc\">薬剤情報と医療費通知情報は診療年月、特定健診情報は健診実施年月日で絞り込みます。"
-                     "</p><p><a href=\"/\">連携する情報を追加する</a></p></div>";
+  std::string body =
+      "<div class=\"card\"><h1>取り込んだ健康記録</h1><form class=\"range\" method=\"get\" "
+      "action=\"/records\" aria-label=\"照会年月日の絞り込み\"><div><label for=\"from\">照会年月日（開始）"
+      "</label><input type=\"date\" id=\"from\" name=\"from\" required value=\"" +
+      escape(from) +
+      "\"></div><div><label for=\"to\">照会年月日（終了）</label><input type=\"date\" id=\"to\" "
+      "name=\"to\" required value=\"" +
+      escape(to) +
+      "\"></div><button type=\"submit\">絞り込む</button>"
+      "</form><p class=\"desc\">薬剤情報と医療費通知情報は診療年月、特定健診情報は健診実施年月日で絞り込みます。"
+      "</p><p><a href=\"/\">連携する情報を追加する</a></p></div>";
   for (const TypeSection& s : sections) {
     const std::string id = "section-" + std::string(myna::english_name(s.type));
     body += "<section class=\"card\" aria-labelledby=\"" + id + "\"><h2 id=\"" + id + "\">" +
@@ -258,8 +273,10 @@ void split_items(const std::vector<R>& records, std::vector<CommonItem>& common,
       ++carried;
     }
     if (carried == 0) continue;  // no record carries it
-    if (same && carried >= 2) common.push_back({&f, value, carried == records.size()});
-    else varying.push_back(&f);
+    if (same && carried >= 2)
+      common.push_back({&f, value, carried == records.size()});
+    else
+      varying.push_back(&f);
   }
 }
 

@@ -18,9 +18,9 @@ std::string layout(std::string_view title, std::string_view body);
 
 /// What the start page knows about the citizen.
 struct StartView {
-  myna::RecordTypes granted;    ///< types already linked
-  myna::RecordTypes preselect;  ///< checked on the form
-  std::string error;            ///< shown above the form ("" = none)
+  myna::RecordTypes granted;                    ///< types already linked
+  myna::RecordTypes preselect;                  ///< checked on the form
+  std::string error;                            ///< shown above the form ("" = none)
   std::optional<myna::StopWindow> stop_window;  ///< guideline 2.5: a back-end stops now
 };
 std::string start_page(const StartView& view);

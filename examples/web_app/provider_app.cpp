@@ -37,7 +37,8 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
 
 /// YYYY-MM-DD of today (JST) and of the same day `years` earlier.
 std::string jst_date(int years_back) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(9));
+  const std::time_t secs =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(9));
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[48];
@@ -168,8 +169,7 @@ void ProviderApp::callback(const httplib::Request& req, httplib::Response& res) 
 void ProviderApp::records(const httplib::Request& req, httplib::Response& res) {
   auto [id, s] = session(req, res);
   const myna::RecordTypes types = granted(s->user);
-  if (types.empty())
-    return html(res, 403, error_page(myna::Error(myna::ErrorCategory::consent_required, "no grant")));
+  if (types.empty()) return html(res, 403, error_page(myna::Error(myna::ErrorCategory::consent_required, "no grant")));
   std::string from = req.has_param("from") ? req.get_param_value("from") : jst_date(3);
   std::string to = req.has_param("to") ? req.get_param_value("to") : jst_date(0);
   see_other(res, "/records/result?job=" + start_job(s->user, types, std::move(from), std::move(to)));
@@ -202,9 +202,8 @@ std::string ProviderApp::start_job(const std::string& user, myna::RecordTypes ty
 void ProviderApp::run_job(std::shared_ptr<Job> job) {
   std::vector<TypeSection> sections;
   for (myna::RecordType type : job->types) {
-    sections.push_back(myna::visit_record_type(type, [&](auto tag) {
-      return fetch_section<decltype(tag)>(*client_, job->user, job->from, job->to);
-    }));
+    sections.push_back(myna::visit_record_type(
+        type, [&](auto tag) { return fetch_section<decltype(tag)>(*client_, job->user, job->from, job->to); }));
   }
   std::lock_guard<std::mutex> lock(job->mu);
   job->sections = std::move(sections);

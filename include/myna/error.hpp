@@ -26,15 +26,16 @@ enum class ErrorCategory : std::uint8_t {
   auth,                 ///< token missing, expired, revoked or rejected: sign in / refresh
   consent_denied,       ///< the citizen refused consent at Mynaportal
   certificate_expired,  ///< the citizen's My Number Card certificate has expired
-  consent_required,     ///< no grant for this citizen and information type, or the grant (期間連携 period) ended: consent again
-  maintenance,          ///< the service or a back-end is in a stop window: retry at retry_after
-  rate_limited,         ///< 429: retry at retry_after
-  timeout,              ///< a deadline passed (request, notification wait)
-  cancelled,            ///< the caller cancelled the operation
-  protocol,             ///< the peer broke the wire profile (bad telegram, unknown process)
-  decode,               ///< malformed record data; location names record, item and field
-  validation,           ///< the caller passed invalid input (query range, code, option)
-  storage,              ///< a token / retrieval / record store failed
+  consent_required,  ///< no grant for this citizen and information type, or the grant (期間連携 period) ended: consent
+                     ///< again
+  maintenance,   ///< the service or a back-end is in a stop window: retry at retry_after
+  rate_limited,  ///< 429: retry at retry_after
+  timeout,       ///< a deadline passed (request, notification wait)
+  cancelled,     ///< the caller cancelled the operation
+  protocol,      ///< the peer broke the wire profile (bad telegram, unknown process)
+  decode,        ///< malformed record data; location names record, item and field
+  validation,    ///< the caller passed invalid input (query range, code, option)
+  storage,       ///< a token / retrieval / record store failed
   /// The citizen has no Mynaportal account (利用者登録): they register first (at Mynaportal,
   /// or through the 利用者登録等API), then consent again (docs/integration.md).
   not_registered,
@@ -45,12 +46,12 @@ const char* to_string(ErrorCategory category) noexcept;
 
 /// Where inside a telegram a decode error was found.
 struct DecodeLocation {
-  std::string record_type;     ///< e.g. "薬剤情報"; empty for envelope errors
+  std::string record_type;         ///< e.g. "薬剤情報"; empty for envelope errors
   std::int64_t record_index = -1;  ///< 0-based index of the record within its type; -1 if none
-  int item_number = 0;         ///< 項番 from the guideline table; 0 if none
-  std::string item_name;       ///< Japanese item name from the guideline table
-  std::string envelope_field;  ///< e.g. "commonHeader.processId" for envelope errors
-  std::uint64_t byte_offset = 0;  ///< offset in the body (or embedded payload) where it failed
+  int item_number = 0;             ///< 項番 from the guideline table; 0 if none
+  std::string item_name;           ///< Japanese item name from the guideline table
+  std::string envelope_field;      ///< e.g. "commonHeader.processId" for envelope errors
+  std::uint64_t byte_offset = 0;   ///< offset in the body (or embedded payload) where it failed
 };
 
 /// One error: a category, a message that says what to do, and optional details.
@@ -129,16 +130,25 @@ class Exception : public std::exception {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
 
   /// The value; throws myna::Exception when this holds an error.
-  T& value() & { check(); return std::get<0>(state_); }
-  const T& value() const& { check(); return std::get<0>(state_); }
-  T&& value() && { check(); return std::get<0>(std::move(state_)); }
+  T& value() & {
+    check();
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(state_));
+  }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }

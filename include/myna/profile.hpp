@@ -45,8 +45,8 @@ struct Profile {
   std::string login_type = "0";
 
   // ---- consent and tokens
-  bool use_pkce = false;         ///< send code_challenge (S256) and code_verifier
-  bool supports_refresh = false; ///< the token endpoint issues refresh tokens
+  bool use_pkce = false;          ///< send code_challenge (S256) and code_verifier
+  bool supports_refresh = false;  ///< the token endpoint issues refresh tokens
   /// Used when the token response carries no expires_in.
   std::chrono::seconds default_token_lifetime{std::chrono::minutes(60)};
   /// 期間連携: how long one consent allows repeated retrieval (90 days today).
@@ -96,9 +96,9 @@ struct Profile {
   std::vector<KeyAlias> key_aliases = default_key_aliases();
 
   // ---- limits (decoder)
-  std::size_t max_depth = 32;                 ///< JSON nesting
-  std::size_t max_value_bytes = 64 * 1024;    ///< one string or number
-  std::size_t max_records = 10'000'000;       ///< records per result
+  std::size_t max_depth = 32;               ///< JSON nesting
+  std::size_t max_value_bytes = 64 * 1024;  ///< one string or number
+  std::size_t max_records = 10'000'000;     ///< records per result
 
   const std::string& payload_key(RecordType type) const noexcept;
   /// The value of one information type in consent_types_parameter, e.g. "drugs".

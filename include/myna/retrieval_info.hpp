@@ -28,16 +28,17 @@ namespace myna {
 struct RetrievalInfo {
   using Clock = std::chrono::system_clock;
 
-  std::string telegram_id;    ///< the request's telegramId ("" when refused before one was assigned)
-  std::string process_id;     ///< the service's processId ("" when the request was not accepted)
-  std::string citizen;        ///< the application's key for the citizen (never a service identifier)
+  std::string telegram_id;  ///< the request's telegramId ("" when refused before one was assigned)
+  std::string process_id;   ///< the service's processId ("" when the request was not accepted)
+  std::string citizen;      ///< the application's key for the citizen (never a service identifier)
   RecordType type = RecordType::drug;
-  Date from, to;              ///< the query's 照会年月日 range
+  Date from, to;                   ///< the query's 照会年月日 range
   Clock::time_point requested_at;  ///< when the retrieval began (its request telegram was sent, or refused before)
   std::optional<Clock::time_point> notified_at;  ///< when the completion notification arrived; absent on the fallback
   std::optional<Clock::time_point> fetched_at;   ///< when the result response arrived; absent when none did
-  int request_attempts = 0;   ///< HTTP attempts of the request telegram (0: never sent)
-  int result_attempts = 0;    ///< HTTP attempts of the result telegram (re-asks after not-ready and corrupt bodies included)
+  int request_attempts = 0;                      ///< HTTP attempts of the request telegram (0: never sent)
+  int result_attempts =
+      0;  ///< HTTP attempts of the result telegram (re-asks after not-ready and corrupt bodies included)
   std::uint64_t bytes = 0;    ///< size of the result body the records came from
   std::size_t records = 0;    ///< records returned (streaming: handed to the callback)
   IssueCounts issues;         ///< the records' issues, summed per kind

@@ -102,8 +102,8 @@ Status AuditLog::write(const AuditEvent& event) { return write_event(*db_, event
 AuditSink AuditLog::sink(Logger logger) {
   return [db = db_, logger = std::move(logger)](const AuditEvent& event) {
     if (Status st = write_event(*db, event); !st)
-      logger.log(LogLevel::warn, "audit event of telegram " + event.info.telegram_id +
-                                     " not written: " + st.error().to_string());
+      logger.log(LogLevel::warn,
+                 "audit event of telegram " + event.info.telegram_id + " not written: " + st.error().to_string());
   };
 }
 

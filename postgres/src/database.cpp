@@ -63,8 +63,10 @@ void Database::Impl::give_back(std::unique_ptr<internal::pg::Connection> c) {
   const bool usable = c->idle();
   if (!usable) ++lost_;
   std::lock_guard<std::mutex> lock(mu_);
-  if (usable) idle_.push_back(std::move(c));
-  else --open_;
+  if (usable)
+    idle_.push_back(std::move(c));
+  else
+    --open_;
   freed_.notify_one();
 }
 
@@ -105,7 +107,8 @@ Result<std::shared_ptr<Database>> Database::open(DatabaseOptions options) {
 int Database::latest_schema_version() noexcept { return internal::pg::latest_version(); }
 
 Result<int> Database::schema_version() {
-  return impl_->run("reading the schema version", [](internal::pg::Connection& c) { return internal::pg::read_version(c); });
+  return impl_->run("reading the schema version",
+                    [](internal::pg::Connection& c) { return internal::pg::read_version(c); });
 }
 
 Status Database::migrate() {

@@ -40,7 +40,8 @@ void Waiters::wake_all() {
   }
 }
 
-NotifyListener::NotifyListener(std::shared_ptr<myna::pg::Database> db, Waiters& waiters) : db_(std::move(db)), waiters_(waiters) {
+NotifyListener::NotifyListener(std::shared_ptr<myna::pg::Database> db, Waiters& waiters)
+    : db_(std::move(db)), waiters_(waiters) {
   if (::pipe2(wake_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) wake_pipe_[0] = wake_pipe_[1] = -1;
   thread_ = std::thread([this] { run(); });
 }

@@ -97,8 +97,10 @@ std::string identity(const R& record, const std::string& items) {
   for (std::uint16_t n : NaturalKey<R>::items) {
     if (key.size() > 3) key.push_back(',');
     const ConstFieldRef ref = find_field<R>(n)->of(record);
-    if (has_value(ref)) internal::append_json_string(key, to_wire_text(ref));
-    else key += "null";
+    if (has_value(ref))
+      internal::append_json_string(key, to_wire_text(ref));
+    else
+      key += "null";
   }
   return key + "]";
 }

@@ -5,11 +5,11 @@
 // connection.
 #include <algorithm>
 
+#include "internal/civil_date.hpp"
+#include "internal/retrieval_transitions.hpp"
 #include "myna/postgres/stores.hpp"
 #include "notify_listener.hpp"
-#include "internal/civil_date.hpp"
 #include "pool.hpp"
-#include "internal/retrieval_transitions.hpp"
 
 namespace myna::pg {
 namespace {
@@ -22,9 +22,9 @@ using myna::internal::SysClock;
 constexpr std::chrono::milliseconds kCancelSlice{50};  // to notice cancellation while waiting
 constexpr int kMaxRaces = 50;                          // compare-and-set attempts of one transition under contention
 
-#define MYNA_RETRIEVAL_COLUMNS                                                      \
-  "telegram_id, process_id, citizen, record_type, to_char(from_date, 'YYYYMMDD'), " \
-  "to_char(to_date, 'YYYYMMDD'), state, error_code, owner, "                        \
+#define MYNA_RETRIEVAL_COLUMNS                                                                               \
+  "telegram_id, process_id, citizen, record_type, to_char(from_date, 'YYYYMMDD'), "                          \
+  "to_char(to_date, 'YYYYMMDD'), state, error_code, owner, "                                                 \
   "(extract(epoch from created_at) * 1000000)::bigint, (extract(epoch from updated_at) * 1000000)::bigint, " \
   "provisional"
 
@@ -164,7 +164,7 @@ class PgRetrievalStore final : public RetrievalStore {
                                                          bool& changed) -> Result<std::optional<RetrievalState>> {
                                                        if (!r) return std::optional<RetrievalState>();
                                                        return myna::internal::apply_notified(*r, process_id, error_code,
-                                                                                           now, changed);
+                                                                                             now, changed);
                                                      });
   }
 

@@ -121,11 +121,10 @@ class PgTokenStore final : public TokenStore {
       refresh = Param::bytes(std::move(*sealed));
     }
     return db_->impl().run("saving a token", [&](Connection& c) -> Status {
-      auto rows =
-          c.exec("saving a token", kSave,
-                 {Param::text(citizen), Param::bytes(*access), refresh, Param::integer(micros(token.expires_at)),
-                  Param::integer(micros(token.grant_expires_at)), Param::integer(micros(token.granted_at)),
-                  Param::integer(token.record_types.bits())});
+      auto rows = c.exec("saving a token", kSave,
+                         {Param::text(citizen), Param::bytes(*access), refresh,
+                          Param::integer(micros(token.expires_at)), Param::integer(micros(token.grant_expires_at)),
+                          Param::integer(micros(token.granted_at)), Param::integer(token.record_types.bits())});
       if (!rows) return std::move(rows).error();
       return {};
     });

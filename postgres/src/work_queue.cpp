@@ -151,10 +151,14 @@ Result<QueueCounts> WorkQueue::counts() {
     for (int i = 0; i < rows->size(); ++i) {
       const auto n = static_cast<std::size_t>(rows->integer(i, 1));
       const std::string_view state = rows->text(i, 0);
-      if (state == "pending") q.pending = n;
-      else if (state == "leased") q.leased = n;
-      else if (state == "done") q.done = n;
-      else if (state == "failed") q.failed = n;
+      if (state == "pending")
+        q.pending = n;
+      else if (state == "leased")
+        q.leased = n;
+      else if (state == "done")
+        q.done = n;
+      else if (state == "failed")
+        q.failed = n;
     }
     return q;
   });

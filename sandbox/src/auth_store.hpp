@@ -22,7 +22,7 @@ struct CodeRequest {
   std::string citizen;
   std::string client_id;
   std::string redirect_uri;
-  std::string code_challenge;  ///< S256 challenge, "" without PKCE
+  std::string code_challenge;              ///< S256 challenge, "" without PKCE
   RecordTypes types = RecordTypes::all();  ///< the information types consented to
 };
 

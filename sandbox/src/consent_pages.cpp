@@ -32,13 +32,15 @@ button:focus-visible,input:focus-visible{outline:3px solid #ffb300;outline-offse
 )CSS";
 
 std::string layout(std::string_view title, std::string_view body) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>";
   out += html_escape(title);
   out += " | マイナポータル（サンドボックス）</title><style>";
   out += kStyle;
-  out += "</style></head><body><header><span class=\"brand\">マイナポータル</span>"
-         "<span class=\"env\">サンドボックス（模擬画面）</span></header><main>";
+  out +=
+      "</style></head><body><header><span class=\"brand\">マイナポータル</span>"
+      "<span class=\"env\">サンドボックス（模擬画面）</span></header><main>";
   out += body;
   out += "</main></body></html>\n";
   return out;
@@ -50,8 +52,8 @@ std::string hidden_session(const std::string& session) {
 
 std::string citizen_radio(const CitizenChoice& c, bool checked) {
   const std::string id = "citizen-" + html_escape(c.id);
-  std::string out = "<div class=\"choice\"><input type=\"radio\" name=\"citizen\" required id=\"" + id +
-                    "\" value=\"" + html_escape(c.id) + "\"" + (checked ? " checked" : "");
+  std::string out = "<div class=\"choice\"><input type=\"radio\" name=\"citizen\" required id=\"" + id + "\" value=\"" +
+                    html_escape(c.id) + "\"" + (checked ? " checked" : "");
   if (!c.note.empty()) out += " aria-describedby=\"" + id + "-note\"";
   out += "><label for=\"" + id + "\">" + html_escape(c.name) + "（" + html_escape(c.id) + "）</label>";
   if (!c.note.empty()) out += "<span class=\"note\" id=\"" + id + "-note\">" + html_escape(c.note) + "</span>";
@@ -83,14 +85,16 @@ std::string sign_in_page(const std::string& action, const std::string& session, 
   body += "<p><span class=\"provider\">" + html_escape(provider_name) +
           "</span> がマイナポータルとの連携を求めています。マイナンバーカードで本人であることを確認します。</p>"
           "<p class=\"help\">このサンドボックスでは、カードの読み取りの代わりに市民を選びます。</p>"
-          "<form method=\"post\" action=\"" + html_escape(action) + "\">" + hidden_session(session) +
+          "<form method=\"post\" action=\"" +
+          html_escape(action) + "\">" + hidden_session(session) +
           "<fieldset><legend>読み取るマイナンバーカード</legend>";
   for (std::size_t i = 0; i < citizens.size(); ++i) body += citizen_radio(citizens[i], i == 0);
-  body += "</fieldset><label class=\"field\" for=\"pin\">利用者証明用電子証明書の暗証番号（数字4桁）</label>"
-          "<input type=\"password\" id=\"pin\" name=\"pin\" inputmode=\"numeric\" pattern=\"[0-9]{4}\" "
-          "maxlength=\"4\" required autocomplete=\"off\" aria-describedby=\"pin-help\">"
-          "<p class=\"help\" id=\"pin-help\">サンドボックスでは、どの4桁の数字でも読み取れます。</p>"
-          "<div class=\"buttons\"><button type=\"submit\" class=\"primary\">読み取る</button></div></form>";
+  body +=
+      "</fieldset><label class=\"field\" for=\"pin\">利用者証明用電子証明書の暗証番号（数字4桁）</label>"
+      "<input type=\"password\" id=\"pin\" name=\"pin\" inputmode=\"numeric\" pattern=\"[0-9]{4}\" "
+      "maxlength=\"4\" required autocomplete=\"off\" aria-describedby=\"pin-help\">"
+      "<p class=\"help\" id=\"pin-help\">サンドボックスでは、どの4桁の数字でも読み取れます。</p>"
+      "<div class=\"buttons\"><button type=\"submit\" class=\"primary\">読み取る</button></div></form>";
   return layout("本人確認", body);
 }
 
@@ -106,7 +110,8 @@ std::string consent_page(const std::string& action, const std::string& session, 
   }
   body += "</ul><p class=\"help\">同意すると、" + std::to_string(subject.grant_days) +
           "日間、提供先はこれらの情報を繰り返し取得できます（期間連携）。同意はいつでも取り消せます。</p>"
-          "<form method=\"post\" action=\"" + html_escape(action) + "\">" + hidden_session(session) +
+          "<form method=\"post\" action=\"" +
+          html_escape(action) + "\">" + hidden_session(session) +
           "<div class=\"buttons\" role=\"group\" aria-label=\"情報提供への回答\">"
           "<button type=\"submit\" name=\"decision\" value=\"agree\" class=\"primary\">同意する</button>"
           "<button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">同意しない</button>"

@@ -69,7 +69,8 @@ class ConsentSessions {
   };
   void prune() {
     const auto now = SteadyClock::now();
-    for (auto it = sessions_.begin(); it != sessions_.end();) it = now >= it->second.expires ? sessions_.erase(it) : std::next(it);
+    for (auto it = sessions_.begin(); it != sessions_.end();)
+      it = now >= it->second.expires ? sessions_.erase(it) : std::next(it);
   }
 
   std::mutex mutex_;

@@ -20,7 +20,9 @@ class Rng {
   int between(int lo, int hi) { return lo + static_cast<int>(below(static_cast<std::size_t>(hi - lo + 1))); }
   bool chance(double p) { return static_cast<double>(next() >> 11) / 9007199254740992.0 < p; }
   template <class T, std::size_t N>
-  const T& pick(const std::array<T, N>& a) { return a[below(N)]; }
+  const T& pick(const std::array<T, N>& a) {
+    return a[below(N)];
+  }
 
  private:
   std::uint64_t s_;
@@ -32,25 +34,59 @@ struct Name {
   const char* kanji;
   const char* kana;
 };
-constexpr std::array<Name, 16> kSurnames{{{"山田", "ヤマダ"}, {"佐藤", "サトウ"}, {"鈴木", "スズキ"},
-    {"高橋", "タカハシ"}, {"田中", "タナカ"}, {"伊藤", "イトウ"}, {"渡辺", "ワタナベ"}, {"山本", "ヤマモト"},
-    {"中村", "ナカムラ"}, {"小林", "コバヤシ"}, {"加藤", "カトウ"}, {"吉田", "ヨシダ"}, {"山口", "ヤマグチ"},
-    {"松本", "マツモト"}, {"井上", "イノウエ"}, {"木村", "キムラ"}}};
-constexpr std::array<Name, 8> kMaleNames{{{"太郎", "タロウ"}, {"健太", "ケンタ"}, {"大輔", "ダイスケ"},
-    {"翔", "ショウ"}, {"誠", "マコト"}, {"浩二", "コウジ"}, {"隆", "タカシ"}, {"一郎", "イチロウ"}}};
-constexpr std::array<Name, 8> kFemaleNames{{{"花子", "ハナコ"}, {"恵子", "ケイコ"}, {"陽子", "ヨウコ"},
-    {"美咲", "ミサキ"}, {"由美", "ユミ"}, {"さくら", "サクラ"}, {"直子", "ナオコ"}, {"愛", "アイ"}}};
+constexpr std::array<Name, 16> kSurnames{{{"山田", "ヤマダ"},
+                                          {"佐藤", "サトウ"},
+                                          {"鈴木", "スズキ"},
+                                          {"高橋", "タカハシ"},
+                                          {"田中", "タナカ"},
+                                          {"伊藤", "イトウ"},
+                                          {"渡辺", "ワタナベ"},
+                                          {"山本", "ヤマモト"},
+                                          {"中村", "ナカムラ"},
+                                          {"小林", "コバヤシ"},
+                                          {"加藤", "カトウ"},
+                                          {"吉田", "ヨシダ"},
+                                          {"山口", "ヤマグチ"},
+                                          {"松本", "マツモト"},
+                                          {"井上", "イノウエ"},
+                                          {"木村", "キムラ"}}};
+constexpr std::array<Name, 8> kMaleNames{{{"太郎", "タロウ"},
+                                          {"健太", "ケンタ"},
+                                          {"大輔", "ダイスケ"},
+                                          {"翔", "ショウ"},
+                                          {"誠", "マコト"},
+                                          {"浩二", "コウジ"},
+                                          {"隆", "タカシ"},
+                                          {"一郎", "イチロウ"}}};
+constexpr std::array<Name, 8> kFemaleNames{{{"花子", "ハナコ"},
+                                            {"恵子", "ケイコ"},
+                                            {"陽子", "ヨウコ"},
+                                            {"美咲", "ミサキ"},
+                                            {"由美", "ユミ"},
+                                            {"さくら", "サクラ"},
+                                            {"直子", "ナオコ"},
+                                            {"愛", "アイ"}}};
 
 struct Institution {
   const char* code;
   const char* name;
 };
-constexpr std::array<Institution, 8> kPharmacies{{{"1341234567", "みなと調剤薬局"}, {"1340012345", "さくら薬局 本町店"},
-    {"2740123456", "ひまわり薬局"}, {"0140234567", "北海道中央薬局"}, {"4740345678", "つばさ薬局 那覇店"},
-    {"1341122334", "青葉ファーマシー"}, {"2340456789", "なごや駅前薬局"}, {"1440567890", "よこはま薬局"}}};
-constexpr std::array<Institution, 8> kClinics{{{"1310123456", "港内科クリニック"}, {"1310234567", "中央総合病院"},
-    {"2710345678", "なにわ整形外科"}, {"0110456789", "札幌ファミリークリニック"}, {"4710567890", "那覇こども医院"},
-    {"1310678901", "青山皮膚科"}, {"2310789012", "名古屋循環器内科"}, {"1410890123", "横浜みなと病院"}}};
+constexpr std::array<Institution, 8> kPharmacies{{{"1341234567", "みなと調剤薬局"},
+                                                  {"1340012345", "さくら薬局 本町店"},
+                                                  {"2740123456", "ひまわり薬局"},
+                                                  {"0140234567", "北海道中央薬局"},
+                                                  {"4740345678", "つばさ薬局 那覇店"},
+                                                  {"1341122334", "青葉ファーマシー"},
+                                                  {"2340456789", "なごや駅前薬局"},
+                                                  {"1440567890", "よこはま薬局"}}};
+constexpr std::array<Institution, 8> kClinics{{{"1310123456", "港内科クリニック"},
+                                               {"1310234567", "中央総合病院"},
+                                               {"2710345678", "なにわ整形外科"},
+                                               {"0110456789", "札幌ファミリークリニック"},
+                                               {"4710567890", "那覇こども医院"},
+                                               {"1310678901", "青山皮膚科"},
+                                               {"2310789012", "名古屋循環器内科"},
+                                               {"1410890123", "横浜みなと病院"}}};
 constexpr std::array<const char*, 6> kDoctors{{"鈴木 一郎", "高橋 恵", "伊藤 誠", "中村 直樹", "小林 由紀", "加藤 健"}};
 
 struct Drug {
@@ -58,10 +94,10 @@ struct Drug {
   const char* price_code;  // 薬価基準収載医薬品コード (12)
   const char* name;
   const char* unit;
-  const char* category;    // 診療識別等区分
-  const char* usage;       // 用法名称
-  const char* dose;        // 一回用量
-  const char* per_day;     // 使用量 per day
+  const char* category;  // 診療識別等区分
+  const char* usage;     // 用法名称
+  const char* dose;      // 一回用量
+  const char* per_day;   // 使用量 per day
 };
 constexpr std::array<Drug, 12> kDrugs{{
     {"620098801", "1149019F1560", "ロキソプロフェンNa錠60mg「サワイ」", "錠", "21", "1日3回毎食後", "1", "3"},
@@ -75,11 +111,12 @@ constexpr std::array<Drug, 12> kDrugs{{
     {"620000427", "2649735S1030", "ロキソプロフェンNaテープ100mg「久光」", "枚", "23", "1日1回患部に貼付", "1", "1"},
     {"621988901", "2123016F1024", "ビソプロロールフマル酸塩錠2.5mg「日医工」", "錠", "21", "1日1回朝食後", "1", "1"},
     {"620009115", "1319720Q5046", "ヒアレイン点眼液0.1%", "瓶", "23", "1日5回点眼", "1", "5"},
-    {"622658201", "6132015C1056", "セフカペンピボキシル塩酸塩細粒小児用10%「サワイ」", "g", "21", "1日3回毎食後", "0.3", "0.9"},
+    {"622658201", "6132015C1056", "セフカペンピボキシル塩酸塩細粒小児用10%「サワイ」", "g", "21", "1日3回毎食後", "0.3",
+     "0.9"},
 }};
 
 constexpr std::array<const char*, 4> kInsurers{{"全国健康保険協会 東京支部", "健康保険組合連合会 みなと健保",
-    "東京都港区 国民健康保険", "大阪府後期高齢者医療広域連合"}};
+                                                "東京都港区 国民健康保険", "大阪府後期高齢者医療広域連合"}};
 constexpr std::array<const char*, 4> kInsurerNumbers{{"01130012", "06139876", "138057", "39270015"}};
 
 std::string digits(Rng& rng, int n) {
@@ -91,8 +128,10 @@ std::string digits(Rng& rng, int n) {
 std::string decimal_text(Rng& rng, int lo_tenths, int hi_tenths, int places) {
   int v = rng.between(lo_tenths, hi_tenths);
   char buf[32];
-  if (places == 0) std::snprintf(buf, sizeof buf, "%d", v / 10);
-  else std::snprintf(buf, sizeof buf, "%d.%d", v / 10, v % 10);
+  if (places == 0)
+    std::snprintf(buf, sizeof buf, "%d", v / 10);
+  else
+    std::snprintf(buf, sizeof buf, "%d.%d", v / 10, v % 10);
   return buf;
 }
 
@@ -137,9 +176,9 @@ template <class R>
 std::vector<R> strip(const std::vector<Dated<R>>& dated, const Query* query) {
   std::vector<R> out;
   for (const auto& d : dated) {
-    bool in_range = !query || (RecordTraits<R>::type == RecordType::checkup
-                                   ? query->matches_date(d.filter_date)
-                                   : query->matches_month(YearMonth::of(d.filter_date)));
+    bool in_range =
+        !query || (RecordTraits<R>::type == RecordType::checkup ? query->matches_date(d.filter_date)
+                                                                : query->matches_month(YearMonth::of(d.filter_date)));
     if (in_range) out.push_back(d.record);
   }
   return out;
@@ -296,13 +335,13 @@ void fill_history_and_blood(CheckupRecord& r, Rng& rng) {
   set(r, bp, std::to_string(rng.between(100, 160)));
   set(r, bp + 3, std::to_string(rng.between(60, 100)));
   set(r, 37, rng.pick(std::array<const char*, 3>{{"2", "3", "4"}}));
-  set_one_of(r, 38, 3, std::to_string(rng.between(40, 300)), rng);   // 中性脂肪
-  set_one_of(r, 41, 3, std::to_string(rng.between(30, 100)), rng);   // HDL
-  set_one_of(r, 44, 4, std::to_string(rng.between(60, 200)), rng);   // LDL
+  set_one_of(r, 38, 3, std::to_string(rng.between(40, 300)), rng);  // 中性脂肪
+  set_one_of(r, 41, 3, std::to_string(rng.between(30, 100)), rng);  // HDL
+  set_one_of(r, 44, 4, std::to_string(rng.between(60, 200)), rng);  // LDL
   if (rng.chance(0.3)) set(r, 48, std::to_string(rng.between(80, 230)));
-  set_one_of(r, 49, 2, std::to_string(rng.between(10, 60)), rng);    // AST
-  set_one_of(r, 51, 2, std::to_string(rng.between(5, 70)), rng);     // ALT
-  set_one_of(r, 53, 2, std::to_string(rng.between(10, 120)), rng);   // γ-GT
+  set_one_of(r, 49, 2, std::to_string(rng.between(10, 60)), rng);   // AST
+  set_one_of(r, 51, 2, std::to_string(rng.between(5, 70)), rng);    // ALT
+  set_one_of(r, 53, 2, std::to_string(rng.between(10, 120)), rng);  // γ-GT
 }
 
 // 血清クレアチニン to 保健指導レベル (items 55-94).
@@ -313,11 +352,13 @@ void fill_detailed_exams(CheckupRecord& r, Rng& rng) {
     set(r, 58, "血圧高値のため");
     set(r, 59, decimal_text(rng, 450, 1000, 1));
   }
-  if (rng.chance(0.6)) set_one_of(r, 60, 4, std::to_string(rng.between(75, 140)), rng);
-  else set_one_of(r, 64, 4, std::to_string(rng.between(80, 200)), rng);
-  set_one_of(r, 68, 4, decimal_text(rng, 48, 80, 1), rng);          // HbA1c
-  set_one_of(r, 72, 2, rng.chance(0.9) ? "1" : "2", rng);            // 尿糖
-  set_one_of(r, 74, 2, rng.chance(0.85) ? "1" : "3", rng);           // 尿蛋白
+  if (rng.chance(0.6))
+    set_one_of(r, 60, 4, std::to_string(rng.between(75, 140)), rng);
+  else
+    set_one_of(r, 64, 4, std::to_string(rng.between(80, 200)), rng);
+  set_one_of(r, 68, 4, decimal_text(rng, 48, 80, 1), rng);  // HbA1c
+  set_one_of(r, 72, 2, rng.chance(0.9) ? "1" : "2", rng);   // 尿糖
+  set_one_of(r, 74, 2, rng.chance(0.85) ? "1" : "3", rng);  // 尿蛋白
   if (rng.chance(0.3)) {
     set(r, 76, decimal_text(rng, 350, 480, 1));
     set(r, 77, decimal_text(rng, 110, 170, 1));
@@ -413,8 +454,7 @@ std::vector<Dated<MedicalExpenseRecord>> Generator::expenses(std::size_t index) 
       r.patient_name = c.name;
       r.insurer_name = c.insurer_name;
       char code[32];
-      std::snprintf(code, sizeof code, "%s%06u%04d", c.id.c_str() + 1,
-                    static_cast<unsigned>(ym.yyyymm()), ++serial);
+      std::snprintf(code, sizeof code, "%s%06u%04d", c.id.c_str() + 1, static_cast<unsigned>(ym.yyyymm()), ++serial);
       r.unique_code = Text(code);
       r.treatment_month = ym;
       r.institution_name = Text(rng.chance(0.5) ? rng.pick(kClinics).name : rng.pick(kPharmacies).name);
@@ -428,16 +468,22 @@ std::vector<Dated<MedicalExpenseRecord>> Generator::expenses(std::size_t index) 
 
 template <class R>
 std::vector<R> Generator::records(std::size_t citizen, const Query& query) const {
-  if constexpr (std::is_same_v<R, DrugRecord>) return strip(drugs(citizen), &query);
-  else if constexpr (std::is_same_v<R, CheckupRecord>) return strip(checkups(citizen), &query);
-  else return strip(expenses(citizen), &query);
+  if constexpr (std::is_same_v<R, DrugRecord>)
+    return strip(drugs(citizen), &query);
+  else if constexpr (std::is_same_v<R, CheckupRecord>)
+    return strip(checkups(citizen), &query);
+  else
+    return strip(expenses(citizen), &query);
 }
 
 template <class R>
 std::vector<R> Generator::all_records(std::size_t citizen) const {
-  if constexpr (std::is_same_v<R, DrugRecord>) return strip(drugs(citizen), nullptr);
-  else if constexpr (std::is_same_v<R, CheckupRecord>) return strip(checkups(citizen), nullptr);
-  else return strip(expenses(citizen), nullptr);
+  if constexpr (std::is_same_v<R, DrugRecord>)
+    return strip(drugs(citizen), nullptr);
+  else if constexpr (std::is_same_v<R, CheckupRecord>)
+    return strip(checkups(citizen), nullptr);
+  else
+    return strip(expenses(citizen), nullptr);
 }
 
 template std::vector<DrugRecord> Generator::records(std::size_t, const Query&) const;

@@ -59,8 +59,7 @@ std::uint64_t to_number(const std::string& text, const std::string& option) {
     std::size_t used = 0;
     unsigned long long n = std::stoull(text, &used);
     if (used == text.size()) return n;
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   usage_error(option + " needs a number, got '" + text + "'");
 }
 
@@ -69,8 +68,7 @@ double to_rate(const std::string& text, const std::string& name) {
     std::size_t used = 0;
     double rate = std::stod(text, &used);
     if (used == text.size() && rate >= 0 && rate <= 1) return rate;
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   usage_error("fault " + name + " needs a rate between 0 and 1, got '" + text + "'");
 }
 
@@ -78,24 +76,40 @@ void set_fault(Faults& faults, const std::string& spec) {
   auto eq = spec.find('=');
   if (eq == std::string::npos) usage_error("--fault needs NAME=VALUE");
   std::string name = spec.substr(0, eq), value = spec.substr(eq + 1);
-  if (name == "latency") faults.latency = std::chrono::milliseconds(to_number(value, name));
-  else if (name == "late_delay") faults.late_delay = std::chrono::milliseconds(to_number(value, name));
+  if (name == "latency")
+    faults.latency = std::chrono::milliseconds(to_number(value, name));
+  else if (name == "late_delay")
+    faults.late_delay = std::chrono::milliseconds(to_number(value, name));
   else if (name == "request_response_delay")
     faults.request_response_delay = std::chrono::milliseconds(to_number(value, name));
-  else if (name == "seed") faults.seed = to_number(value, name);
-  else if (name == "http_500") faults.http_500 = to_rate(value, name);
-  else if (name == "rate_limit_429") faults.rate_limit_429 = to_rate(value, name);
-  else if (name == "maintenance_503") faults.maintenance_503 = to_rate(value, name);
-  else if (name == "drop_connection") faults.drop_connection = to_rate(value, name);
-  else if (name == "truncated_body") faults.truncated_body = to_rate(value, name);
-  else if (name == "malformed_json") faults.malformed_json = to_rate(value, name);
-  else if (name == "expired_token") faults.expired_token = to_rate(value, name);
-  else if (name == "duplicate_notification") faults.duplicate_notification = to_rate(value, name);
-  else if (name == "late_notification") faults.late_notification = to_rate(value, name);
-  else if (name == "missing_notification") faults.missing_notification = to_rate(value, name);
-  else if (name == "forged_notification") faults.forged_notification = to_rate(value, name);
-  else if (name == "odd_values") faults.odd_values = to_rate(value, name);
-  else usage_error("unknown fault '" + name + "'");
+  else if (name == "seed")
+    faults.seed = to_number(value, name);
+  else if (name == "http_500")
+    faults.http_500 = to_rate(value, name);
+  else if (name == "rate_limit_429")
+    faults.rate_limit_429 = to_rate(value, name);
+  else if (name == "maintenance_503")
+    faults.maintenance_503 = to_rate(value, name);
+  else if (name == "drop_connection")
+    faults.drop_connection = to_rate(value, name);
+  else if (name == "truncated_body")
+    faults.truncated_body = to_rate(value, name);
+  else if (name == "malformed_json")
+    faults.malformed_json = to_rate(value, name);
+  else if (name == "expired_token")
+    faults.expired_token = to_rate(value, name);
+  else if (name == "duplicate_notification")
+    faults.duplicate_notification = to_rate(value, name);
+  else if (name == "late_notification")
+    faults.late_notification = to_rate(value, name);
+  else if (name == "missing_notification")
+    faults.missing_notification = to_rate(value, name);
+  else if (name == "forged_notification")
+    faults.forged_notification = to_rate(value, name);
+  else if (name == "odd_values")
+    faults.odd_values = to_rate(value, name);
+  else
+    usage_error("unknown fault '" + name + "'");
 }
 
 SandboxOptions parse(int argc, char** argv) {
@@ -111,20 +125,34 @@ SandboxOptions parse(int argc, char** argv) {
       std::cout << kUsage;
       std::exit(0);
     }
-    if (arg == "--host") options.host = value();
-    else if (arg == "--port") options.port = static_cast<int>(to_number(value(), arg));
-    else if (arg == "--no-tls") options.tls = false;
-    else if (arg == "--state-dir") options.state_dir = value();
-    else if (arg == "--notify") options.notification_urls.push_back(value());
-    else if (arg == "--delay") options.notification_delay = std::chrono::milliseconds(to_number(value(), arg));
-    else if (arg == "--seed") options.data_seed = to_number(value(), arg);
-    else if (arg == "--bulk-bytes") options.bulk_bytes = to_number(value(), arg);
-    else if (arg == "--deny") options.denying_citizens.push_back(value());
-    else if (arg == "--expired-cert") options.expired_certificate_citizens.push_back(value());
-    else if (arg == "--unregistered") unregistered.push_back(value());
-    else if (arg == "--token-lifetime") options.token_lifetime = std::chrono::seconds(to_number(value(), arg));
-    else if (arg == "--fault") set_fault(options.faults, value());
-    else usage_error("unknown option " + arg);
+    if (arg == "--host")
+      options.host = value();
+    else if (arg == "--port")
+      options.port = static_cast<int>(to_number(value(), arg));
+    else if (arg == "--no-tls")
+      options.tls = false;
+    else if (arg == "--state-dir")
+      options.state_dir = value();
+    else if (arg == "--notify")
+      options.notification_urls.push_back(value());
+    else if (arg == "--delay")
+      options.notification_delay = std::chrono::milliseconds(to_number(value(), arg));
+    else if (arg == "--seed")
+      options.data_seed = to_number(value(), arg);
+    else if (arg == "--bulk-bytes")
+      options.bulk_bytes = to_number(value(), arg);
+    else if (arg == "--deny")
+      options.denying_citizens.push_back(value());
+    else if (arg == "--expired-cert")
+      options.expired_certificate_citizens.push_back(value());
+    else if (arg == "--unregistered")
+      unregistered.push_back(value());
+    else if (arg == "--token-lifetime")
+      options.token_lifetime = std::chrono::seconds(to_number(value(), arg));
+    else if (arg == "--fault")
+      set_fault(options.faults, value());
+    else
+      usage_error("unknown option " + arg);
   }
   if (!options.tls && !myna::internal::sandbox::is_loopback_host(options.host))
     usage_error("--no-tls is allowed only on a loopback host");

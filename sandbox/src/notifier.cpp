@@ -26,8 +26,7 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* user)
 
 }  // namespace
 
-Notifier::Notifier(Profile profile, std::string ca_file, Counters& counters, TlsClientFiles client,
-                   std::size_t workers)
+Notifier::Notifier(Profile profile, std::string ca_file, Counters& counters, TlsClientFiles client, std::size_t workers)
     : profile_(std::move(profile)), ca_file_(std::move(ca_file)), client_(std::move(client)), counters_(counters) {
   for (std::size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { work(); });
 }
@@ -124,8 +123,10 @@ void Notifier::deliver(void* handle, const Notification& notification) {
     return;
   }
   ++counters_.notifications_sent;
-  if (status == 200 && is_echo(reply, notification.header)) ++counters_.notifications_acked;
-  else ++counters_.notifications_rejected;
+  if (status == 200 && is_echo(reply, notification.header))
+    ++counters_.notifications_acked;
+  else
+    ++counters_.notifications_rejected;
 }
 
 bool Notifier::is_echo(const std::string& reply, const CommonHeader& sent) const {

@@ -49,9 +49,7 @@ class Notifier {
     SteadyClock::time_point when;
     std::uint64_t order;
     Notification notification;
-    bool operator>(const Job& other) const {
-      return when != other.when ? when > other.when : order > other.order;
-    }
+    bool operator>(const Job& other) const { return when != other.when ? when > other.when : order > other.order; }
   };
 
   void work();

@@ -10,13 +10,13 @@ using myna::sandbox::OddValue;
 enum class How { valid, unparsed, extra_key };
 
 struct Variant {
-  std::uint16_t item;       ///< 0: a key that is no item
+  std::uint16_t item;  ///< 0: a key that is no item
   const char* variant;
-  const char* wire;         ///< exactly as sent
+  const char* wire;  ///< exactly as sent
   How how;
-  IssueKind issue;          ///< what a lenient decode reports (ignored when none)
+  IssueKind issue;  ///< what a lenient decode reports (ignored when none)
   bool has_issue;
-  const char* key = "";     ///< for extra_key
+  const char* key = "";  ///< for extra_key
 };
 
 constexpr IssueKind kUnparsed = IssueKind::unparsed_value;
@@ -53,10 +53,20 @@ constexpr std::array<Variant, 4> kExpense{{
      "\xE3\x81\x9D\xE3\x81\xAE\xE4\xBB\x96\xE5\x82\x99\xE8\x80\x83"},
 }};
 
-template <class R> struct VariantsOf;
-template <> struct VariantsOf<DrugRecord> { static constexpr const auto& list = kDrug; };
-template <> struct VariantsOf<CheckupRecord> { static constexpr const auto& list = kCheckup; };
-template <> struct VariantsOf<MedicalExpenseRecord> { static constexpr const auto& list = kExpense; };
+template <class R>
+struct VariantsOf;
+template <>
+struct VariantsOf<DrugRecord> {
+  static constexpr const auto& list = kDrug;
+};
+template <>
+struct VariantsOf<CheckupRecord> {
+  static constexpr const auto& list = kCheckup;
+};
+template <>
+struct VariantsOf<MedicalExpenseRecord> {
+  static constexpr const auto& list = kExpense;
+};
 
 }  // namespace
 
@@ -80,12 +90,14 @@ OddValue apply_odd_variant(R& record, std::size_t choice) {
   }
   const FieldInfo* f = find_field<R>(v.item);
   odd.key = std::string(f->ja);
-  if (v.how == How::unparsed) assign_unparsed(f->of(record), v.wire);
-  else (void)assign_wire_text(*f, f->of(record), v.wire);
+  if (v.how == How::unparsed)
+    assign_unparsed(f->of(record), v.wire);
+  else
+    (void)assign_wire_text(*f, f->of(record), v.wire);
   return odd;
 }
 
-#define MYNA_ODD_INSTANTIATE(R)                            \
+#define MYNA_ODD_INSTANTIATE(R)                         \
   template std::size_t odd_variant_count<R>() noexcept; \
   template OddValue apply_odd_variant<R>(R&, std::size_t);
 MYNA_ODD_INSTANTIATE(DrugRecord)

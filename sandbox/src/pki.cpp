@@ -19,8 +19,12 @@ namespace {
 
 [[noreturn]] void fail(const char* what) { throw std::runtime_error(std::string("pki: ") + what); }
 
-struct KeyDeleter { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
-struct CertDeleter { void operator()(X509* c) const { X509_free(c); } };
+struct KeyDeleter {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct CertDeleter {
+  void operator()(X509* c) const { X509_free(c); }
+};
 using Key = std::unique_ptr<EVP_PKEY, KeyDeleter>;
 using Cert = std::unique_ptr<X509, CertDeleter>;
 

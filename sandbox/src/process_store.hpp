@@ -16,7 +16,7 @@ struct Process {
   std::string id;           ///< "P" + 12 digits
   std::string telegram_id;  ///< of the request that created it
   std::string citizen;
-  std::string filter;       ///< inquiryCondition as sent
+  std::string filter;  ///< inquiryCondition as sent
   Query query;
   SteadyClock::time_point created;
   SteadyClock::time_point ready_at;  ///< the result is fetchable from here on
@@ -38,7 +38,7 @@ class ProcessStore {
   void prune();  // mutex held
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Process> processes_;         // by processId
+  std::unordered_map<std::string, Process> processes_;        // by processId
   std::unordered_map<std::string, std::string> by_telegram_;  // telegramId → processId
   std::uint64_t next_number_;
   std::size_t created_since_prune_ = 0;

@@ -66,8 +66,7 @@ std::unique_ptr<BodySource> bulk_body(const Profile& profile, CommonHeader heade
 
 std::string drain(BodySource& source) {
   std::string body;
-  while (source.next(body)) {
-  }
+  while (source.next(body)) {}
   return body;
 }
 

@@ -47,9 +47,7 @@ std::string regex_escape(const std::string& path) {
   return out;
 }
 
-std::string url_host(const std::string& host) {
-  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
-}
+std::string url_host(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
 void init_curl_once() {
   static std::once_flag once;
@@ -112,8 +110,7 @@ class SandboxImpl final : public Sandbox {
   void on_result(const httplib::Request& req, httplib::Response& res);
 
   void apply_latency() const;
-  bool apply_early_fault(CallFault fault, const std::string& type, const httplib::Request& req,
-                         httplib::Response& res);
+  bool apply_early_fault(CallFault fault, const std::string& type, const httplib::Request& req, httplib::Response& res);
   void drop(const httplib::Request& req);
   void truncate(const Reply& reply, httplib::Response& res);
   void send(const Reply& reply, httplib::Response& res) const;
@@ -139,8 +136,9 @@ SandboxImpl::SandboxImpl(SandboxOptions options) : options_(std::move(options)),
   try {
     CertificateAuthority ca;
     Pems pems = write_credentials(ca);
-    notifier_ = std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_,
-                                           TlsClientFiles{credentials_.notifier_cert_file, credentials_.notifier_key_file});
+    notifier_ =
+        std::make_unique<Notifier>(options_.profile, credentials_.ca_file, counters_,
+                                   TlsClientFiles{credentials_.notifier_cert_file, credentials_.notifier_key_file});
     notifier_->set_urls(options_.notification_urls);
     service_ = std::make_unique<Service>(options_, counters_, faults_, *notifier_);
     app_.server = make_server(ca, pems.server, false);
@@ -180,9 +178,9 @@ Pems SandboxImpl::write_credentials(const CertificateAuthority& ca) {
   notifier_spec.server = false;
   Pems pems{ca.issue(server_spec), ca.issue(client_spec), ca.issue(loopback_server_spec()), ca.issue(notifier_spec)};
   auto path = [&](const char* name) { return state_dir_ + "/" + name; };
-  credentials_ = {path("ca.pem"),         path("client.pem"),   path("client-key.pem"),
-                  path("server.pem"),     path("server-key.pem"), path("listener.pem"),
-                  path("listener-key.pem"), path("notifier.pem"), path("notifier-key.pem")};
+  credentials_ = {path("ca.pem"),           path("client.pem"),     path("client-key.pem"),
+                  path("server.pem"),       path("server-key.pem"), path("listener.pem"),
+                  path("listener-key.pem"), path("notifier.pem"),   path("notifier-key.pem")};
   write_file(credentials_.ca_file, ca.ca().cert_pem);
   write_file(credentials_.client_cert_file, pems.client.cert_pem);
   write_file(credentials_.client_key_file, pems.client.key_pem, 0600);
@@ -197,16 +195,16 @@ Pems SandboxImpl::write_credentials(const CertificateAuthority& ca) {
 
 void SandboxImpl::remove_state_dir() {
   if (!owns_state_dir_) return;
-  for (const std::string* file : {&credentials_.ca_file, &credentials_.client_cert_file, &credentials_.client_key_file,
-                                  &credentials_.server_cert_file, &credentials_.server_key_file,
-                                  &credentials_.listener_cert_file, &credentials_.listener_key_file,
-                                  &credentials_.notifier_cert_file, &credentials_.notifier_key_file})
+  for (const std::string* file :
+       {&credentials_.ca_file, &credentials_.client_cert_file, &credentials_.client_key_file,
+        &credentials_.server_cert_file, &credentials_.server_key_file, &credentials_.listener_cert_file,
+        &credentials_.listener_key_file, &credentials_.notifier_cert_file, &credentials_.notifier_key_file})
     ::unlink(file->c_str());
   ::rmdir(state_dir_.c_str());
 }
 
 std::unique_ptr<httplib::Server> SandboxImpl::make_server(const CertificateAuthority& ca, const PemPair& server_pem,
-                                                         bool require_client_cert) {
+                                                          bool require_client_cert) {
   if (!options_.tls) return std::make_unique<httplib::Server>();
   X509Ptr cert = parse_cert(server_pem.cert_pem), ca_cert = parse_cert(ca.ca().cert_pem);
   KeyPtr key = parse_key(server_pem.key_pem);
@@ -258,14 +256,15 @@ void SandboxImpl::add_routes() {
 
 void SandboxImpl::listen(HostServer& host, int port) {
   httplib::Server& server = *host.server;
-  host.port = port > 0 ? (server.bind_to_port(options_.host, port) ? port : -1) : server.bind_to_any_port(options_.host);
+  host.port =
+      port > 0 ? (server.bind_to_port(options_.host, port) ? port : -1) : server.bind_to_any_port(options_.host);
   if (host.port <= 0)
     throw std::runtime_error("sandbox: cannot listen on " + options_.host + ":" + std::to_string(port));
   // cpp-httplib listens with a backlog of 5; a batch client opens dozens of connections at once.
   if (host.listen_fd >= 0) ::listen(host.listen_fd, SOMAXCONN);
   host.address = bound_address(host.listen_fd);
-  host.base_url = std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" +
-                  std::to_string(host.port);
+  host.base_url =
+      std::string(options_.tls ? "https://" : "http://") + url_host(options_.host) + ":" + std::to_string(host.port);
   host.thread = std::thread([&server] { server.listen_after_bind(); });
   for (int i = 0; i < 5000 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (!server.is_running()) throw std::runtime_error("sandbox: the server did not start");
@@ -310,7 +309,8 @@ std::string SandboxImpl::authorize_as(const std::string& citizen_id, const std::
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
   curl_easy_setopt(h, CURLOPT_CAINFO, credentials_.ca_file.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t size, std::size_t n, void*) { return size * n; });
+  curl_easy_setopt(
+      h, CURLOPT_WRITEFUNCTION, +[](char*, std::size_t size, std::size_t n, void*) { return size * n; });
   CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) throw std::runtime_error(std::string("sandbox: authorize_as: ") + curl_easy_strerror(rc));
   long status = 0;
@@ -410,8 +410,7 @@ bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, co
       res.set_content(reply.body, kJsonType);
       break;
     }
-    default:
-      return false;
+    default: return false;
   }
   counters_.fault(kind);
   return true;
@@ -419,8 +418,10 @@ bool SandboxImpl::apply_early_fault(CallFault fault, const std::string& type, co
 
 void SandboxImpl::drop(const httplib::Request& req) {
   counters_.fault(FaultKind::drop_connection);
-  if (req.ssl) shutdown_socket(SSL_get_fd(req.ssl));
-  else if (sp_.address) shutdown_socket(find_connection(*sp_.address, req.remote_port));
+  if (req.ssl)
+    shutdown_socket(SSL_get_fd(req.ssl));
+  else if (sp_.address)
+    shutdown_socket(find_connection(*sp_.address, req.remote_port));
 }
 
 void SandboxImpl::truncate(const Reply& reply, httplib::Response& res) {
@@ -455,8 +456,10 @@ void SandboxImpl::truncate(const Reply& reply, httplib::Response& res) {
 void SandboxImpl::send(const Reply& reply, httplib::Response& res) const {
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  if (reply.stream) stream(reply.stream, res);
-  else res.set_content(reply.body, reply.content_type);
+  if (reply.stream)
+    stream(reply.stream, res);
+  else
+    res.set_content(reply.body, reply.content_type);
 }
 
 void SandboxImpl::stream(std::shared_ptr<BodySource> source, httplib::Response& res) {

@@ -76,8 +76,10 @@ Reply Service::token(const std::string& body, bool client_certified) {
   if (field("client_id") != profile_.client_id) return token_failure({401, "invalid_client", "unknown client_id"});
   std::string grant_type = field("grant_type");
   TokenOutcome outcome = OAuthFailure{400, "unsupported_grant_type", "grant_type is not supported"};
-  if (grant_type == "authorization_code") outcome = auth_.exchange_code(*form);
-  else if (grant_type == "refresh_token") outcome = auth_.refresh(*form);
+  if (grant_type == "authorization_code")
+    outcome = auth_.exchange_code(*form);
+  else if (grant_type == "refresh_token")
+    outcome = auth_.refresh(*form);
   if (auto* failure = std::get_if<OAuthFailure>(&outcome)) return token_failure(*failure);
   return token_success(std::get<IssuedTokens>(outcome));
 }
@@ -174,9 +176,8 @@ Reply Service::request(const std::string& authorization, const std::string& body
 
 void Service::schedule_notifications(const Process& process) {
   NotificationPlan plan = faults_.plan_notification();
-  Notification genuine{{process.telegram_id, profile_.notification_type, profile_.mode, process.id,
-                        profile_.success_code},
-                       false};
+  Notification genuine{
+      {process.telegram_id, profile_.notification_type, profile_.mode, process.id, profile_.success_code}, false};
   if (plan.missing) {
     counters_.fault(FaultKind::missing_notification);
   } else {
@@ -195,9 +196,9 @@ void Service::schedule_notifications(const Process& process) {
     counters_.fault(FaultKind::forged_notification);
     const std::uint64_t n = forged_++;
     const std::string forged_process = forged_process_id(n);
-    notifier_.deliver_now({{process.telegram_id, profile_.notification_type, profile_.mode, forged_process,
-                            profile_.success_code},
-                           true});
+    notifier_.deliver_now(
+        {{process.telegram_id, profile_.notification_type, profile_.mode, forged_process, profile_.success_code},
+         true});
     notifier_.schedule({{forged_telegram_id(profile_, n), profile_.notification_type, profile_.mode, forged_process,
                          profile_.success_code},
                         true},
@@ -232,8 +233,7 @@ Reply Service::result(const std::string& authorization, const std::string& body,
 
 Reply Service::result_body(const Process& process) {
   Reply reply;
-  reply.header = {process.telegram_id, profile_.result_response_type, profile_.mode, process.id,
-                  profile_.success_code};
+  reply.header = {process.telegram_id, profile_.result_response_type, profile_.mode, process.id, profile_.success_code};
   bool bulk = process.citizen == options_.bulk_citizen;
   if (bulk && options_.bulk_bytes > 0 && process.query.type() == RecordType::drug) {
     reply.stream = bulk_body(profile_, reply.header, bulk_pool(), options_.bulk_bytes);

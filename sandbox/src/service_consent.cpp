@@ -128,10 +128,8 @@ Reply Service::sign_in(const std::string& form_body) {
   auto current = sessions_.find(session);
   if (!current) return session_over();
   const std::string citizen = form_field(*form, "citizen");
-  if (!citizen_exists(citizen))
-    return sign_in_page(session, "カードを読み取れませんでした。市民を選んでください。");
-  if (!four_digits(form_field(*form, "pin")))
-    return sign_in_page(session, "暗証番号は数字4桁で入力してください。");
+  if (!citizen_exists(citizen)) return sign_in_page(session, "カードを読み取れませんでした。市民を選んでください。");
+  if (!four_digits(form_field(*form, "pin"))) return sign_in_page(session, "暗証番号は数字4桁で入力してください。");
   if (auto ended = card_outcome(citizen, current->ask, 303)) {
     (void)sessions_.take(session);
     return std::move(*ended);
@@ -149,13 +147,14 @@ Reply Service::decide(const std::string& form_body) {
   if (decision != "agree" && decision != "deny") return bad_request("decision must be agree or deny");
   auto session = sessions_.take(form_field(*form, "session"));
   if (!session || session->citizen.empty()) return session_over();
-  if (decision == "deny") return redirect(session->ask.redirect_uri, "error=access_denied" + session->ask.state_param, 303);
+  if (decision == "deny")
+    return redirect(session->ask.redirect_uri, "error=access_denied" + session->ask.state_param, 303);
   return grant(session->citizen, session->ask, 303);
 }
 
 Reply Service::sign_in_page(const std::string& session, const std::string& error) const {
   return html(error.empty() ? 200 : 400, sandbox::sign_in_page(profile_.authorize_path + "/sign-in", session,
-                                                                options_.provider_name, sign_in_choices(), error));
+                                                               options_.provider_name, sign_in_choices(), error));
 }
 
 std::vector<CitizenChoice> Service::sign_in_choices() const {
@@ -193,7 +192,8 @@ bool Service::registered(const std::string& redirect_uri) const {
 }
 
 Reply Service::redirect(const std::string& uri, const std::string& params, int status) const {
-  Reply reply = html(status, message_page("提供元のサービスに戻ります", "自動的に移動しない場合は戻るボタンを押してください。"));
+  Reply reply =
+      html(status, message_page("提供元のサービスに戻ります", "自動的に移動しない場合は戻るボタンを押してください。"));
   reply.headers.emplace_back("Location", uri + (uri.find('?') == std::string::npos ? '?' : '&') + params);
   return reply;
 }

@@ -11,15 +11,25 @@ namespace myna::internal::sandbox {
 
 /// Every fault the sandbox injects, named as its Faults member.
 enum class FaultKind {
-  http_500, rate_limit_429, maintenance_503, drop_connection, truncated_body, malformed_json, expired_token,
-  duplicate_notification, late_notification, missing_notification, forged_notification, count
+  http_500,
+  rate_limit_429,
+  maintenance_503,
+  drop_connection,
+  truncated_body,
+  malformed_json,
+  expired_token,
+  duplicate_notification,
+  late_notification,
+  missing_notification,
+  forged_notification,
+  count
 };
 
 inline const char* fault_name(FaultKind kind) {
   static constexpr const char* names[] = {
-      "http_500", "rate_limit_429", "maintenance_503", "drop_connection", "truncated_body", "malformed_json",
-      "expired_token", "duplicate_notification", "late_notification", "missing_notification",
-      "forged_notification"};
+      "http_500",          "rate_limit_429",       "maintenance_503",    "drop_connection",
+      "truncated_body",    "malformed_json",       "expired_token",      "duplicate_notification",
+      "late_notification", "missing_notification", "forged_notification"};
   return names[static_cast<int>(kind)];
 }
 

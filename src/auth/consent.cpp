@@ -17,8 +17,8 @@ constexpr std::string_view kCertificateExpiredState = "Certificate expired";
 constexpr std::size_t kMaxDetail = 200;
 
 Error forged(const std::string& why) {
-  return Error(ErrorCategory::auth, "the consent redirect " + why +
-                                        ": the redirect may be forged (CSRF); start the consent again");
+  return Error(ErrorCategory::auth,
+               "the consent redirect " + why + ": the redirect may be forged (CSRF); start the consent again");
 }
 
 Result<SecretString> random_token(std::size_t bytes) {
@@ -38,8 +38,10 @@ void add_param(std::string& url, std::string_view name, std::string_view value) 
 
 /// The query part of a redirect: after '?', before '#'; a bare query is taken as is.
 std::string_view query_of(std::string_view redirect) {
-  if (const auto q = redirect.find('?'); q != std::string_view::npos) redirect.remove_prefix(q + 1);
-  else if (redirect.find("://") != std::string_view::npos) return {};
+  if (const auto q = redirect.find('?'); q != std::string_view::npos)
+    redirect.remove_prefix(q + 1);
+  else if (redirect.find("://") != std::string_view::npos)
+    return {};
   return redirect.substr(0, redirect.find('#'));
 }
 
@@ -52,8 +54,10 @@ struct RedirectParams {
 
 template <class T>
 void set_once(std::optional<T>& slot, std::string value, bool& duplicate) {
-  if (slot) duplicate = true;
-  else slot = T(std::move(value));
+  if (slot)
+    duplicate = true;
+  else
+    slot = T(std::move(value));
 }
 
 RedirectParams split_query(std::string_view query) {
@@ -64,11 +68,16 @@ RedirectParams split_query(std::string_view query) {
     const auto eq = pair.find('=');
     const std::string name = url_decode(pair.substr(0, eq));
     std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-    if (name == "code") set_once(p.code, std::move(value), p.duplicate);
-    else if (name == "state") set_once(p.state, std::move(value), p.duplicate);
-    else if (name == "error") set_once(p.error, std::move(value), p.duplicate);
-    else if (name == "error_description") set_once(p.description, std::move(value), p.duplicate);
-    else wipe(value);
+    if (name == "code")
+      set_once(p.code, std::move(value), p.duplicate);
+    else if (name == "state")
+      set_once(p.state, std::move(value), p.duplicate);
+    else if (name == "error")
+      set_once(p.error, std::move(value), p.duplicate);
+    else if (name == "error_description")
+      set_once(p.description, std::move(value), p.duplicate);
+    else
+      wipe(value);
   }
   return p;
 }
@@ -85,8 +94,7 @@ bool is_denied(const RedirectParams& p) {
 }
 
 bool is_certificate_form(const RedirectParams& p) {
-  return (p.state && p.state->equals(kCertificateExpiredState)) ||
-         (p.error && *p.error == "certificate_expired");
+  return (p.state && p.state->equals(kCertificateExpiredState)) || (p.error && *p.error == "certificate_expired");
 }
 
 /// The outcome plus the OAuth error code (for Error::service_code).
@@ -97,8 +105,9 @@ struct Parsed {
 
 Result<Parsed> parse(std::string_view redirect, const SecretString& expected_state) {
   if (expected_state.empty())
-    return Error(ErrorCategory::validation, "no consent state to check the redirect against; keep "
-                                            "ConsentRequest::state from begin_consent()");
+    return Error(ErrorCategory::validation,
+                 "no consent state to check the redirect against; keep "
+                 "ConsentRequest::state from begin_consent()");
   RedirectParams p = split_query(query_of(redirect));
   if (p.duplicate) return forged("repeats a parameter");
   Parsed out;
@@ -141,8 +150,9 @@ Result<ConsentRequest> begin_consent(const Profile& profile) { return begin_cons
 
 Result<ConsentRequest> begin_consent(const Profile& profile, RecordTypes types) {
   if (types.empty())
-    return Error(ErrorCategory::validation, "a consent asks for at least one information type (薬剤情報, "
-                                            "特定健診情報, 医療費通知情報)");
+    return Error(ErrorCategory::validation,
+                 "a consent asks for at least one information type (薬剤情報, "
+                 "特定健診情報, 医療費通知情報)");
   auto state = random_token(kStateBytes);
   if (!state) return std::move(state).error();
   ConsentRequest request;
@@ -244,7 +254,8 @@ std::string url_decode(std::string_view value) {
     const char c = value[i];
     if (c == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < value.size() && internal::hex_value(value[i + 1]) >= 0 && internal::hex_value(value[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < value.size() && internal::hex_value(value[i + 1]) >= 0 &&
+               internal::hex_value(value[i + 2]) >= 0) {
       out.push_back(static_cast<char>(internal::hex_value(value[i + 1]) * 16 + internal::hex_value(value[i + 2])));
       i += 2;
     } else {

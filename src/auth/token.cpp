@@ -23,8 +23,8 @@ std::string utc_text(SysClock::time_point t) {
 }
 
 Error protocol_error(std::string what) {
-  return Error(ErrorCategory::protocol, "the token endpoint's answer " + std::move(what) +
-                                            "; check the profile's token_path and api_base_url");
+  return Error(ErrorCategory::protocol,
+               "the token endpoint's answer " + std::move(what) + "; check the profile's token_path and api_base_url");
 }
 
 /// An OAuth error code as it may appear in messages: [A-Za-z0-9_.-], at most 64 characters.
@@ -41,8 +41,7 @@ const char* oauth_advice(std::string_view code) {
            "consent again";
   if (code == "invalid_client" || code == "unauthorized_client")
     return "the client was not accepted; check the profile's client_id and the TLS client certificate";
-  if (code == "invalid_request")
-    return "the token request was refused; check the profile's redirect_uri and client_id";
+  if (code == "invalid_request") return "the token request was refused; check the profile's redirect_uri and client_id";
   if (code == "invalid_token") return "the token was rejected; ask the citizen to consent again";
   return "check the profile and ask the citizen to consent again if it persists";
 }
@@ -114,18 +113,20 @@ Error error_response(int status, std::string_view body) {
   const bool has_oauth_error =
       client_error && read_fields(body, fields) == internal::FlatParse::ok && !fields.oauth_error.empty();
   if (has_oauth_error)
-    return Error(ErrorCategory::auth, "the token endpoint refused the request with OAuth error '" +
-                                          fields.oauth_error + "' (HTTP " + std::to_string(status) + "): " +
-                                          oauth_advice(fields.oauth_error))
+    return Error(ErrorCategory::auth, "the token endpoint refused the request with OAuth error '" + fields.oauth_error +
+                                          "' (HTTP " + std::to_string(status) +
+                                          "): " + oauth_advice(fields.oauth_error))
         .with_http_status(status)
         .with_service_code(fields.oauth_error);
   ErrorCategory category = ErrorCategory::http;
-  if (status == 400 || status == 401 || status == 403) category = ErrorCategory::auth;
-  else if (status == 408) category = ErrorCategory::timeout;
-  else if (status == 429) category = ErrorCategory::rate_limited;
-  return Error(category,
-               "the token endpoint answered HTTP " + std::to_string(status) +
-                   (status >= 500 ? "; try again later" : "; check the profile and the client certificate"))
+  if (status == 400 || status == 401 || status == 403)
+    category = ErrorCategory::auth;
+  else if (status == 408)
+    category = ErrorCategory::timeout;
+  else if (status == 429)
+    category = ErrorCategory::rate_limited;
+  return Error(category, "the token endpoint answered HTTP " + std::to_string(status) +
+                             (status >= 500 ? "; try again later" : "; check the profile and the client certificate"))
       .with_http_status(status);
 }
 
@@ -161,10 +162,9 @@ Result<Token> success_response(std::string_view body, const Profile& profile, Sy
   token.access_token = std::move(f.access_token);
   token.refresh_token = std::move(f.refresh_token);
   token.granted_at = granted_at;
-  token.expires_at =
-      f.expires_in ? now + std::chrono::seconds(*f.expires_in) : now + profile.default_token_lifetime;
-  token.grant_expires_at = f.grant_expires_in ? granted_at + std::chrono::seconds(*f.grant_expires_in)
-                                              : granted_at + profile.grant_period;
+  token.expires_at = f.expires_in ? now + std::chrono::seconds(*f.expires_in) : now + profile.default_token_lifetime;
+  token.grant_expires_at =
+      f.grant_expires_in ? granted_at + std::chrono::seconds(*f.grant_expires_in) : granted_at + profile.grant_period;
   token.record_types = granted_types(f.scope, profile, requested);
   return token;
 }
@@ -188,10 +188,9 @@ std::string new_form(std::size_t secret_bytes) {
 }  // namespace
 
 std::ostream& operator<<(std::ostream& os, const Token& token) {
-  os << "Token{expires_at=" << utc_text(token.expires_at)
-            << ", grant_expires_at=" << utc_text(token.grant_expires_at)
-            << ", granted_at=" << utc_text(token.granted_at)
-            << ", refresh_token=" << (token.refresh_token.empty() ? "no" : "yes") << ", types=";
+  os << "Token{expires_at=" << utc_text(token.expires_at) << ", grant_expires_at=" << utc_text(token.grant_expires_at)
+     << ", granted_at=" << utc_text(token.granted_at)
+     << ", refresh_token=" << (token.refresh_token.empty() ? "no" : "yes") << ", types=";
   const char* separator = "";
   for (RecordType type : kAllRecordTypes) {
     if (!token.record_types.contains(type)) continue;
@@ -202,14 +201,15 @@ std::ostream& operator<<(std::ostream& os, const Token& token) {
 }
 
 Result<Token> parse_token_response(int http_status, std::string_view body, const Profile& profile,
-                                   SysClock::time_point now, SysClock::time_point granted_at,
-                                   RecordTypes requested) {
+                                   SysClock::time_point now, SysClock::time_point granted_at, RecordTypes requested) {
   if (http_status >= 200 && http_status < 300) return success_response(body, profile, now, granted_at, requested);
   return error_response(http_status, body);
 }
 
 TokenClient::TokenClient(Profile profile, std::shared_ptr<HttpTransport> transport, Logger logger)
-    : profile_(std::move(profile)), transport_(std::move(transport)), logger_(std::move(logger)),
+    : profile_(std::move(profile)),
+      transport_(std::move(transport)),
+      logger_(std::move(logger)),
       now_([] { return SysClock::now(); }) {}
 
 void TokenClient::set_clock(std::function<SysClock::time_point()> now) { now_ = std::move(now); }
@@ -265,8 +265,7 @@ Result<Token> TokenClient::post_form(std::string& form, const char* what, const 
   Result<HttpResponse> response = transport_->send(request, context);  // no retry on purpose
   wipe(request.body);
   wipe(form);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   if (!response) {
     logger_.log(LogLevel::warn, std::string(what) + ": POST " + profile_.token_path + " failed (" +
                                     to_string(response.error().category()) + ")");
@@ -276,8 +275,8 @@ Result<Token> TokenClient::post_form(std::string& form, const char* what, const 
   Result<Token> token = parse_token_response(response->status, response->body, profile_, now, now, requested);
   wipe(response->body);
   logger_.log(token ? LogLevel::info : LogLevel::warn,
-              std::string(what) + ": POST " + profile_.token_path + " -> " + std::to_string(response->status) +
-                  " (" + std::to_string(ms.count()) + " ms)" +
+              std::string(what) + ": POST " + profile_.token_path + " -> " + std::to_string(response->status) + " (" +
+                  std::to_string(ms.count()) + " ms)" +
                   (token ? "" : std::string(", ") + to_string(token.error().category())));
   return token;
 }

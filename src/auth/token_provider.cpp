@@ -21,9 +21,7 @@ struct Flight {
   std::optional<Result<SecretString>> outcome;
 };
 
-Error no_grant() {
-  return Error(ErrorCategory::consent_required, "consent needed again: no grant for this citizen");
-}
+Error no_grant() { return Error(ErrorCategory::consent_required, "consent needed again: no grant for this citizen"); }
 
 Error grant_over() {
   return Error(ErrorCategory::consent_required,
@@ -132,21 +130,18 @@ struct TokenProvider::Impl {
   Error refresh_failed(const std::string& citizen, Error error) {
     logger.log(LogLevel::warn, "token refresh failed for " + tag(citizen) + ": " + to_string(error.category()));
     if (error.service_code() != "invalid_grant") return error;
-    return Error(ErrorCategory::consent_required,
-                 "consent needed again: the refresh token was refused (invalid_grant)")
+    return Error(ErrorCategory::consent_required, "consent needed again: the refresh token was refused (invalid_grant)")
         .with_service_code("invalid_grant");
   }
 
   static Result<SecretString> follow(Flight& flight, const Context& context) {
     std::unique_lock<std::mutex> lock(flight.mu);
     while (!flight.outcome) {
-      if (context.cancelled())
-        return Error(ErrorCategory::cancelled, "waiting for the token refresh was cancelled");
+      if (context.cancelled()) return Error(ErrorCategory::cancelled, "waiting for the token refresh was cancelled");
       const auto left = context.remaining();
       if (left && *left <= Context::Clock::duration::zero())
         return Error(ErrorCategory::timeout, "the deadline passed while waiting for the token refresh");
-      const Context::Clock::duration slice =
-          left ? std::min<Context::Clock::duration>(*left, kWaitSlice) : kWaitSlice;
+      const Context::Clock::duration slice = left ? std::min<Context::Clock::duration>(*left, kWaitSlice) : kWaitSlice;
       flight.cv.wait_for(lock, slice);
     }
     return *flight.outcome;
@@ -165,8 +160,8 @@ struct TokenProvider::Impl {
   }
 };
 
-TokenProvider::TokenProvider(Profile profile, std::shared_ptr<TokenStore> store,
-                             std::shared_ptr<TokenClient> client, Logger logger)
+TokenProvider::TokenProvider(Profile profile, std::shared_ptr<TokenStore> store, std::shared_ptr<TokenClient> client,
+                             Logger logger)
     : impl_(std::make_unique<Impl>()) {
   impl_->profile = std::move(profile);
   impl_->store = std::move(store);
@@ -211,14 +206,15 @@ void TokenProvider::invalidate(const std::string& citizen, const SecretString& r
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->rejected[citizen] = rejected;
   }
-  impl_->logger.log(LogLevel::info,
-                    "access token for " + tag(citizen) + " was rejected; the next call refreshes it");
+  impl_->logger.log(LogLevel::info, "access token for " + tag(citizen) + " was rejected; the next call refreshes it");
 }
 
 void TokenProvider::set_clock(std::function<SysClock::time_point()> now) {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  if (now) impl_->clock = std::move(now);
-  else impl_->clock = [] { return SysClock::now(); };
+  if (now)
+    impl_->clock = std::move(now);
+  else
+    impl_->clock = [] { return SysClock::now(); };
 }
 
 }  // namespace myna

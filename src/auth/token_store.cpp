@@ -135,12 +135,11 @@ class FileTokenStore final : public TokenStore {
     if (!content) return std::move(content).error();
     if (!*content) return std::optional<Token>();
     TokenFileFields fields;
-    const auto parsed = internal::parse_flat_object(
-        **content,
-        [&](std::string_view key, const internal::FlatValue& v) { return read_token_member(fields, key, v); });
+    const auto parsed = internal::parse_flat_object(**content, [&](std::string_view key, const internal::FlatValue& v) {
+      return read_token_member(fields, key, v);
+    });
     wipe(**content);
-    if (parsed != internal::FlatParse::ok || !fields.required.complete() ||
-        fields.token.access_token.empty())
+    if (parsed != internal::FlatParse::ok || !fields.required.complete() || fields.token.access_token.empty())
       return Error(ErrorCategory::storage, "the token file " + *name + " in " + dir_ +
                                                " is corrupt; remove it and ask the citizen to consent again");
     return std::optional<Token>(std::move(fields.token));

@@ -191,8 +191,8 @@ BatchReport Client::batch(const std::vector<std::string>& citizens, const Query&
   return report;
 }
 
-#define MYNA_INSTANTIATE_BATCH(R)                                                                            \
-  template BatchReport Client::batch<R>(const std::vector<std::string>&, const Query&,                       \
+#define MYNA_INSTANTIATE_BATCH(R)                                                                           \
+  template BatchReport Client::batch<R>(const std::vector<std::string>&, const Query&,                      \
                                         const std::function<Status(const std::string&, std::vector<R>&&)>&, \
                                         const BatchOptions&, const Context&);
 

@@ -117,14 +117,18 @@ namespace {
 /// excepted), warn about one writable by its group.
 Status check_config_owner(const std::string& path, const struct stat& st, std::vector<std::string>& warnings) {
   if ((st.st_mode & S_IWOTH) != 0)
-    return invalid("the configuration file " + path + " is writable by others: anyone could point your tokens at "
-                   "another server; chmod o-w " + path);
+    return invalid("the configuration file " + path +
+                   " is writable by others: anyone could point your tokens at "
+                   "another server; chmod o-w " +
+                   path);
   if (st.st_uid != ::geteuid() && st.st_uid != 0)
     return invalid("the configuration file " + path + " is owned by another user (uid " + std::to_string(st.st_uid) +
                    "), who could point your tokens at another server; use a file of your own");
   if ((st.st_mode & S_IWGRP) != 0)
-    warnings.push_back("the configuration file " + path + " is writable by its group, whose members could point "
-                       "your tokens at another server; chmod g-w " + path);
+    warnings.push_back("the configuration file " + path +
+                       " is writable by its group, whose members could point "
+                       "your tokens at another server; chmod g-w " +
+                       path);
   return {};
 }
 
@@ -140,8 +144,10 @@ Result<std::string> read_config_file(const std::string& path, std::vector<std::s
   char chunk[4096];
   for (ssize_t n; checked && (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) checked = invalid("cannot read the configuration file " + path);
-    else text.append(chunk, static_cast<std::size_t>(n));
+    if (n < 0)
+      checked = invalid("cannot read the configuration file " + path);
+    else
+      text.append(chunk, static_cast<std::size_t>(n));
   }
   ::close(fd);
   if (!checked) return std::move(checked).error();
@@ -187,8 +193,10 @@ Status read_seconds(const Configuration& c, std::string_view key, std::chrono::m
 
 Status read_profile(const Configuration& c, Profile& p) {
   const std::pair<std::string_view, std::string Profile::*> texts[] = {
-      {"api_base_url", &Profile::api_base_url},       {"authorize_base_url", &Profile::authorize_base_url},
-      {"client_id", &Profile::client_id},             {"provider_number", &Profile::provider_number},
+      {"api_base_url", &Profile::api_base_url},
+      {"authorize_base_url", &Profile::authorize_base_url},
+      {"client_id", &Profile::client_id},
+      {"provider_number", &Profile::provider_number},
       {"redirect_uri", &Profile::redirect_uri}};
   for (const auto& [key, member] : texts)
     if (auto v = c.get(key)) p.*member = *v;

@@ -141,7 +141,8 @@ Status RetrievalEngine::notified_error(const Retrieval& r, RetrievalInfo& info) 
 }
 
 Status RetrievalEngine::claim(const Retrieval& r) const {
-  auto claimed = options_.retrieval_store->claim_fetch(r.telegram_id, options_.instance_name, options_.stale_claim_after);
+  auto claimed =
+      options_.retrieval_store->claim_fetch(r.telegram_id, options_.instance_name, options_.stale_claim_after);
   if (!claimed) return std::move(claimed).error();
   if (!*claimed)
     return Error(ErrorCategory::protocol, "retrieval " + r.telegram_id + " is being fetched by another instance");
@@ -158,8 +159,8 @@ Status RetrievalEngine::check_result_header(const Retrieval& r, const CommonHead
   if (Status st = codec::check_service_error(h, profile()); !st) return st;
   if (h.telegram_type != profile().result_response_type || h.telegram_id != r.telegram_id ||
       h.process_id != r.process_id)
-    return Error(ErrorCategory::protocol, "the result for " + r.telegram_id +
-                                              " carries another telegramType, telegramId or processId");
+    return Error(ErrorCategory::protocol,
+                 "the result for " + r.telegram_id + " carries another telegramType, telegramId or processId");
   return {};
 }
 
@@ -216,9 +217,7 @@ void RetrievalEngine::report(const RetrievalInfo& info, const Status& outcome) c
     options_.audit(event);
   } catch (const std::exception& e) {
     options_.logger.log(LogLevel::warn, std::string("the audit sink threw: ") + e.what());
-  } catch (...) {
-    options_.logger.log(LogLevel::warn, "the audit sink threw");
-  }
+  } catch (...) { options_.logger.log(LogLevel::warn, "the audit sink threw"); }
 }
 
 // Drops finished retrievals older than keep_finished, at most once per half that period, on

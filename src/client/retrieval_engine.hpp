@@ -58,8 +58,7 @@ class RetrievalEngine {
  private:
   Status retrieve(RecordType type, const std::string& citizen, const Query& query, const Context& context,
                   const FetchResult& fetch, RetrievalInfo& info);
-  Result<Retrieval> start(const std::string& citizen, const Query& query, const Context& context,
-                          RetrievalInfo& info);
+  Result<Retrieval> start(const std::string& citizen, const Query& query, const Context& context, RetrievalInfo& info);
   Error fail(const Retrieval& r, Error error, RetrievalState state = RetrievalState::failed) const;
   Result<bool> await_notification(const Retrieval& r, const Context& context) const;
   Status prepare_fetch(const Retrieval& r, bool notified, RetrievalInfo& info) const;

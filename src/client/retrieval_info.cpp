@@ -43,10 +43,10 @@ std::string to_string(const RetrievalInfo& info) {
   out << "telegram " << id_text(info.telegram_id) << ", process " << id_text(info.process_id) << ", "
       << japanese_name(info.type) << " " << date_text(info.from) << ".." << date_text(info.to) << ", instance "
       << id_text(info.instance_name) << ": requested " << utc_text(info.requested_at) << ", notified "
-      << offset_text(info.notified_at, info.requested_at) << (info.notified ? "" : " (no notification)")
-      << ", fetched " << offset_text(info.fetched_at, info.requested_at) << "; attempts: request "
-      << info.request_attempts << ", result " << info.result_attempts << "; " << info.bytes << " bytes, "
-      << info.records << " records; issues: " << info.issues;
+      << offset_text(info.notified_at, info.requested_at) << (info.notified ? "" : " (no notification)") << ", fetched "
+      << offset_text(info.fetched_at, info.requested_at) << "; attempts: request " << info.request_attempts
+      << ", result " << info.result_attempts << "; " << info.bytes << " bytes, " << info.records
+      << " records; issues: " << info.issues;
   return out.str();
 }
 

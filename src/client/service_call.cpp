@@ -26,7 +26,6 @@ struct WipeSecretHeaders {
   }
 };
 
-
 // Counts the attempts the retry loop makes through it.
 class CountingTransport : public HttpTransport {
  public:
@@ -47,9 +46,9 @@ ServiceCaller::ServiceCaller(const ClientOptions& options, std::unique_ptr<Token
                              const RetryClock& clock)
     : options_(options), tokens_(std::move(tokens)), clock_(clock) {}
 
-Result<HttpResponse> ServiceCaller::post(const std::string& citizen, const std::string& path,
-                                         const std::string& body, bool idempotent, const Context& context,
-                                         int& attempts, const std::function<Status(std::string_view)>& on_chunk) const {
+Result<HttpResponse> ServiceCaller::post(const std::string& citizen, const std::string& path, const std::string& body,
+                                         bool idempotent, const Context& context, int& attempts,
+                                         const std::function<Status(std::string_view)>& on_chunk) const {
   CountingTransport transport(*options_.transport, attempts);
   for (int auth_attempt = 0;; ++auth_attempt) {
     auto token = tokens_->access_token(citizen, context);

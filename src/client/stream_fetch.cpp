@@ -58,9 +58,9 @@ Status stream_records(const RetrievalEngine& engine, const Retrieval& r, bool fa
     bool not_ready = false;
     if (outcome.ok()) outcome = engine.check_result_header(r, header, not_ready);
     if (outcome.ok() && !not_ready) return {};
-    const bool retryable = info.records == 0 &&
-                           (not_ready ? !fallback : is_retryable(outcome.error()) ||
-                                                        outcome.error().category() == ErrorCategory::decode);
+    const bool retryable =
+        info.records == 0 &&
+        (not_ready ? !fallback : is_retryable(outcome.error()) || outcome.error().category() == ErrorCategory::decode);
     if (!retryable || !waits.wait_before_next(attempt, context))
       return not_ready ? Status(engine.not_ready_error(r)) : outcome;
   }

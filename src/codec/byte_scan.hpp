@@ -23,7 +23,8 @@ inline std::size_t scan_word(const char* p) noexcept {
   std::uint64_t w;
   std::memcpy(&w, p, sizeof w);
   auto zero_bytes = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-  const std::uint64_t m = zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\\')) | ((w - ones * 0x20) & ~w & highs);
+  const std::uint64_t m =
+      zero_bytes(w ^ (ones * '"')) | zero_bytes(w ^ (ones * '\\')) | ((w - ones * 0x20) & ~w & highs);
   return m ? static_cast<std::size_t>(__builtin_ctzll(m)) / 8 : 8;
 }
 
@@ -32,8 +33,9 @@ inline std::size_t scan_word(const char* p) noexcept {
 inline std::size_t scan_sse2(const char* p) noexcept {
   const __m128i s = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i control = _mm_set1_epi8(0x1F);  // s <= 0x1F  <=>  max(s, 0x1F) == 0x1F
-  const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, _mm_set1_epi8('"')), _mm_cmpeq_epi8(s, _mm_set1_epi8('\\'))),
-                                    _mm_cmpeq_epi8(_mm_max_epu8(s, control), control));
+  const __m128i hits =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(s, _mm_set1_epi8('"')), _mm_cmpeq_epi8(s, _mm_set1_epi8('\\'))),
+                   _mm_cmpeq_epi8(_mm_max_epu8(s, control), control));
   const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hits));
   return m ? static_cast<std::size_t>(__builtin_ctz(m)) : 16;
 }

@@ -83,8 +83,7 @@ class EnvelopeHandler {
   bool check_value_type(const char* type, bool object, bool string) {
     if (depth_ == 1 && k1_ == "commonHeader" && !object)
       return fail("commonHeader", std::string("must be a JSON object, not ") + type);
-    if (depth_ == 1 && (k1_ == "selfProvisionDataReqInfo" || k1_ == "selfPersonalDataProvisionInfo") &&
-        !object)
+    if (depth_ == 1 && (k1_ == "selfProvisionDataReqInfo" || k1_ == "selfPersonalDataProvisionInfo") && !object)
       return fail(k1_, std::string("must be a JSON object, not ") + type);
     if (depth_ == 2 && !string && known_string_field())
       return fail(path(), std::string("must be a JSON string, not ") + type);
@@ -177,8 +176,8 @@ Error envelope_error(const std::string& field, const std::string& what, std::uin
   return Error(ErrorCategory::decode, std::move(msg)).with_location(std::move(loc));
 }
 
-Error payload_syntax_error(const char* message, std::size_t offset, PayloadStream::End end,
-                           const ByteCursor& cursor, std::size_t value_limit) {
+Error payload_syntax_error(const char* message, std::size_t offset, PayloadStream::End end, const ByteCursor& cursor,
+                           std::size_t value_limit) {
   using End = PayloadStream::End;
   if (cursor.source_error()) return *cursor.source_error();
   std::string what;
@@ -196,8 +195,7 @@ Error payload_syntax_error(const char* message, std::size_t offset, PayloadStrea
   return Error(ErrorCategory::decode, std::move(what)).with_location(std::move(loc));
 }
 
-Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
-                      const PayloadParser* payload) {
+Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out, const PayloadParser* payload) {
   ValueBudget budget{profile.max_value_bytes};
   OuterStream stream(cursor, budget);
   while (is_ws(stream.Peek())) stream.Take();
@@ -212,8 +210,9 @@ Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
   if (!ok) {
     if (cursor.source_error()) return *cursor.source_error();
     if (budget.exceeded) return envelope_error("", value_too_long_message(profile.max_value_bytes), ok.Offset());
-    return envelope_error("", std::string("not valid JSON: ") + rapidjson::GetParseError_En(ok.Code()) +
-                                  " at offset " + std::to_string(ok.Offset()),
+    return envelope_error("",
+                          std::string("not valid JSON: ") + rapidjson::GetParseError_En(ok.Code()) + " at offset " +
+                              std::to_string(ok.Offset()),
                           ok.Offset());
   }
   if (!out.header_seen) return envelope_error("commonHeader", "is missing");

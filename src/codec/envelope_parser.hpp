@@ -21,8 +21,7 @@ using PayloadParser = std::function<Status(ByteCursor&, ValueBudget&)>;
 
 /// Parses one telegram from the cursor. When payload is set, the string at
 /// selfPersonalDataProvisionInfo.selfPersonalData is handed to it instead of being read whole.
-Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out,
-                      const PayloadParser* payload);
+Status parse_envelope(ByteCursor& cursor, const Profile& profile, Envelope& out, const PayloadParser* payload);
 
 /// A decode error for the envelope, naming the field.
 Error envelope_error(const std::string& field, const std::string& what, std::uint64_t offset = 0);

@@ -7,11 +7,11 @@
 // Internal header (RapidJSON types stay out of the public headers).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -148,8 +148,10 @@ class OuterStream {
   }
   Ch Take() {
     Ch ch = Peek();
-    if (inject_pos_ < inject_.size()) ++inject_pos_;
-    else if (ch != '\0') ++c_.p_;
+    if (inject_pos_ < inject_.size())
+      ++inject_pos_;
+    else if (ch != '\0')
+      ++c_.p_;
     return ch;
   }
   std::size_t Tell() const { return static_cast<std::size_t>(c_.offset()); }
@@ -210,9 +212,7 @@ class PayloadStream {
     return ch;
   }
   /// Body offset after the current character (read-ahead of an inner escape not counted).
-  std::size_t Tell() const {
-    return static_cast<std::size_t>(from_queue_ ? q_end_[qh_ - 1] : c_.offset_of(p_));
-  }
+  std::size_t Tell() const { return static_cast<std::size_t>(from_queue_ ? q_end_[qh_ - 1] : c_.offset_of(p_)); }
 
   End end() const noexcept { return end_state_; }
   /// Hands the position back to the cursor (after the closing quote).
@@ -268,8 +268,10 @@ class PayloadStream {
   // escape, which is examined whole first.
   void pop() {
     if (qh_ == qx_) {
-      if (q_[qh_] == '\\') examine_escape();
-      else ++qx_;
+      if (q_[qh_] == '\\')
+        examine_escape();
+      else
+        ++qx_;
     }
     cur_ = q_[qh_++];
     from_queue_ = true;

@@ -20,8 +20,15 @@ std::string fold_width(std::string_view key) {
     }
     if (b0 == 0xE3 && i + 2 < key.size()) {  // U+3000 ideographic space, U+301C wave dash
       const auto b1 = static_cast<unsigned char>(key[i + 1]), b2 = static_cast<unsigned char>(key[i + 2]);
-      if (b1 == 0x80 && b2 == 0x80) { i += 3; continue; }
-      if (b1 == 0x80 && b2 == 0x9C) { out += '~'; i += 3; continue; }
+      if (b1 == 0x80 && b2 == 0x80) {
+        i += 3;
+        continue;
+      }
+      if (b1 == 0x80 && b2 == 0x9C) {
+        out += '~';
+        i += 3;
+        continue;
+      }
     }
     if (b0 == 0xEF && i + 2 < key.size()) {  // U+FF01..U+FF5E → ASCII; U+FF65 → ・
       const auto b1 = static_cast<unsigned char>(key[i + 1]), b2 = static_cast<unsigned char>(key[i + 2]);
@@ -59,9 +66,8 @@ const KeyIndex& key_index(RecordType type, const Profile& profile) {
   std::lock_guard<std::mutex> lock(mu);
   auto& slot = cache[key];
   if (!slot) {
-    slot = std::make_unique<KeyIndex>(visit_record_type(type, [&](auto record) {
-      return KeyIndex::build<decltype(record)>(profile);
-    }));
+    slot = std::make_unique<KeyIndex>(
+        visit_record_type(type, [&](auto record) { return KeyIndex::build<decltype(record)>(profile); }));
   }
   return *slot;
 }

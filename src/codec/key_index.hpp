@@ -45,8 +45,7 @@ class KeyIndex {
       idx.insert(fold_width(cat[i].ja), static_cast<int>(i));
     }
     for (const auto& a : profile.key_aliases)
-      if (a.type == RecordTraits<R>::type && a.item_number >= 1 &&
-          a.item_number <= static_cast<int>(cat.size()))
+      if (a.type == RecordTraits<R>::type && a.item_number >= 1 && a.item_number <= static_cast<int>(cat.size()))
         idx.insert(a.key, a.item_number - 1);
     return idx;
   }

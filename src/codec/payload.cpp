@@ -1,8 +1,8 @@
 #include "myna/codec/payload.hpp"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/reader.h>
 #include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/writer.h>
 
 #include "codec/envelope_parser.hpp"
@@ -16,8 +16,7 @@ namespace myna::internal {
 
 // Runs the inner parser over the embedded string; the cursor is just after its opening quote.
 template <class R, class Sink>
-Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy,
-                     Sink& sink) {
+Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy, Sink& sink) {
   PayloadStream stream(cursor, budget);
   PayloadHandler<R, Sink> handler(profile, policy, sink, budget);
   rapidjson::Reader reader;
@@ -75,8 +74,8 @@ struct ServiceErrorGate {
 };
 
 template <class R, class Sink>
-Status decode_body(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink,
-                   CommonHeader& header, PayloadPath path = PayloadPath::streaming) {
+Status decode_body(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink, CommonHeader& header,
+                   PayloadPath path = PayloadPath::streaming) {
   Envelope env;
   ServiceErrorGate<R, Sink> gate{sink, env, profile};
   PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) {
@@ -196,8 +195,10 @@ class PayloadWriter {
   void write_extra(const ExtraItem& x) {
     const std::string_view key = x.key.view(), text = x.text.view();
     writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-    if (x.json && is_json_value(text)) writer_.RawValue(text.data(), text.size(), rapidjson::kObjectType);
-    else writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    if (x.json && is_json_value(text))
+      writer_.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+    else
+      writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   }
 
   // Text as it arrived where a string cannot say it: surrogate escapes stay escapes, and an
@@ -216,7 +217,8 @@ class PayloadWriter {
     rapidjson::Reader reader;
     rapidjson::BaseReaderHandler<> ignore;
     rapidjson::MemoryStream bytes(text.data(), text.size());
-    return !reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(bytes, ignore).IsError() &&
+    return !reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(bytes, ignore)
+                .IsError() &&
            bytes.Tell() == text.size();
   }
 
@@ -235,10 +237,9 @@ class PayloadWriter {
   rapidjson::Writer<Stream> writer_{stream_};
 };
 
-
 template <class R>
 Result<ResultTelegram<R>> decode_buffer(std::string_view body, const Profile& profile, DecodePolicy policy,
-                                       PayloadPath path) {
+                                        PayloadPath path) {
   ResultTelegram<R> result;
   ByteCursor cursor(body);
   VectorSink<R> sink{result.records};
@@ -327,9 +328,12 @@ struct ResultWriter<R>::Impl {
 template <class R>
 ResultWriter<R>::ResultWriter(const Profile& profile, CommonHeader header, std::string_view org)
     : impl_(std::make_unique<Impl>(profile, std::move(header), org)) {}
-template <class R> ResultWriter<R>::~ResultWriter() = default;
-template <class R> ResultWriter<R>::ResultWriter(ResultWriter&&) noexcept = default;
-template <class R> ResultWriter<R>& ResultWriter<R>::operator=(ResultWriter&&) noexcept = default;
+template <class R>
+ResultWriter<R>::~ResultWriter() = default;
+template <class R>
+ResultWriter<R>::ResultWriter(ResultWriter&&) noexcept = default;
+template <class R>
+ResultWriter<R>& ResultWriter<R>::operator=(ResultWriter&&) noexcept = default;
 
 template <class R>
 void ResultWriter<R>::begin(std::string& out) {
@@ -362,14 +366,13 @@ std::string encode_result(const CommonHeader& header, const std::vector<R>& reco
   return out;
 }
 
-#define MYNA_INSTANTIATE_CODEC(R)                                                                   \
-  template Result<ResultTelegram<R>> decode_result<R>(std::string_view, const Profile&, const DecodeOptions&); \
-  template Status decode_result<R>(ByteSource&, const Profile&, const DecodeOptions&, const RecordCallback<R>&, \
-                                   CommonHeader&);                                                \
-  template Result<std::vector<R>> decode_payload<R>(std::string_view, const Profile&, const DecodeOptions&); \
-  template std::string encode_payload<R>(const std::vector<R>&, const Profile&, std::string_view); \
-  template std::string encode_result<R>(const CommonHeader&, const std::vector<R>&, const Profile&, \
-                                        std::string_view);                                        \
+#define MYNA_INSTANTIATE_CODEC(R)                                                                                      \
+  template Result<ResultTelegram<R>> decode_result<R>(std::string_view, const Profile&, const DecodeOptions&);         \
+  template Status decode_result<R>(ByteSource&, const Profile&, const DecodeOptions&, const RecordCallback<R>&,        \
+                                   CommonHeader&);                                                                     \
+  template Result<std::vector<R>> decode_payload<R>(std::string_view, const Profile&, const DecodeOptions&);           \
+  template std::string encode_payload<R>(const std::vector<R>&, const Profile&, std::string_view);                     \
+  template std::string encode_result<R>(const CommonHeader&, const std::vector<R>&, const Profile&, std::string_view); \
   template class ResultWriter<R>;
 
 MYNA_INSTANTIATE_CODEC(DrugRecord)
@@ -379,10 +382,10 @@ MYNA_INSTANTIATE_CODEC(MedicalExpenseRecord)
 }  // namespace myna::codec
 
 namespace myna::internal {
-#define MYNA_INSTANTIATE_UNCHECKED(R)                                                                            \
-  template Result<ResultTelegram<R>> decode_result_unchecked<R>(std::string_view, const Profile&,               \
-                                                                const DecodeOptions&);                          \
-  template Status decode_result_unchecked<R>(ByteSource&, const Profile&, const DecodeOptions&,                 \
+#define MYNA_INSTANTIATE_UNCHECKED(R)                                                             \
+  template Result<ResultTelegram<R>> decode_result_unchecked<R>(std::string_view, const Profile&, \
+                                                                const DecodeOptions&);            \
+  template Status decode_result_unchecked<R>(ByteSource&, const Profile&, const DecodeOptions&,   \
                                              const RecordCallback<R>&, CommonHeader&);
 MYNA_INSTANTIATE_UNCHECKED(DrugRecord)
 MYNA_INSTANTIATE_UNCHECKED(CheckupRecord)

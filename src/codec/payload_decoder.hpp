@@ -118,9 +118,8 @@ class PayloadHandler {
     switch (level_) {
       case Level::org: return true;  // organisation name: any key
       case Level::types:
-        pending_ = (n == type_key_.size() && std::memcmp(s, type_key_.data(), n) == 0)
-                       ? Pending::records
-                       : Pending::skip;
+        pending_ =
+            (n == type_key_.size() && std::memcmp(s, type_key_.data(), n) == 0) ? Pending::records : Pending::skip;
         return true;
       case Level::record: return record_key(s, n);
       default: return true;
@@ -286,8 +285,10 @@ class PayloadHandler {
     if (kind == JsonKind::string && take_unpaired()) unpaired_ = true;
     if (n > profile_.max_value_bytes) return fail_too_long();
     if (capture_.active()) {
-      if (kind == JsonKind::string) capture_.string_value(std::string_view(s, n));
-      else capture_.scalar(std::string_view(s, n));
+      if (kind == JsonKind::string)
+        capture_.string_value(std::string_view(s, n));
+      else
+        capture_.scalar(std::string_view(s, n));
       return capture_fits();
     }
     if (skip_ > 0) return true;
@@ -297,9 +298,7 @@ class PayloadHandler {
         if (pending_ == Pending::skip) return true;
         return fail_shape("\"" + type_key_ + "\" must be a JSON array of records, not " +
                           kJsonNames[static_cast<int>(kind)]);
-      case Level::value:
-        level_ = Level::record;
-        return value(kind, std::string_view(s, n));
+      case Level::value: level_ = Level::record; return value(kind, std::string_view(s, n));
       case Level::records:
         return fail_record(std::string("a record must be a JSON object, not ") + kJsonNames[static_cast<int>(kind)]);
       default:
@@ -320,7 +319,8 @@ class PayloadHandler {
     }
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
-    if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value()) issues_.coded(field_, position_);
+    if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
+      issues_.coded(field_, position_);
     return true;
   }
 
@@ -358,17 +358,15 @@ class PayloadHandler {
 
   bool fail_item(const std::string& what) {
     const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
-    error_ = Error(ErrorCategory::decode,
-                   std::string(japanese_name(RecordTraits<R>::type)) + " record #" +
-                       std::to_string(record_index_) + ", item " + std::to_string(info.number) +
-                       " " + std::string(info.ja) + ": " + what)
+    error_ = Error(ErrorCategory::decode, std::string(japanese_name(RecordTraits<R>::type)) + " record #" +
+                                              std::to_string(record_index_) + ", item " + std::to_string(info.number) +
+                                              " " + std::string(info.ja) + ": " + what)
                  .with_location(location());
     return false;
   }
   bool fail_record(const std::string& what) {
-    error_ = Error(ErrorCategory::decode, std::string(japanese_name(RecordTraits<R>::type)) +
-                                              " record #" + std::to_string(record_index_ + 1) +
-                                              ": " + what)
+    error_ = Error(ErrorCategory::decode, std::string(japanese_name(RecordTraits<R>::type)) + " record #" +
+                                              std::to_string(record_index_ + 1) + ": " + what)
                  .with_location(location());
     return false;
   }

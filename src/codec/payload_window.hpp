@@ -240,8 +240,8 @@ inline void SkipWhitespace(myna::internal::WindowStream& is) {
 // An unpaired surrogate escape is moved on as plain text (counted for the handler).
 template <>
 template <>
-inline void GenericReader<UTF8<>, UTF8<>, CrtAllocator>::ScanCopyUnescapedString(
-    myna::internal::WindowStream& is, myna::internal::WindowStream&) {
+inline void GenericReader<UTF8<>, UTF8<>, CrtAllocator>::ScanCopyUnescapedString(myna::internal::WindowStream& is,
+                                                                                 myna::internal::WindowStream&) {
   for (;;) {
     char* stop = myna::internal::find_special_padded(is.src_);
     const bool unpaired = *stop == '\\' && myna::internal::unpaired_surrogate_escape(stop);

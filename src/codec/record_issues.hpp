@@ -12,8 +12,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "myna/codec/payload.hpp"
 #include "internal/json_string.hpp"
+#include "myna/codec/payload.hpp"
 #include "records/field_values.hpp"
 
 namespace myna::internal {
@@ -44,8 +44,10 @@ class RecordIssues {
       auto& answer = *static_cast<Coded*>(info.access(&record).ptr);
       answer.set_period(period);
       const Verdict verdict = verdict_of(answer, period);
-      if (verdict == Verdict::ambiguous) add(c.field, kAtEnd, IssueKind::ambiguous_code);
-      else if (verdict == Verdict::unknown) add(c.field, c.position, IssueKind::unknown_code);
+      if (verdict == Verdict::ambiguous)
+        add(c.field, kAtEnd, IssueKind::ambiguous_code);
+      else if (verdict == Verdict::unknown)
+        add(c.field, c.position, IssueKind::unknown_code);
     }
   }
 
@@ -83,7 +85,8 @@ class RecordIssues {
     const std::string_view code = answer.code();
     std::uint64_t key = static_cast<std::uint64_t>(answer.set()) << 40 | static_cast<std::uint64_t>(period) << 32 |
                         static_cast<std::uint64_t>(code.size()) << 24;
-    for (std::size_t i = 0; i < code.size(); ++i) key |= static_cast<std::uint64_t>(static_cast<unsigned char>(code[i])) << (8 * i);
+    for (std::size_t i = 0; i < code.size(); ++i)
+      key |= static_cast<std::uint64_t>(static_cast<unsigned char>(code[i])) << (8 * i);
     Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> 56];
     if (slot.key == key) return slot.verdict;
     const CodeSet& set = code_set(answer.set());
@@ -153,7 +156,8 @@ inline std::string expected_form(const FieldInfo& info) {
 /// Strict mode's message for an issue of an item (never the value).
 inline std::string strict_message(const FieldInfo& info, IssueKind kind) {
   std::string what = std::string(to_string(kind)) + ": " + issue_explanation(kind);
-  if (kind == IssueKind::unparsed_value || kind == IssueKind::wrong_json_type) what += " (expected " + expected_form(info) + ")";
+  if (kind == IssueKind::unparsed_value || kind == IssueKind::wrong_json_type)
+    what += " (expected " + expected_form(info) + ")";
   return what;
 }
 

@@ -29,17 +29,40 @@ const char* to_string(ErrorCategory category) noexcept {
   return "unknown";
 }
 
-Error::Error(ErrorCategory category, std::string message)
-    : category_(category), message_(std::move(message)) {}
+Error::Error(ErrorCategory category, std::string message) : category_(category), message_(std::move(message)) {}
 
-Error& Error::with_http_status(int status) & { http_status_ = status; return *this; }
-Error&& Error::with_http_status(int status) && { http_status_ = status; return std::move(*this); }
-Error& Error::with_retry_after(Clock::time_point when) & { retry_after_ = when; return *this; }
-Error&& Error::with_retry_after(Clock::time_point when) && { retry_after_ = when; return std::move(*this); }
-Error& Error::with_service_code(std::string code) & { service_code_ = std::move(code); return *this; }
-Error&& Error::with_service_code(std::string code) && { service_code_ = std::move(code); return std::move(*this); }
-Error& Error::with_location(DecodeLocation where) & { location_ = std::move(where); return *this; }
-Error&& Error::with_location(DecodeLocation where) && { location_ = std::move(where); return std::move(*this); }
+Error& Error::with_http_status(int status) & {
+  http_status_ = status;
+  return *this;
+}
+Error&& Error::with_http_status(int status) && {
+  http_status_ = status;
+  return std::move(*this);
+}
+Error& Error::with_retry_after(Clock::time_point when) & {
+  retry_after_ = when;
+  return *this;
+}
+Error&& Error::with_retry_after(Clock::time_point when) && {
+  retry_after_ = when;
+  return std::move(*this);
+}
+Error& Error::with_service_code(std::string code) & {
+  service_code_ = std::move(code);
+  return *this;
+}
+Error&& Error::with_service_code(std::string code) && {
+  service_code_ = std::move(code);
+  return std::move(*this);
+}
+Error& Error::with_location(DecodeLocation where) & {
+  location_ = std::move(where);
+  return *this;
+}
+Error&& Error::with_location(DecodeLocation where) && {
+  location_ = std::move(where);
+  return std::move(*this);
+}
 Error& Error::with_retrieval(std::shared_ptr<const RetrievalInfo> info) & {
   retrieval_ = std::move(info);
   return *this;
@@ -58,12 +81,9 @@ bool Error::transient() const noexcept {
     case ErrorCategory::network:
     case ErrorCategory::maintenance:
     case ErrorCategory::rate_limited:
-    case ErrorCategory::timeout:
-      return true;
-    case ErrorCategory::http:
-      return http_status_ && (*http_status_ >= 500 || *http_status_ == 408);
-    default:
-      return false;
+    case ErrorCategory::timeout: return true;
+    case ErrorCategory::http: return http_status_ && (*http_status_ >= 500 || *http_status_ == 408);
+    default: return false;
   }
 }
 

@@ -44,8 +44,10 @@ std::optional<RecordTypes> Profile::parse_scope(std::string_view scope, bool ign
     const RecordType* match = nullptr;
     for (const RecordType& type : kAllRecordTypes)
       if (word == scope_value(type)) match = &type;
-    if (match) types.add(*match);
-    else if (!ignore_unknown) return std::nullopt;
+    if (match)
+      types.add(*match);
+    else if (!ignore_unknown)
+      return std::nullopt;
   }
   return types;
 }

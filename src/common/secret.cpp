@@ -77,8 +77,6 @@ bool SecretString::equals(std::string_view other) const noexcept {
   return same_length & same_bytes;
 }
 
-std::ostream& operator<<(std::ostream& os, const SecretString& /*secret*/) {
-  return os << "[redacted]";
-}
+std::ostream& operator<<(std::ostream& os, const SecretString& /*secret*/) { return os << "[redacted]"; }
 
 }  // namespace myna

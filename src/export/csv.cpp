@@ -7,9 +7,7 @@
 namespace myna {
 namespace {
 
-bool needs_quotes(std::string_view text) {
-  return text.find_first_of(",\"\r\n") != std::string_view::npos;
-}
+bool needs_quotes(std::string_view text) { return text.find_first_of(",\"\r\n") != std::string_view::npos; }
 
 template <class R>
 class CsvWriter final : public RecordWriter<R> {
@@ -95,8 +93,8 @@ std::string csv_row(const R& record) {
     if (!first) out += ',';
     first = false;
     ConstFieldRef ref = f.of(record);
-    if (!present(ref)) continue;  // absent: an empty, unquoted field
-    std::string text = export_text(ref);  // unparsed values: the text as received
+    if (!present(ref)) continue;                // absent: an empty, unquoted field
+    std::string text = export_text(ref);        // unparsed values: the text as received
     append_csv_field(out, text, text.empty());  // present but empty: ""
   }
   out += ',';
@@ -158,17 +156,17 @@ Result<R> record_from_csv_row(const std::vector<CsvField>& row) {
       return Error(ErrorCategory::validation, "CSV: item " + std::to_string(f.number) + " " + std::string(f.ja) +
                                                   " is an empty string but is not text");
     if (Status st = assign_wire_text(f, f.of(record), *row[i]); !st)
-      return Error(ErrorCategory::validation, "CSV: item " + std::to_string(f.number) + " " + std::string(f.ja) +
-                                                  ": " + st.error().message());
+      return Error(ErrorCategory::validation,
+                   "CSV: item " + std::to_string(f.number) + " " + std::string(f.ja) + ": " + st.error().message());
   }
   return record;
 }
 
-#define MYNA_CSV_INSTANTIATE(R)                                                              \
-  template std::string csv_header<R>(const CsvOptions&);                                     \
-  template std::string csv_row<R>(const R&);                                                 \
-  template std::unique_ptr<RecordWriter<R>> make_csv_writer<R>(std::ostream&, CsvOptions);   \
-  template std::string to_csv<R>(const std::vector<R>&, const CsvOptions&);                  \
+#define MYNA_CSV_INSTANTIATE(R)                                                            \
+  template std::string csv_header<R>(const CsvOptions&);                                   \
+  template std::string csv_row<R>(const R&);                                               \
+  template std::unique_ptr<RecordWriter<R>> make_csv_writer<R>(std::ostream&, CsvOptions); \
+  template std::string to_csv<R>(const std::vector<R>&, const CsvOptions&);                \
   template Result<R> record_from_csv_row<R>(const std::vector<CsvField>&);
 
 MYNA_CSV_INSTANTIATE(DrugRecord)

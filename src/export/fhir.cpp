@@ -84,7 +84,7 @@ Result<std::string> to_fhir_bundle(const std::vector<R>& records, const FhirOpti
   return out.str();
 }
 
-#define MYNA_FHIR_INSTANTIATE(R)                                                                  \
+#define MYNA_FHIR_INSTANTIATE(R)                                                                     \
   template Result<std::unique_ptr<RecordWriter<R>>> make_fhir_writer<R>(std::ostream&, FhirOptions); \
   template Result<std::string> to_fhir_bundle<R>(const std::vector<R>&, const FhirOptions&);
 

@@ -66,8 +66,8 @@ std::pair<std::string, std::string> split_name(std::string_view full) {
 
 Json human_name(const Text& text, const char* representation, const char* use) {
   Json name = Json::object();
-  name.set("extension", Json::array().push(
-                            Json::object().set("url", kNameRepresentation).set("valueCode", representation)));
+  name.set("extension",
+           Json::array().push(Json::object().set("url", kNameRepresentation).set("valueCode", representation)));
   name.set("use", use).set("text", text.view());
   auto [family, given] = split_name(text.view());
   if (!family.empty()) name.set("family", family);
@@ -118,26 +118,30 @@ Json absent_element(const char* code) {
 }
 
 Json unparsed_element(ConstFieldRef ref) {
-  return Json::object().set("extension",
-                            Json::array()
-                                .push(Json::object().set("url", kDataAbsentReason).set("valueCode", "error"))
-                                .push(Json::object().set("url", kReceivedTextUrl).set("valueString", export_text(ref))));
+  return Json::object().set(
+      "extension", Json::array()
+                       .push(Json::object().set("url", kDataAbsentReason).set("valueCode", "error"))
+                       .push(Json::object().set("url", kReceivedTextUrl).set("valueString", export_text(ref))));
 }
 
 void add_extension(Json& resource, Json extension) {
-  if (Json* list = resource.find("extension")) list->push(std::move(extension));
-  else resource.set("extension", Json::array().push(std::move(extension)));
+  if (Json* list = resource.find("extension"))
+    list->push(std::move(extension));
+  else
+    resource.set("extension", Json::array().push(std::move(extension)));
 }
 
 Json issue_extension(const Issue& issue) {
-  Json parts = Json::array().push(Json::object().set("url", "item").set("valueInteger", Json::number(std::to_string(issue.item_number))));
+  Json parts = Json::array().push(
+      Json::object().set("url", "item").set("valueInteger", Json::number(std::to_string(issue.item_number))));
   if (!issue.item_name.empty()) parts.push(Json::object().set("url", "name").set("valueString", issue.item_name));
   parts.push(Json::object().set("url", "kind").set("valueCode", to_string(issue.kind)));
   return Json::object().set("url", kIssueUrl).set("extension", std::move(parts));
 }
 
 Json received_item_extension(int item, std::string_view name, std::string text) {
-  Json parts = Json::array().push(Json::object().set("url", "item").set("valueInteger", Json::number(std::to_string(item))));
+  Json parts =
+      Json::array().push(Json::object().set("url", "item").set("valueInteger", Json::number(std::to_string(item))));
   if (!name.empty()) parts.push(Json::object().set("url", "name").set("valueString", name));
   if (!text.empty()) parts.push(Json::object().set("url", "text").set("valueString", std::move(text)));
   return Json::object().set("url", kReceivedItemUrl).set("extension", std::move(parts));
@@ -179,9 +183,12 @@ Json coded_concept(const Coded& value) {
 }
 
 void set_date(Json& resource, const char* key, const Date& date, bool required) {
-  if (date.has_value()) resource.set(key, date.to_string());
-  else if (date.unparsed_text()) resource.set(std::string("_") + key, unparsed_element({ValueKind::date, &date}));
-  else if (required) resource.set(std::string("_") + key, absent_element());
+  if (date.has_value())
+    resource.set(key, date.to_string());
+  else if (date.unparsed_text())
+    resource.set(std::string("_") + key, unparsed_element({ValueKind::date, &date}));
+  else if (required)
+    resource.set(std::string("_") + key, absent_element());
 }
 
 // ---------------------------------------------------------------- Bundle
@@ -275,8 +282,10 @@ Json PatientBuilder::build(const std::string& full_url, const FhirOptions& optio
   if (name_other_.has_value()) names.push(human_name(name_other_, "IDE", "usual"));
   if (kana_other_.has_value()) names.push(human_name(kana_other_, "SYL", "usual"));
   if (!names.empty()) patient.set("name", std::move(names));
-  if (sex_ == "1") patient.set("gender", "male");
-  else if (sex_ == "2") patient.set("gender", "female");
+  if (sex_ == "1")
+    patient.set("gender", "male");
+  else if (sex_ == "2")
+    patient.set("gender", "female");
   set_date(patient, "birthDate", birth_date_, false);
   return patient;
 }
@@ -291,8 +300,8 @@ Result<std::string> Organizations::get(Bundle& bundle, const CodeString& code, c
   std::string url = bundle.full_url("org/" + key);
   Json org = new_resource("Organization", url, "JP_Organization");
   if (code.has_value())
-    org.set("identifier", Json::array().push(
-                              Json::object().set("system", fhir_system::kInstitutionNo).set("value", code.str())));
+    org.set("identifier",
+            Json::array().push(Json::object().set("system", fhir_system::kInstitutionNo).set("value", code.str())));
   if (has_name) org.set("name", name.view());
   if (Status st = bundle.add(url, std::move(org)); !st) return std::move(st).error();
   urls_.emplace(std::move(key), url);

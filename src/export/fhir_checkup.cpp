@@ -18,8 +18,8 @@ struct Material {
   std::string_view code, name;
 };
 /// JLAC10 材料コード of the 特定健診 laboratory items (names as in JP Core's CodeSystem).
-constexpr std::array<Material, 4> kMaterials{{
-    {"001", "尿(含むその他)"}, {"019", "全血(添加物入り)"}, {"022", "血漿"}, {"023", "血清"}}};
+constexpr std::array<Material, 4> kMaterials{
+    {{"001", "尿(含むその他)"}, {"019", "全血(添加物入り)"}, {"022", "血漿"}, {"023", "血清"}}};
 
 std::string_view material_name(std::string_view code) {
   for (const Material& m : kMaterials)

@@ -14,8 +14,7 @@ using D = DrugRecord;
 /// Items mapped to FHIR elements (the Patient, identifiers, medication, quantity, dosage…).
 /// 年齢 (derivable) and 男女区分2 are not carried. 入外等の別 is a note, not a category: its
 /// code table has no published source (docs/records.md).
-constexpr std::array<int, 20> kMappedItems{
-    {1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 17, 19, 21, 22, 23, 24, 25, 26, 27, 30}};
+constexpr std::array<int, 20> kMappedItems{{1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 17, 19, 21, 22, 23, 24, 25, 26, 27, 30}};
 
 bool is_mapped(int item) { return std::find(kMappedItems.begin(), kMappedItems.end(), item) != kMappedItems.end(); }
 
@@ -35,18 +34,25 @@ Json medication(const D& r) {
 /// A quantity in the drug's unit (a local code: the 医薬品マスター unit name, as JP Core allows).
 Json drug_quantity(const Decimal& value, const Text& unit, const std::string& unit_system) {
   Json q = Json::object();
-  if (value.has_value()) q.set("value", Json::number(value.to_string()));
-  else if (value.unparsed_text()) q.set("_value", unparsed_element({ValueKind::decimal, &value}));
-  else q.set("_value", absent_element());
-  if (unit.has_value() && !unit.empty()) q.set("unit", unit.view()).set("system", unit_system).set("code", unit.view());
-  else q.set("_code", absent_element());
+  if (value.has_value())
+    q.set("value", Json::number(value.to_string()));
+  else if (value.unparsed_text())
+    q.set("_value", unparsed_element({ValueKind::decimal, &value}));
+  else
+    q.set("_value", absent_element());
+  if (unit.has_value() && !unit.empty())
+    q.set("unit", unit.view()).set("system", unit_system).set("code", unit.view());
+  else
+    q.set("_code", absent_element());
   return q;
 }
 
 Json identifier(const char* system, std::string value) {
   Json id = Json::object().set("system", system);
-  if (value.empty()) id.set("_value", absent_element());
-  else id.set("value", std::move(value));
+  if (value.empty())
+    id.set("_value", absent_element());
+  else
+    id.set("value", std::move(value));
   return id;
 }
 
@@ -56,8 +62,8 @@ Json dosage(const D& r, const std::string& unit_system) {
   if (r.special_instruction.has_value() && !r.special_instruction.empty())
     d.set("additionalInstruction", Json::array().push(text_concept(r.special_instruction.view())));
   if (present(ConstFieldRef{ValueKind::decimal, &r.single_dose}))
-    d.set("doseAndRate", Json::array().push(Json::object().set(
-                             "doseQuantity", drug_quantity(r.single_dose, r.unit, unit_system))));
+    d.set("doseAndRate",
+          Json::array().push(Json::object().set("doseQuantity", drug_quantity(r.single_dose, r.unit, unit_system))));
   return d;
 }
 
@@ -88,8 +94,8 @@ void DrugMapper::identify(PatientBuilder& patient, const D& r) const {
   patient.sex(r.sex1);
 }
 
-Json DrugMapper::dispense(const D& r, const std::string& url, const std::string& patient,
-                          const std::string& pharmacy, const std::string& unit_system) {
+Json DrugMapper::dispense(const D& r, const std::string& url, const std::string& patient, const std::string& pharmacy,
+                          const std::string& unit_system) {
   int order = r.prescription_group.has_value() ? ++drugs_per_rp_[rp_key(r)] : 0;
   Json md = new_resource("MedicationDispense", url, "JP_MedicationDispense");
   md.set("identifier", Json::array()

@@ -14,16 +14,19 @@ Json reference_or_absent(const std::string& url) { return url.empty() ? absent_e
 
 Json billable_period(const YearMonth& month) {
   if (!month.has_value())  // unparsed: the Period carries the received text
-    return Json::object().set("extension", Json::array().push(Json::object()
-                                                                  .set("url", kReceivedTextUrl)
-                                                                  .set("valueString", export_text({ValueKind::year_month, &month}))));
+    return Json::object().set(
+        "extension", Json::array().push(Json::object()
+                                            .set("url", kReceivedTextUrl)
+                                            .set("valueString", export_text({ValueKind::year_month, &month}))));
   return Json::object().set("start", month.first_day().to_string()).set("end", month.last_day().to_string());
 }
 
 Json copay_amount(const Yen& yen) {
   Json amount = Json::object();
-  if (yen.has_value()) amount.set("value", Json::number(yen.to_string()));  // negative in corrections
-  else amount.set("_value", unparsed_element({ValueKind::yen, &yen}));
+  if (yen.has_value())
+    amount.set("value", Json::number(yen.to_string()));  // negative in corrections
+  else
+    amount.set("_value", unparsed_element({ValueKind::yen, &yen}));
   return amount.set("currency", "JPY");
 }
 
@@ -35,9 +38,7 @@ Json copayment(const Yen& yen) {
 
 }  // namespace
 
-void ExpenseMapper::identify(PatientBuilder& patient, const E& r) const {
-  patient.name(r.patient_name, Text(), false);
-}
+void ExpenseMapper::identify(PatientBuilder& patient, const E& r) const { patient.name(r.patient_name, Text(), false); }
 
 Result<std::string> ExpenseMapper::coverage(Bundle& bundle, const std::string& patient, const std::string& insurer,
                                             const Text& insurer_name) {

@@ -16,8 +16,8 @@ class DrugMapper {
   Status add(Bundle& bundle, const std::string& patient, const DrugRecord& r);
 
  private:
-  Json dispense(const DrugRecord& r, const std::string& url, const std::string& patient,
-                const std::string& pharmacy, const std::string& unit_system);
+  Json dispense(const DrugRecord& r, const std::string& url, const std::string& patient, const std::string& pharmacy,
+                const std::string& unit_system);
   Organizations organizations_;
   std::map<std::string, int> drugs_per_rp_;  // order within each prescription group (RP)
   std::size_t count_ = 0;
@@ -51,9 +51,19 @@ class ExpenseMapper {
   std::size_t count_ = 0;
 };
 
-template <class R> struct MapperOf;
-template <> struct MapperOf<DrugRecord> { using type = DrugMapper; };
-template <> struct MapperOf<CheckupRecord> { using type = CheckupMapper; };
-template <> struct MapperOf<MedicalExpenseRecord> { using type = ExpenseMapper; };
+template <class R>
+struct MapperOf;
+template <>
+struct MapperOf<DrugRecord> {
+  using type = DrugMapper;
+};
+template <>
+struct MapperOf<CheckupRecord> {
+  using type = CheckupMapper;
+};
+template <>
+struct MapperOf<MedicalExpenseRecord> {
+  using type = ExpenseMapper;
+};
 
 }  // namespace myna::internal

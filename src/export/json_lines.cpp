@@ -77,8 +77,10 @@ std::string to_json_object(const R& record, const JsonLinesOptions& options) {
     if (out.size() > 1) out += ',';
     internal::append_json_string(out, field_name(f, options.keys));
     out += ':';
-    if (as_json_number(ref)) out += to_wire_text(ref);
-    else internal::append_json_string(out, export_text(ref));  // unparsed: the text as received
+    if (as_json_number(ref))
+      out += to_wire_text(ref);
+    else
+      internal::append_json_string(out, export_text(ref));  // unparsed: the text as received
   }
   if (!record.issues.empty()) append_issues(out, record.issues);
   if (record.issues.extra_count() > 0) append_extras(out, record.issues);
@@ -91,8 +93,8 @@ std::unique_ptr<RecordWriter<R>> make_json_lines_writer(std::ostream& out, JsonL
   return std::make_unique<JsonLinesWriter<R>>(out, options);
 }
 
-#define MYNA_JSONL_INSTANTIATE(R)                                                   \
-  template std::string to_json_object<R>(const R&, const JsonLinesOptions&);        \
+#define MYNA_JSONL_INSTANTIATE(R)                                            \
+  template std::string to_json_object<R>(const R&, const JsonLinesOptions&); \
   template std::unique_ptr<RecordWriter<R>> make_json_lines_writer<R>(std::ostream&, JsonLinesOptions);
 
 MYNA_JSONL_INSTANTIATE(DrugRecord)

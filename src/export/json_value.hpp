@@ -12,10 +12,10 @@ namespace myna::internal {
 
 class Json {
  public:
-  Json() = default;  ///< null
-  Json(const char* text) : kind_(Kind::string), text_(text) {}  // NOLINT: implicit
+  Json() = default;                                                        ///< null
+  Json(const char* text) : kind_(Kind::string), text_(text) {}             // NOLINT: implicit
   Json(std::string text) : kind_(Kind::string), text_(std::move(text)) {}  // NOLINT: implicit
-  Json(std::string_view text) : kind_(Kind::string), text_(text) {}  // NOLINT: implicit
+  Json(std::string_view text) : kind_(Kind::string), text_(text) {}        // NOLINT: implicit
   static Json object() { return Json(Kind::object); }
   static Json array() { return Json(Kind::array); }
   /// A number written exactly as given (e.g. an exact decimal "5.60").

@@ -148,8 +148,8 @@ inline FlatParse parse_flat_object(std::string& buffer, const FlatMemberFn& fn) 
   flat_json::Handler handler(fn);
   rapidjson::InsituStringStream stream(buffer.data());
   rapidjson::Reader reader;
-  constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |
-                             rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned flags =
+      rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   const rapidjson::ParseResult result = reader.Parse<flags>(stream, handler);
   if (handler.stopped_) return FlatParse::stopped;
   if (handler.not_object_) return FlatParse::not_object;

@@ -32,10 +32,14 @@ inline Result<Query> query_from_filter(const Profile& profile, std::string_view 
     while (end < filter.size() && filter[end] != stop) ++end;
     std::string value(filter.substr(f, end - f));
     f = end;
-    if (name == "type") type_text = value;
-    else if (name == "from") from_text = value;
-    else if (name == "to") to_text = value;
-    else return invalid("filter template has an unknown placeholder");
+    if (name == "type")
+      type_text = value;
+    else if (name == "from")
+      from_text = value;
+    else if (name == "to")
+      to_text = value;
+    else
+      return invalid("filter template has an unknown placeholder");
   }
   if (f != filter.size()) return invalid("inquiryCondition has trailing characters");
   if (type_text != "1" && type_text != "2" && type_text != "3")

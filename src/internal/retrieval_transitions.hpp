@@ -25,8 +25,7 @@ inline Error unknown_retrieval() {
 }
 
 inline Error duplicate_retrieval() {
-  return Error(ErrorCategory::validation,
-               "a retrieval with this telegram id already exists; use a new telegram id");
+  return Error(ErrorCategory::validation, "a retrieval with this telegram id already exists; use a new telegram id");
 }
 
 /// The record as create() stores it: state requested, timestamps set.
@@ -47,8 +46,7 @@ inline const ProvisionalNotification* provisional_for(const Retrieval& r, const 
 
 /// set_process_id: the service's response confirms the processId. requested → waiting, or →
 /// notified when a provisional notification carried it; the same processId again is a no-op.
-inline Status apply_process_id(Retrieval& r, const std::string& process_id, SysClock::time_point now,
-                               bool& changed) {
+inline Status apply_process_id(Retrieval& r, const std::string& process_id, SysClock::time_point now, bool& changed) {
   changed = false;
   if (process_id.empty()) return Error(ErrorCategory::validation, "the processId is empty");
   if (!r.process_id.empty() && r.process_id != process_id)

@@ -44,8 +44,8 @@ inline Status ensure_private_dir(const std::string& dir) {
   if (fd < 0) {
     struct stat link {};
     if (errno == ELOOP || (errno == ENOTDIR && ::lstat(dir.c_str(), &link) == 0 && S_ISLNK(link.st_mode)))
-      return Error(ErrorCategory::storage, "the store directory " + dir +
-                                               " is a symbolic link; give the real path (a link is never followed)");
+      return Error(ErrorCategory::storage,
+                   "the store directory " + dir + " is a symbolic link; give the real path (a link is never followed)");
     if (errno == ENOTDIR) return Error(ErrorCategory::storage, "the store path is not a directory: " + dir);
     return storage_error("cannot open the store directory " + dir, errno);
   }
@@ -57,8 +57,8 @@ inline Status ensure_private_dir(const std::string& dir) {
     checked = Error(ErrorCategory::storage, "the store directory " + dir + " is owned by another user (uid " +
                                                 std::to_string(st.st_uid) + "); use a directory of your own");
   } else if ((st.st_mode & 022) != 0) {
-    checked = Error(ErrorCategory::storage, "the store directory " + dir +
-                                                " is writable by others: check its files, then chmod 700 it");
+    checked = Error(ErrorCategory::storage,
+                    "the store directory " + dir + " is writable by others: check its files, then chmod 700 it");
   } else if ((st.st_mode & 077) != 0 && ::fchmod(fd, 0700) != 0) {
     checked = storage_error("cannot restrict the store directory to its owner " + dir, errno);
   }
@@ -148,8 +148,7 @@ inline std::pair<std::string, std::string> split_path(const std::string& path) {
 /// atomic_write for a path.
 inline Status atomic_write_path(const std::string& path, std::string_view content, mode_t mode = 0600) {
   auto [dir, name] = split_path(path);
-  if (name.empty() || name == "." || name == "..")
-    return Error(ErrorCategory::validation, "not a file name: " + path);
+  if (name.empty() || name == "." || name == "..") return Error(ErrorCategory::validation, "not a file name: " + path);
   return atomic_write(dir, name, content, mode);
 }
 

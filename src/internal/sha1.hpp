@@ -25,10 +25,14 @@ inline void block(std::array<std::uint32_t, 5>& h, const unsigned char* p) {
   std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
   for (int i = 0; i < 80; ++i) {
     std::uint32_t f, k;
-    if (i < 20) f = (b & c) | (~b & d), k = 0x5A827999;
-    else if (i < 40) f = b ^ c ^ d, k = 0x6ED9EBA1;
-    else if (i < 60) f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
-    else f = b ^ c ^ d, k = 0xCA62C1D6;
+    if (i < 20)
+      f = (b & c) | (~b & d), k = 0x5A827999;
+    else if (i < 40)
+      f = b ^ c ^ d, k = 0x6ED9EBA1;
+    else if (i < 60)
+      f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
+    else
+      f = b ^ c ^ d, k = 0xCA62C1D6;
     const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
     e = d, d = c, c = rotl(b, 30), b = a, a = t;
   }

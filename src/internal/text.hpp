@@ -93,8 +93,7 @@ inline bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
 
 /// ASCII case-insensitive substring search.
 inline bool icontains(std::string_view haystack, std::string_view needle) noexcept {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), iequal_chars) !=
-         haystack.end();
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), iequal_chars) != haystack.end();
 }
 
 }  // namespace myna::internal

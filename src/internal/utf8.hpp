@@ -18,10 +18,14 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t&
   if (b < 0x80) return 1;
   std::size_t need;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (b >= 0xC2 && b <= 0xDF) need = 1;
-  else if (b >= 0xE0 && b <= 0xEF) need = 2, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
-  else if (b >= 0xF0 && b <= 0xF4) need = 3, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
-  else return 0;
+  if (b >= 0xC2 && b <= 0xDF)
+    need = 1;
+  else if (b >= 0xE0 && b <= 0xEF)
+    need = 2, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+  else if (b >= 0xF0 && b <= 0xF4)
+    need = 3, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+  else
+    return 0;
   for (std::size_t k = 1; k <= need; ++k) {
     if (i + k >= s.size()) return 0;
     const auto c = static_cast<unsigned char>(s[i + k]);

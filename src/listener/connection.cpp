@@ -36,17 +36,12 @@ Connection::~Connection() {
 short Connection::events() const noexcept {
   const short writing = out_sent_ < out_.size() ? write_want_ : 0;
   switch (phase_) {
-    case Phase::handshake:
-      return read_want_;
-    case Phase::reading:
-      return static_cast<short>(read_want_ | writing);
-    case Phase::writing:
-      return write_want_;
-    case Phase::lingering:
-      return POLLIN;
+    case Phase::handshake: return read_want_;
+    case Phase::reading: return static_cast<short>(read_want_ | writing);
+    case Phase::writing: return write_want_;
+    case Phase::lingering: return POLLIN;
     case Phase::answering:
-    case Phase::closed:
-      return 0;
+    case Phase::closed: return 0;
   }
   return 0;
 }
@@ -54,22 +49,12 @@ short Connection::events() const noexcept {
 void Connection::advance(SteadyClock::time_point now) {
   for (bool moved = true; moved;) {
     switch (phase_) {
-      case Phase::handshake:
-        moved = handshake();
-        break;
-      case Phase::reading:
-        moved = read_request(now);
-        break;
-      case Phase::writing:
-        moved = write_out(now);
-        break;
-      case Phase::lingering:
-        moved = linger();
-        break;
+      case Phase::handshake: moved = handshake(); break;
+      case Phase::reading: moved = read_request(now); break;
+      case Phase::writing: moved = write_out(now); break;
+      case Phase::lingering: moved = linger(); break;
       case Phase::answering:
-      case Phase::closed:
-        moved = false;
-        break;
+      case Phase::closed: moved = false; break;
     }
   }
 }
@@ -138,16 +123,13 @@ bool Connection::consume_pending(SteadyClock::time_point now) {
   if (pending_.empty()) return true;
   pending_.erase(0, reader_.feed(pending_));
   switch (reader_.state()) {
-    case RequestReader::State::reading:
-      return true;
+    case RequestReader::State::reading: return true;
     case RequestReader::State::complete:
       request_ = reader_.take();
       phase_ = Phase::answering;
       continue_sent_ = false;
       return false;
-    case RequestReader::State::failed:
-      refuse(reader_.error_status(), now);
-      return false;
+    case RequestReader::State::failed: refuse(reader_.error_status(), now); return false;
   }
   return false;
 }
@@ -207,15 +189,9 @@ bool Connection::linger() {
 
 Connection::Io Connection::tls_result(int result, short& want) {
   switch (SSL_get_error(ssl_, result)) {
-    case SSL_ERROR_WANT_READ:
-      want = POLLIN;
-      return Io::again;
-    case SSL_ERROR_WANT_WRITE:
-      want = POLLOUT;
-      return Io::again;
-    default:
-      ERR_clear_error();
-      return Io::closed;
+    case SSL_ERROR_WANT_READ: want = POLLIN; return Io::again;
+    case SSL_ERROR_WANT_WRITE: want = POLLOUT; return Io::again;
+    default: ERR_clear_error(); return Io::closed;
   }
 }
 

@@ -57,26 +57,13 @@ std::size_t RequestReader::feed(std::string_view data) {
   while (used < data.size() && state_ == State::reading) {
     const std::string_view rest = data.substr(used);
     switch (phase_) {
-      case Phase::head:
-        used += feed_head(rest);
-        break;
-      case Phase::body:
-        used += feed_body(rest);
-        break;
-      case Phase::chunk_size:
-        used += feed_chunk_line(rest);
-        break;
-      case Phase::chunk_data:
-        used += feed_chunk_data(rest);
-        break;
-      case Phase::chunk_end:
-        used += feed_chunk_end(rest);
-        break;
-      case Phase::trailer:
-        used += feed_trailer(rest);
-        break;
-      case Phase::done:
-        return used;
+      case Phase::head: used += feed_head(rest); break;
+      case Phase::body: used += feed_body(rest); break;
+      case Phase::chunk_size: used += feed_chunk_line(rest); break;
+      case Phase::chunk_data: used += feed_chunk_data(rest); break;
+      case Phase::chunk_end: used += feed_chunk_end(rest); break;
+      case Phase::trailer: used += feed_trailer(rest); break;
+      case Phase::done: return used;
     }
   }
   return used;

@@ -91,7 +91,7 @@ class ReactorListener final : public CallbackListener {
 Result<io::SslContext> ReactorListener::tls_context() const {
   if (options_.cert_file.empty()) return io::SslContext();
   io::TlsServerFiles files{options_.cert_file, options_.key_file, options_.notifier.client_ca_file,
-                                 options_.notifier.client_names};
+                           options_.notifier.client_names};
   return io::make_server_context(files);
 }
 
@@ -117,7 +117,7 @@ Status ReactorListener::start() {
   if (gate_.has_allowlist())
     admit = [this](const sockaddr_storage& peer) { return gate_.admits_address(io::address_text(peer)); };
   reactor_ = std::make_unique<io::Reactor>(*listening, std::move(*tls), settings(), std::move(admit),
-                                                 [this](const HttpRequest& request) { return route(request); });
+                                           [this](const HttpRequest& request) { return route(request); });
   io::ignore_sigpipe();
   return reactor_->start();
 }

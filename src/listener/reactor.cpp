@@ -76,8 +76,7 @@ void Reactor::wake() {
 
 void Reactor::drain_wake() {
   char buffer[256];
-  while (::read(wake_read_, buffer, sizeof buffer) > 0) {
-  }
+  while (::read(wake_read_, buffer, sizeof buffer) > 0) {}
 }
 
 // ---- the I/O thread
@@ -181,9 +180,7 @@ void Reactor::dispatch(std::uint64_t id, HttpRequest request) {
     HttpResponse response;
     try {
       response = respond_(request);
-    } catch (...) {
-      response = error_response(500);
-    }
+    } catch (...) { response = error_response(500); }
     std::string bytes = serialize(response, close);
     {
       std::lock_guard<std::mutex> lock(answers_mutex_);

@@ -58,9 +58,8 @@ std::string record_json(const Retrieval& r) {
 }
 
 std::optional<RetrievalState> state_named(std::string_view name) {
-  for (auto s : {RetrievalState::requested, RetrievalState::waiting, RetrievalState::notified,
-                 RetrievalState::fetching, RetrievalState::fetched, RetrievalState::failed,
-                 RetrievalState::timed_out})
+  for (auto s : {RetrievalState::requested, RetrievalState::waiting, RetrievalState::notified, RetrievalState::fetching,
+                 RetrievalState::fetched, RetrievalState::failed, RetrievalState::timed_out})
     if (name == to_string(s)) return s;
   return std::nullopt;
 }
@@ -122,8 +121,7 @@ class DirLock {
  public:
   DirLock(std::mutex& mu, int fd, int operation) : guard_(mu), fd_(fd) {
     int rc = 0;
-    while ((rc = ::flock(fd_, operation)) != 0 && errno == EINTR) {
-    }
+    while ((rc = ::flock(fd_, operation)) != 0 && errno == EINTR) {}
     error_ = rc == 0 ? 0 : errno;
   }
   ~DirLock() {
@@ -179,8 +177,7 @@ class FileRetrievalStore final : public RetrievalStore {
     });
   }
 
-  Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id,
-                                                      const std::string& process_id,
+  Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id, const std::string& process_id,
                                                       const std::string& error_code) override {
     std::optional<RetrievalState> state;
     auto updated = update(telegram_id, [&](Retrieval& r, bool& changed) -> Result<bool> {
@@ -270,9 +267,9 @@ class FileRetrievalStore final : public RetrievalStore {
     if (!content) return std::move(content).error();
     if (!*content) return std::optional<Retrieval>();
     RecordFields fields;
-    const auto parsed = internal::parse_flat_object(
-        **content,
-        [&](std::string_view key, const internal::FlatValue& v) { return read_record_member(fields, key, v); });
+    const auto parsed = internal::parse_flat_object(**content, [&](std::string_view key, const internal::FlatValue& v) {
+      return read_record_member(fields, key, v);
+    });
     if (parsed != internal::FlatParse::ok || !fields.required.complete()) return corrupt(name);
     return std::optional<Retrieval>(std::move(fields.r));
   }
@@ -320,8 +317,7 @@ class FileRetrievalStore final : public RetrievalStore {
       if (!record) return std::move(record).error();
       if (*record) fn(name, **record);
     }
-    if (ec)
-      return Error(ErrorCategory::storage, "cannot list the retrieval directory " + dir_ + ": " + ec.message());
+    if (ec) return Error(ErrorCategory::storage, "cannot list the retrieval directory " + dir_ + ": " + ec.message());
     return {};
   }
 

@@ -68,8 +68,7 @@ class MemoryRetrievalStore final : public RetrievalStore {
     return st;
   }
 
-  Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id,
-                                                      const std::string& process_id,
+  Result<std::optional<RetrievalState>> mark_notified(const std::string& telegram_id, const std::string& process_id,
                                                       const std::string& error_code) override {
     std::lock_guard<std::mutex> lock(mu_);
     Retrieval* r = lookup(telegram_id);

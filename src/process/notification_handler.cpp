@@ -47,8 +47,7 @@ NotificationReply NotificationHandler::handle(std::string_view body) const {
                 "notification rejected (" + std::to_string(status) + "): " + why + " " + ids(h));
     return make_reply(profile_, status, h, std::move(code));
   };
-  if (h.telegram_type != profile_.notification_type)
-    return reject(400, "wrong telegramType", kMalformedCode);
+  if (h.telegram_type != profile_.notification_type) return reject(400, "wrong telegramType", kMalformedCode);
   if (h.telegram_id.empty() || h.process_id.empty()) return reject(400, "missing ids", kMalformedCode);
   if (!store_) return reject(500, "no retrieval store", h.error_code);
 

@@ -84,8 +84,7 @@ std::string TelegramIdGenerator::next() {
 
 bool TelegramIdGenerator::well_formed(std::string_view id) {
   if (id.size() != kIdLength || id.substr(0, 3) != "TL-" || id[11] != '-' || id[24] != '-') return false;
-  if (!all_digits(id.substr(3, 8)) || !all_digits(id.substr(12, 12)) || !all_digits(id.substr(25, 4)))
-    return false;
+  if (!all_digits(id.substr(3, 8)) || !all_digits(id.substr(12, 12)) || !all_digits(id.substr(25, 4))) return false;
   const int year = 2000 + digits_at(id, 12, 2);
   const int month = digits_at(id, 14, 2);
   const int day = digits_at(id, 16, 2);

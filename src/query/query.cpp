@@ -20,15 +20,19 @@ Error bound_error(const char* which, const Error& cause) {
 
 Query::Builder& Query::Builder::from(std::string_view text) {
   auto d = Date::parse(text);
-  if (d) from_ = *d, from_error_.reset();
-  else from_error_ = d.error();
+  if (d)
+    from_ = *d, from_error_.reset();
+  else
+    from_error_ = d.error();
   return *this;
 }
 
 Query::Builder& Query::Builder::to(std::string_view text) {
   auto d = Date::parse(text);
-  if (d) to_ = *d, to_error_.reset();
-  else to_error_ = d.error();
+  if (d)
+    to_ = *d, to_error_.reset();
+  else
+    to_error_ = d.error();
   return *this;
 }
 
@@ -38,8 +42,7 @@ Result<Query> Query::Builder::build() const {
   if (!from_.has_value()) return invalid("絞り込み開始日 (from) is missing: set the start of the 照会年月日 range");
   if (!to_.has_value()) return invalid("絞り込み終了日 (to) is missing: set the end of the 照会年月日 range");
   if (to_ < from_)
-    return invalid("絞り込み終了日 (to) " + to_.to_string() + " is before 絞り込み開始日 (from) " +
-                   from_.to_string());
+    return invalid("絞り込み終了日 (to) " + to_.to_string() + " is before 絞り込み開始日 (from) " + from_.to_string());
   return Query(type_, from_, to_);
 }
 
@@ -55,9 +58,7 @@ std::string Query::to_filter(const Profile& profile) const {
   return s;
 }
 
-bool Query::matches_date(const Date& date) const noexcept {
-  return date.has_value() && from_ <= date && date <= to_;
-}
+bool Query::matches_date(const Date& date) const noexcept { return date.has_value() && from_ <= date && date <= to_; }
 
 bool Query::matches_month(const YearMonth& month) const noexcept {
   return month.has_value() && month.first_day() <= to_ && from_ <= month.last_day();
@@ -65,8 +66,6 @@ bool Query::matches_month(const YearMonth& month) const noexcept {
 
 bool Query::matches(const DrugRecord& r) const noexcept { return matches_month(r.treatment_month); }
 bool Query::matches(const CheckupRecord& r) const noexcept { return matches_date(r.visit.checkup_date); }
-bool Query::matches(const MedicalExpenseRecord& r) const noexcept {
-  return matches_month(r.treatment_month);
-}
+bool Query::matches(const MedicalExpenseRecord& r) const noexcept { return matches_month(r.treatment_month); }
 
 }  // namespace myna

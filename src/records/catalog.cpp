@@ -35,9 +35,15 @@ const char* to_string(ValueKind kind) noexcept {
 }
 
 namespace {
-template <class T> const T& as(ConstFieldRef r) { return *static_cast<const T*>(r.ptr); }
+template <class T>
+const T& as(ConstFieldRef r) {
+  return *static_cast<const T*>(r.ptr);
+}
 // ValueWord: the storage every kind but text shares (CodeString for codes).
-template <class T> T& as(FieldRef r) { return *static_cast<T*>(r.ptr); }
+template <class T>
+T& as(FieldRef r) {
+  return *static_cast<T*>(r.ptr);
+}
 
 template <class T>
 bool try_store(std::optional<T> parsed, FieldRef ref) noexcept {

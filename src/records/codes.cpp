@@ -69,9 +69,7 @@ const char* describe(CodeFormat format) noexcept {
 
 std::string check_code(CodeFormat format, std::string_view text) {
   if (valid_code(format, text)) return {};
-  auto fail = [&](const char* what) {
-    return std::string("code ") + what + " (expected " + describe(format) + ")";
-  };
+  auto fail = [&](const char* what) { return std::string("code ") + what + " (expected " + describe(format) + ")"; };
   if (std::string_view(describe(format)) == "?") return fail("has an unknown format");
   if (!code_length_ok(format, text.size())) return fail("has the wrong length");
   return fail(format == CodeFormat::price_list_code ? "has a character outside 0-9 A-Z" : "is not all digits");
@@ -130,7 +128,8 @@ const CodeMeaning* find_code(const CodeTable& table, std::string_view code) noex
 CodeLookup CodeSet::lookup(std::string_view code, CodePeriod period) const noexcept {
   CodeLookup out;
   if (const CodeTable* t = table(period)) {
-    if (const CodeMeaning* m = find_code(*t, code)) out = {true, false, m->meaning, m->meaning.empty() ? "" : t->system};
+    if (const CodeMeaning* m = find_code(*t, code))
+      out = {true, false, m->meaning, m->meaning.empty() ? "" : t->system};
     return out;
   }
   const CodeMeaning* first = nullptr;

@@ -15,7 +15,8 @@ ValueIssues store_broken_string(FieldRef ref, const ReceivedValue& value) {
   ValueIssues issues;
   issues.add(IssueKind::text_repaired);
   if (ref.kind == ValueKind::text) {
-    const std::string repaired = value.unpaired_escapes ? replace_surrogate_escapes(value.text) : repair_utf8(value.text);
+    const std::string repaired =
+        value.unpaired_escapes ? replace_surrogate_escapes(value.text) : repair_utf8(value.text);
     *static_cast<Text*>(ref.ptr) = Text::repaired(repaired, value.text, value.unpaired_escapes);
   } else {
     assign_unparsed(ref, value.text);
@@ -81,7 +82,8 @@ ValueIssues store_value(const FieldInfo& info, FieldRef ref, const ReceivedValue
   }
   if (value.text.empty() && value.empty_is_absent && ref.kind != ValueKind::text) return issues;
   // Valid dates, numbers and codes are ASCII: parse first, check UTF-8 only when that fails.
-  if (ref.kind != ValueKind::text && !value.unpaired_escapes && store_typed(info, ref, value.text, issues)) return issues;
+  if (ref.kind != ValueKind::text && !value.unpaired_escapes && store_typed(info, ref, value.text, issues))
+    return issues;
   if (value.unpaired_escapes || !is_valid_utf8(value.text)) return store_broken_string(ref, value);
   store_text(info, ref, value.text, issues);
   return issues;

@@ -8,7 +8,7 @@ namespace myna {
 namespace {
 
 constexpr std::array<std::string_view, kIssueKindCount> kNames = {
-    "unparsed_value", "unknown_code", "out_of_range", "text_repaired",
+    "unparsed_value",  "unknown_code",   "out_of_range", "text_repaired",
     "wrong_json_type", "duplicate_item", "unknown_item", "ambiguous_code",
 };
 

@@ -80,8 +80,7 @@ const char* to_string(ValueState state) noexcept {
 // ---------------------------------------------------------------- Date
 
 bool is_valid_date(int year, int month, int day) noexcept {
-  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 &&
-         day <= days_in_month(year, month);
+  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
 }
 
 int days_in_month(int year, int month) noexcept {
@@ -103,8 +102,7 @@ Date Date::unparsed(std::string_view text) {
 
 Result<Date> Date::make(int year, int month, int day) {
   if (!is_valid_date(year, month, day))
-    return invalid("no such date: " + std::to_string(year) + "-" + std::to_string(month) + "-" +
-                   std::to_string(day));
+    return invalid("no such date: " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day));
   return packed(static_cast<std::uint32_t>(year * 10000 + month * 100 + day), false);
 }
 
@@ -200,8 +198,7 @@ Result<YearMonth> YearMonth::parse(std::string_view text) {
 }
 
 YearMonth YearMonth::of(const Date& date) noexcept {
-  return date.has_value() ? packed(static_cast<std::uint32_t>(date.year() * 100 + date.month()), false)
-                          : YearMonth();
+  return date.has_value() ? packed(static_cast<std::uint32_t>(date.year() * 100 + date.month()), false) : YearMonth();
 }
 
 Date YearMonth::first_day() const noexcept {
@@ -339,9 +336,7 @@ std::string Decimal::to_wire() const {
   return std::string(myna::to_string(comparator())) + to_string();
 }
 
-double Decimal::to_double() const noexcept {
-  return static_cast<double>(mantissa()) / std::pow(10.0, scale());
-}
+double Decimal::to_double() const noexcept { return static_cast<double>(mantissa()) / std::pow(10.0, scale()); }
 
 bool Decimal::numerically_equal(const Decimal& a, const Decimal& b) noexcept {
   if (!a.has_value() || !b.has_value()) return a.has_value() == b.has_value();

@@ -61,8 +61,7 @@ bool Context::sleep_for(Clock::duration d) const {
   if (deadline_first) wake_at = *deadline_;
   if (!state_) return false;  // a moved-from context: nothing to wait on
   std::unique_lock<std::mutex> lock(state_->mutex);
-  const bool woken_by_cancel =
-      state_->wake.wait_until(lock, wake_at, [this] { return state_->cancelled.load(); });
+  const bool woken_by_cancel = state_->wake.wait_until(lock, wake_at, [this] { return state_->cancelled.load(); });
   return !woken_by_cancel && !deadline_first;
 }
 

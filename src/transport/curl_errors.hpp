@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "internal/text.hpp"
 #include "myna/error.hpp"
 #include "myna/transport/curl_transport.hpp"
-#include "internal/text.hpp"
 #include "transport/curl_pool.hpp"
 
 namespace myna::internal {
@@ -18,8 +18,8 @@ namespace myna::internal {
 /// Everything known about a failed transfer.
 struct Failure {
   CURLcode code;
-  const std::string& what;    ///< "GET https://host/path"
-  std::string detail;         ///< "libcurl error 60: SSL certificate problem: …"
+  const std::string& what;  ///< "GET https://host/path"
+  std::string detail;       ///< "libcurl error 60: SSL certificate problem: …"
   TlsEvidence tls;
   bool got_response_headers;  ///< the service had started answering
   bool deadline_passed;       ///< the Context's deadline had passed
@@ -51,8 +51,7 @@ inline bool is_tls_code(CURLcode code) {
     case CURLE_SSL_CLIENTCERT:
 #endif
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -75,8 +74,7 @@ inline bool is_network_code(CURLcode code) {
     case CURLE_PROXY:
 #endif
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -105,9 +103,11 @@ inline Error tls_error(const Failure& f) {
     text += ": the client certificate or key could not be used (" + f.detail +
             "); check client_cert_file, client_key_file and client_key_passphrase";
   } else if (is_dropped_connection(f.code)) {
-    text += ": the service closed the TLS connection after asking for a client certificate, so it most "
-            "likely rejected it (" + f.detail +
-            "); check that TlsOptions::client_cert_file is set and is the certificate registered with the service";
+    text +=
+        ": the service closed the TLS connection after asking for a client certificate, so it most "
+        "likely rejected it (" +
+        f.detail +
+        "); check that TlsOptions::client_cert_file is set and is the certificate registered with the service";
   } else {
     text += ": the TLS handshake failed (" + f.detail + "); check ca_file, the client certificate and the service URL";
   }
@@ -137,10 +137,10 @@ inline Error timeout_error(const Failure& f) {
 }
 
 inline Error size_cap_error(const std::string& what, std::size_t cap) {
-  return Error(ErrorCategory::protocol,
-               what + ": the response body exceeds max_response_bytes (" + std::to_string(cap) +
-                   " bytes); raise CurlTransportOptions::max_response_bytes or stream it with "
-                   "HttpRequest::on_body_chunk");
+  return Error(ErrorCategory::protocol, what + ": the response body exceeds max_response_bytes (" +
+                                            std::to_string(cap) +
+                                            " bytes); raise CurlTransportOptions::max_response_bytes or stream it with "
+                                            "HttpRequest::on_body_chunk");
 }
 
 inline Error curl_error(const Failure& f) {

@@ -25,8 +25,8 @@ struct TlsEvidence {
 };
 
 /// OpenSSL's protocol-message callback (it sees plaintext messages, TLS 1.3 included).
-inline void on_tls_message(int write_p, int version, int content_type, const void* buf, std::size_t len,
-                           SSL* /*ssl*/, void* arg) {
+inline void on_tls_message(int write_p, int version, int content_type, const void* buf, std::size_t len, SSL* /*ssl*/,
+                           void* arg) {
   if (write_p || !arg || len == 0) return;
   auto& evidence = *static_cast<TlsEvidence*>(arg);
   const auto* bytes = static_cast<const unsigned char*>(buf);

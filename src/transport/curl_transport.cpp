@@ -63,7 +63,9 @@ Status check_options(const CurlTransportOptions& o) {
 
 // ------------------------------------------------------------------ request preparation
 
-struct CurlUrlFree { void operator()(CURLU* u) const { curl_url_cleanup(u); } };
+struct CurlUrlFree {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
 using UrlPtr = std::unique_ptr<CURLU, CurlUrlFree>;
 
 std::string url_part(CURLU* url, CURLUPart part) {
@@ -85,27 +87,26 @@ bool has_header(const HttpRequest& request, std::string_view name) {
 
 // Parses the URL with libcurl's own parser (so the checks see what curl will connect to) and
 // applies the scheme rules: https always; http only to loopback with the development switch.
-Result<UrlPtr> parse_target(const HttpRequest& request, const CurlTransportOptions& options,
-                            const std::string& what) {
+Result<UrlPtr> parse_target(const HttpRequest& request, const CurlTransportOptions& options, const std::string& what) {
   UrlPtr url(curl_url());
   if (!url || curl_url_set(url.get(), CURLUPART_URL, request.url.c_str(), 0) != CURLUE_OK) {
     return Error(ErrorCategory::validation, what + ": not a valid absolute URL; check the profile's base URL");
   }
   const std::string scheme = url_part(url.get(), CURLUPART_SCHEME);
   if (scheme == "https") return url;
-  if (scheme != "http") {
-    return Error(ErrorCategory::validation, what + ": only https:// URLs are supported");
-  }
+  if (scheme != "http") { return Error(ErrorCategory::validation, what + ": only https:// URLs are supported"); }
   const bool plain_allowed = options.allow_plain_http_loopback && is_loopback_host(url_part(url.get(), CURLUPART_HOST));
   if (plain_allowed) return url;
   if (has_header(request, "Authorization")) {
     return Error(ErrorCategory::validation,
-                 what + ": refusing to send an Authorization header over plain HTTP: bearer tokens are never "
-                        "sent over plain HTTP; use an https:// URL");
+                 what +
+                     ": refusing to send an Authorization header over plain HTTP: bearer tokens are never "
+                     "sent over plain HTTP; use an https:// URL");
   }
   return Error(ErrorCategory::validation,
-               what + ": plain http:// is refused; use https:// (allow_plain_http_loopback permits http only to "
-                      "127.0.0.1, ::1 and localhost, for development)");
+               what +
+                   ": plain http:// is refused; use https:// (allow_plain_http_loopback permits http only to "
+                   "127.0.0.1, ::1 and localhost, for development)");
 }
 
 bool valid_header(const HttpHeader& h) {
@@ -141,9 +142,9 @@ class HeaderList {
 Status build_headers(const HttpRequest& request, HeaderList& list, const std::string& what) {
   for (const HttpHeader& h : request.headers) {
     if (!valid_header(h)) {
-      return Error(ErrorCategory::validation,
-                   what + ": header '" + (valid_header({h.name, "", false}) ? h.name : std::string("?")) +
-                       "' has an invalid name or a line break in its value");
+      return Error(ErrorCategory::validation, what + ": header '" +
+                                                  (valid_header({h.name, "", false}) ? h.name : std::string("?")) +
+                                                  "' has an invalid name or a line break in its value");
     }
     // "Name;" is libcurl's way to send a header with an empty value. The line is built in one
     // block of its exact size (no reallocation leaves a copy of a secret value behind).
@@ -232,8 +233,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       t.abort = size_cap_error(t.what, t.options.max_response_bytes);
       return 0;
     }
-    if (t.request.body_secret) append_secret(t.response.body, data, n);
-    else t.response.body.append(data, n);
+    if (t.request.body_secret)
+      append_secret(t.response.body, data, n);
+    else
+      t.response.body.append(data, n);
     return n;
   } catch (const std::exception&) {
     t.abort = Error(ErrorCategory::decode, t.what + ": the response body handler failed with an exception");
@@ -242,7 +245,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 std::string_view trim_line(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return s;
 }
@@ -259,7 +263,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
       headers.back().value += ' ';  // obsolete line folding
       headers.back().value += trim_line(line);
     } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos) {
-      headers.push_back({std::string(trim_line(line.substr(0, colon))), std::string(trim_line(line.substr(colon + 1))), false});
+      headers.push_back(
+          {std::string(trim_line(line.substr(0, colon))), std::string(trim_line(line.substr(colon + 1))), false});
     }
     return n;
   } catch (const std::exception&) {
@@ -470,7 +475,8 @@ class CurlTransport final : public HttpTransport {
     if (!options_.logger.enabled(LogLevel::debug)) return;
     const auto elapsed = std::chrono::duration_cast<milliseconds>(SteadyClock::now() - started).count();
     std::string line = what;
-    line += result ? " -> " + std::to_string(result->status) : std::string(" failed: ") + to_string(result.error().category());
+    line += result ? " -> " + std::to_string(result->status)
+                   : std::string(" failed: ") + to_string(result.error().category());
     line += " in " + std::to_string(elapsed) + " ms";
     options_.logger.log(LogLevel::debug, line);
   }

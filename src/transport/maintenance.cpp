@@ -28,8 +28,7 @@ SysClock::time_point jst_midnight(std::int64_t day, std::chrono::hours plus = st
 // 医療保険者向け中間サーバ: every day 03:00–06:00 JST.
 std::optional<StopWindow> intermediate_server_window(SysClock::time_point t) {
   const std::int64_t day = jst_day(t);
-  StopWindow w{kIntermediateServer, jst_midnight(day, std::chrono::hours(3)),
-               jst_midnight(day, std::chrono::hours(6))};
+  StopWindow w{kIntermediateServer, jst_midnight(day, std::chrono::hours(3)), jst_midnight(day, std::chrono::hours(6))};
   if (t >= w.start && t < w.end) return w;
   return std::nullopt;
 }

@@ -31,9 +31,9 @@ unsigned month_at(std::string_view s, std::size_t pos) {
 }
 
 bool is_day_name(std::string_view s) {
-  static constexpr std::string_view kNames[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
-                                                "Monday", "Tuesday", "Wednesday", "Thursday",
-                                                "Friday", "Saturday", "Sunday"};
+  static constexpr std::string_view kNames[] = {"Mon",      "Tue",    "Wed",      "Thu",     "Fri",
+                                                "Sat",      "Sun",    "Monday",   "Tuesday", "Wednesday",
+                                                "Thursday", "Friday", "Saturday", "Sunday"};
   return std::find(std::begin(kNames), std::end(kNames), s) != std::end(kNames);
 }
 
@@ -54,8 +54,8 @@ bool read_time(std::string_view s, std::size_t pos, DateTime& dt) {
 
 std::optional<SysClock::time_point> to_time_point(const DateTime& dt) {
   if (dt.year < 1970 || dt.month == 0 || dt.day < 1 ||
-      static_cast<unsigned>(dt.day) > days_in_month(dt.year, dt.month) || dt.hour < 0 ||
-      dt.hour > 23 || dt.minute < 0 || dt.minute > 59 || dt.second < 0 || dt.second > 60) {
+      static_cast<unsigned>(dt.day) > days_in_month(dt.year, dt.month) || dt.hour < 0 || dt.hour > 23 ||
+      dt.minute < 0 || dt.minute > 59 || dt.second < 0 || dt.second > 60) {
     return std::nullopt;
   }
   const std::int64_t days = days_from_civil({dt.year, dt.month, static_cast<unsigned>(dt.day)});
@@ -65,8 +65,8 @@ std::optional<SysClock::time_point> to_time_point(const DateTime& dt) {
 
 // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
 std::optional<SysClock::time_point> parse_imf_fixdate(std::string_view s) {
-  if (s.size() != 29 || !is_day_name(s.substr(0, 3)) || s.substr(3, 2) != ", " || s[7] != ' ' ||
-      s[11] != ' ' || s[16] != ' ' || s.substr(25) != " GMT") {
+  if (s.size() != 29 || !is_day_name(s.substr(0, 3)) || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' ||
+      s[16] != ' ' || s.substr(25) != " GMT") {
     return std::nullopt;
   }
   DateTime dt;
@@ -83,8 +83,7 @@ std::optional<SysClock::time_point> parse_rfc850(std::string_view s, SysClock::t
   const std::size_t comma = s.find(", ");
   if (comma == std::string_view::npos || !is_day_name(s.substr(0, comma))) return std::nullopt;
   std::string_view rest = s.substr(comma + 2);  // "06-Nov-94 08:49:37 GMT"
-  if (rest.size() != 22 || rest[2] != '-' || rest[6] != '-' || rest[9] != ' ' ||
-      rest.substr(18) != " GMT") {
+  if (rest.size() != 22 || rest[2] != '-' || rest[6] != '-' || rest[9] != ' ' || rest.substr(18) != " GMT") {
     return std::nullopt;
   }
   DateTime dt;
@@ -101,8 +100,7 @@ std::optional<SysClock::time_point> parse_rfc850(std::string_view s, SysClock::t
 
 // asctime: "Sun Nov  6 08:49:37 1994".
 std::optional<SysClock::time_point> parse_asctime(std::string_view s) {
-  if (s.size() != 24 || !is_day_name(s.substr(0, 3)) || s[3] != ' ' || s[7] != ' ' ||
-      s[10] != ' ' || s[19] != ' ') {
+  if (s.size() != 24 || !is_day_name(s.substr(0, 3)) || s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[19] != ' ') {
     return std::nullopt;
   }
   DateTime dt;
@@ -116,9 +114,7 @@ std::optional<SysClock::time_point> parse_asctime(std::string_view s) {
 std::optional<SysClock::time_point> parse_delta_seconds(std::string_view s, SysClock::time_point now) {
   constexpr std::uint64_t kLongest = 10ull * 366 * 86400;  // clamp absurd values to ~10 years
   std::uint64_t seconds = 0;
-  for (char c : s) {
-    seconds = std::min<std::uint64_t>(seconds * 10 + static_cast<std::uint64_t>(c - '0'), kLongest);
-  }
+  for (char c : s) { seconds = std::min<std::uint64_t>(seconds * 10 + static_cast<std::uint64_t>(c - '0'), kLongest); }
   return now + std::chrono::seconds(static_cast<std::int64_t>(seconds));
 }
 
@@ -135,18 +131,16 @@ StatusMeaning meaning_of(int status) {
       return {ErrorCategory::auth, "the access token was rejected; refresh it or ask the citizen to sign in again"};
     case 403:
       return {ErrorCategory::auth, "access forbidden; check the client certificate and the provider's registration"};
-    case 408:
-      return {ErrorCategory::timeout, "the service timed out waiting for the request; retry"};
-    case 429:
-      return {ErrorCategory::rate_limited, "rate limited; send fewer requests and try again"};
-    case 503:
-      return {ErrorCategory::maintenance, "the service is in a maintenance stop (計画停止); try again"};
-    default:
-      break;
+    case 408: return {ErrorCategory::timeout, "the service timed out waiting for the request; retry"};
+    case 429: return {ErrorCategory::rate_limited, "rate limited; send fewer requests and try again"};
+    case 503: return {ErrorCategory::maintenance, "the service is in a maintenance stop (計画停止); try again"};
+    default: break;
   }
   if (status >= 500) return {ErrorCategory::http, "server error; retry later"};
-  if (status >= 400) return {ErrorCategory::http, "the service rejected the request; check it against the wire profile"};
-  if (status >= 300) return {ErrorCategory::http, "unexpected redirect (redirects are never followed); check the base URL"};
+  if (status >= 400)
+    return {ErrorCategory::http, "the service rejected the request; check it against the wire profile"};
+  if (status >= 300)
+    return {ErrorCategory::http, "unexpected redirect (redirects are never followed); check the base URL"};
   return {ErrorCategory::http, "unexpected HTTP status"};
 }
 
@@ -154,21 +148,21 @@ bool is_success(int status) { return status >= 200 && status < 300; }
 
 // ------------------------------------------------------------------ attempts
 
-Result<HttpResponse> attempt_once(HttpTransport& transport, const HttpRequest& request,
-                                  const Context& context, const std::string& what) {
+Result<HttpResponse> attempt_once(HttpTransport& transport, const HttpRequest& request, const Context& context,
+                                  const std::string& what) {
   if (context.cancelled()) return Error(ErrorCategory::cancelled, what + ": cancelled before sending");
   Result<HttpResponse> response = transport.send(request, context);
   if (response && !is_success(response->status)) return http_error(*response, what);
   return response;
 }
 
-void log_retry(const Logger& logger, const std::string& what, const Error& error, int next_attempt,
-               int max_attempts, milliseconds wait) {
+void log_retry(const Logger& logger, const std::string& what, const Error& error, int next_attempt, int max_attempts,
+               milliseconds wait) {
   if (!logger.enabled(LogLevel::info)) return;
   std::string line = "retrying " + what + " after " + to_string(error.category());
   if (error.http_status()) line += " (HTTP " + std::to_string(*error.http_status()) + ")";
-  line += ": attempt " + std::to_string(next_attempt) + " of " + std::to_string(max_attempts) +
-          " in " + std::to_string(wait.count()) + " ms";
+  line += ": attempt " + std::to_string(next_attempt) + " of " + std::to_string(max_attempts) + " in " +
+          std::to_string(wait.count()) + " ms";
   logger.log(LogLevel::info, line);
 }
 
@@ -204,9 +198,8 @@ Error http_error(const HttpResponse& response, std::string_view what) {
 
 bool is_retryable(const Error& error) noexcept { return error.transient(); }
 
-Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request,
-                                     const Context& context, const RetryPolicy& policy,
-                                     const Logger& logger) {
+Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request, const Context& context,
+                                     const RetryPolicy& policy, const Logger& logger) {
   return internal::send_with_retry(transport, request, context, policy, logger, internal::RetryClock::real());
 }
 

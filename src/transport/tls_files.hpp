@@ -10,13 +10,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <sys/stat.h>
 
 #include "myna/error.hpp"
 #include "myna/secret.hpp"
@@ -24,18 +24,23 @@
 
 namespace myna::internal {
 
-struct BioFree { void operator()(BIO* b) const { BIO_free(b); } };
-struct X509Free { void operator()(X509* x) const { X509_free(x); } };
-struct KeyFree { void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); } };
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct KeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
 struct InfoStackFree {
-  void operator()(STACK_OF(X509_INFO)* s) const { sk_X509_INFO_pop_free(s, X509_INFO_free); }
+  void operator()(STACK_OF(X509_INFO) * s) const { sk_X509_INFO_pop_free(s, X509_INFO_free); }
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
 inline Error unreadable(const char* option, const std::string& path, const char* why) {
-  return Error(ErrorCategory::validation, std::string("TlsOptions::") + option + " '" + path +
-                                              "' cannot be read (" + why +
-                                              "); check the path and the file's permissions");
+  return Error(ErrorCategory::validation, std::string("TlsOptions::") + option + " '" + path + "' cannot be read (" +
+                                              why + "); check the path and the file's permissions");
 }
 
 /// The file's bytes; a validation error when it is missing, not a file or unreadable.
@@ -57,8 +62,8 @@ inline BioPtr memory_bio(const std::string& text) {
 
 inline Error bad_pem(const char* option, const std::string& path, const char* expected) {
   ERR_clear_error();
-  return Error(ErrorCategory::tls, std::string("TlsOptions::") + option + " '" + path + "' holds no " +
-                                       expected + "; give a PEM file");
+  return Error(ErrorCategory::tls,
+               std::string("TlsOptions::") + option + " '" + path + "' holds no " + expected + "; give a PEM file");
 }
 
 inline Status check_ca_file(const std::string& path) {

@@ -17,11 +17,8 @@ inline std::string redact_url(std::string_view url) {
   rest = rest.substr(0, rest.find_first_of("?#"));
   std::size_t authority_end = rest.find('/');
   std::string_view authority = rest.substr(0, authority_end);
-  if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    authority.remove_prefix(at + 1);
-  }
-  std::string_view path =
-      authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+  if (std::size_t at = authority.rfind('@'); at != std::string_view::npos) { authority.remove_prefix(at + 1); }
+  std::string_view path = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
   return scheme + std::string(authority) + std::string(path);
 }
 

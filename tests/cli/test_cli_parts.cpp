@@ -1,10 +1,10 @@
 // The CLI's parts without network: argument parsing, configuration files, exit codes, display
 // widths, file names of citizen keys and the sync progress file that makes `sync` resumable.
-#include <catch2/catch.hpp>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 
@@ -20,8 +20,9 @@ using namespace myna;
 using namespace myna::cli;
 
 TEST_CASE("cli: arguments and --help text from one option table") {
-  CommandSpec spec{"fetch", "TYPE", "Fetches.",
-                   {{"from", "DATE", "start"}, {"bom", "", "BOM"}, {"deny", "ID", "x", true}}, 1, 1, ""};
+  CommandSpec spec{
+      "fetch", "TYPE", "Fetches.", {{"from", "DATE", "start"}, {"bom", "", "BOM"}, {"deny", "ID", "x", true}},
+      1,       1,      ""};
   auto a = parse_args(spec, {"drugs", "--from", "2024-01-01", "--bom", "--deny=C1", "--deny", "C2"});
   REQUIRE(a.ok());
   CHECK(a->positional() == std::vector<std::string>{"drugs"});
@@ -29,10 +30,10 @@ TEST_CASE("cli: arguments and --help text from one option table") {
   CHECK(a->has("bom"));
   CHECK(a->all("deny") == std::vector<std::string>{"C1", "C2"});
   CHECK(parse_args(spec, {"drugs", "--nope"}).error().message().find("--nope") != std::string::npos);
-  CHECK_FALSE(parse_args(spec, {"drugs", "--from"}).ok());              // value missing
-  CHECK_FALSE(parse_args(spec, {"drugs", "--bom=1"}).ok());             // flag with a value
+  CHECK_FALSE(parse_args(spec, {"drugs", "--from"}).ok());                      // value missing
+  CHECK_FALSE(parse_args(spec, {"drugs", "--bom=1"}).ok());                     // flag with a value
   CHECK_FALSE(parse_args(spec, {"drugs", "--from", "a", "--from", "b"}).ok());  // not repeatable
-  CHECK_FALSE(parse_args(spec, {}).ok());                               // positional missing
+  CHECK_FALSE(parse_args(spec, {}).ok());                                       // positional missing
   CHECK(parse_args(spec, {"--help"})->help());
   std::string help = help_text(spec);
   CHECK(help.find("usage: myna fetch TYPE") == 0);
@@ -75,7 +76,7 @@ TEST_CASE("cli: every error category has an exit code and advice") {
 TEST_CASE("cli: display widths and tables align Japanese text") {
   CHECK(display_width("abc") == 3);
   CHECK(display_width("薬剤情報") == 8);
-  CHECK(display_width("ｶﾅ") == 2);   // half-width katakana
+  CHECK(display_width("ｶﾅ") == 2);    // half-width katakana
   CHECK(display_width("ＡＢ") == 4);  // full-width letters
   CHECK(pad("氏名", 6) == "氏名  ");
   std::string t = format_table({{"項番", "項目名"}, {"1", "カナ氏名"}}, true);

@@ -39,9 +39,11 @@ class ProviderEndpoint {
 
   ProviderEndpoint(const sandbox::SandboxCredentials& credentials, Profile profile, bool tls = true)
       : profile_(std::move(profile)), tls_(tls) {
-    if (tls) server_ = std::make_unique<httplib::SSLServer>(credentials.listener_cert_file.c_str(),
-                                                            credentials.listener_key_file.c_str());
-    else server_ = std::make_unique<httplib::Server>();
+    if (tls)
+      server_ = std::make_unique<httplib::SSLServer>(credentials.listener_cert_file.c_str(),
+                                                     credentials.listener_key_file.c_str());
+    else
+      server_ = std::make_unique<httplib::Server>();
     server_->set_keep_alive_timeout(1);
     server_->Post("/notify", [this](const httplib::Request& req, httplib::Response& res) { on_post(req, res); });
     port_ = server_->bind_to_any_port("127.0.0.1");
@@ -187,9 +189,10 @@ class Harness {
   Harness& operator=(const Harness&) = delete;
 
   std::string authorize_url(const std::string& state = "st4te", const std::string& extra = "") const {
-    return profile.authorize_base_url + profile.authorize_path + "?response_type=code&client_id=" +
-           url_encode(profile.client_id) + "&redirect_uri=" + url_encode(profile.redirect_uri) +
-           "&state=" + url_encode(state) + "&login_type=" + profile.login_type + extra;
+    return profile.authorize_base_url + profile.authorize_path +
+           "?response_type=code&client_id=" + url_encode(profile.client_id) +
+           "&redirect_uri=" + url_encode(profile.redirect_uri) + "&state=" + url_encode(state) +
+           "&login_type=" + profile.login_type + extra;
   }
 
   std::string code_for(const std::string& citizen, const std::string& extra = "") {
@@ -218,8 +221,7 @@ class Harness {
 
   HttpResponse fetch_result(const std::string& token, const std::string& telegram_id, const std::string& process_id,
                             BodySink sink = {}) {
-    std::string body =
-        codec::encode_header({telegram_id, profile.result_request_type, profile.mode, process_id, ""});
+    std::string body = codec::encode_header({telegram_id, profile.result_request_type, profile.mode, process_id, ""});
     return api.post(url(profile.result_path), body, bearer(token), std::move(sink));
   }
 

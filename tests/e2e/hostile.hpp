@@ -98,19 +98,19 @@ class HostileApi {
 
   HostileApi(Profile profile, Hostile shape, bool hostile_request = false)
       : profile_(std::move(profile)), shape_(shape), server_(TestServer::Mode::tls) {
-    server_.http().Post(profile_.request_path, [this, hostile_request](const httplib::Request& req,
-                                                                       httplib::Response& res) {
-      auto telegram = codec::decode_request(req.body, profile_);
-      const std::string id = telegram ? telegram->header.telegram_id : "";
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        telegram_id_ = id;
-      }
-      if (hostile_request) return endless(res);
-      res.set_content(codec::encode_header({id, profile_.request_response_type, profile_.mode,
-                                            "P000000000001", profile_.success_code}),
-                      "application/json");
-    });
+    server_.http().Post(profile_.request_path,
+                        [this, hostile_request](const httplib::Request& req, httplib::Response& res) {
+                          auto telegram = codec::decode_request(req.body, profile_);
+                          const std::string id = telegram ? telegram->header.telegram_id : "";
+                          {
+                            std::lock_guard<std::mutex> lock(mu_);
+                            telegram_id_ = id;
+                          }
+                          if (hostile_request) return endless(res);
+                          res.set_content(codec::encode_header({id, profile_.request_response_type, profile_.mode,
+                                                                "P000000000001", profile_.success_code}),
+                                          "application/json");
+                        });
     server_.http().Post(profile_.result_path,
                         [this](const httplib::Request&, httplib::Response& res) { endless(res); });
     server_.start();
@@ -123,8 +123,8 @@ class HostileApi {
  private:
   std::string prefix() {
     std::unique_lock<std::mutex> lock(mu_);
-    std::string header = codec::encode_header({telegram_id_, profile_.result_response_type, profile_.mode,
-                                               "P000000000001", profile_.success_code});
+    std::string header = codec::encode_header(
+        {telegram_id_, profile_.result_response_type, profile_.mode, "P000000000001", profile_.success_code});
     lock.unlock();
     header.pop_back();  // reopen the object
     switch (shape_) {

@@ -184,8 +184,8 @@ TEST_CASE("plain HTTP: a bearer token is never sent to an http:// API; nothing r
 
   // The consent's code exchange is refused too (the code would travel in clear).
   auto request = rig.client->begin_consent().value();
-  Status st = rig.client->complete_consent("other", "https://127.0.0.1/callback?code=abc&state=" +
-                                                        url_encode(request.state.reveal()), request);
+  Status st = rig.client->complete_consent(
+      "other", "https://127.0.0.1/callback?code=abc&state=" + url_encode(request.state.reveal()), request);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().category() == ErrorCategory::validation);
   std::this_thread::sleep_for(100ms);

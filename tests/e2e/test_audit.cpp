@@ -160,8 +160,8 @@ TEST_CASE("audit: a batch gives every citizen its facts and one event each", "[e
   }
   users.push_back("nobody");
   auto report = w.client().batch<MedicalExpenseRecord>(
-      users, year(RecordType::expense), [](const std::string&, std::vector<MedicalExpenseRecord>&&) { return Status(); },
-      BatchOptions{4});
+      users, year(RecordType::expense),
+      [](const std::string&, std::vector<MedicalExpenseRecord>&&) { return Status(); }, BatchOptions{4});
   CHECK(report.succeeded == 6);
   CHECK(report.failed == 1);
   std::set<std::string> ids;

@@ -175,8 +175,8 @@ TEST_CASE("refused consent and expired card certificate are typed outcomes", "[e
 TEST_CASE("a forged notification never causes a result fetch", "[e2e]") {
   World w;
   REQUIRE(w.consent("f", "C0000001").ok());
-  std::string forged = codec::encode_header({"TL-00000086-260101093000-0042", w.client().profile().notification_type,
-                                             "1", "P999999999999", ""});
+  std::string forged = codec::encode_header(
+      {"TL-00000086-260101093000-0042", w.client().profile().notification_type, "1", "P999999999999", ""});
   auto reply = w.client().notification_handler().handle(forged);
   CHECK(reply.http_status == 404);
   CHECK_FALSE(reply.accepted);
@@ -330,7 +330,9 @@ class RecordingStore final : public RetrievalStore {
     return inner->claim_fetch(id, owner, stale);
   }
   Status finish(const std::string& id, RetrievalState state) override { return inner->finish(id, state); }
-  Result<RetrievalState> wait(const std::string& id, const Context& context) override { return inner->wait(id, context); }
+  Result<RetrievalState> wait(const std::string& id, const Context& context) override {
+    return inner->wait(id, context);
+  }
   Result<std::vector<Retrieval>> unfinished() override { return inner->unfinished(); }
   Status purge(std::chrono::seconds older_than) override {
     ++purges;

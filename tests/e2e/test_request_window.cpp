@@ -86,7 +86,8 @@ TEST_CASE("notifications: a forged notification inside the request window does n
     if (sent.telegram_id.empty()) return;
     test::Http http(w.sandbox().credentials().ca_file);
     const std::string url = w.listener().notification_url();
-    sent.forged = http.post(url, notification(p, sent.telegram_id, "P-FORGED-0001"), {"Content-Type: application/json"});
+    sent.forged =
+        http.post(url, notification(p, sent.telegram_id, "P-FORGED-0001"), {"Content-Type: application/json"});
     sent.unknown = http.post(url, notification(p, "TL-00000086-260101093000-0999", "P-FORGED-0001"),
                              {"Content-Type: application/json"});
     auto now = t.retrievals->find(sent.telegram_id);
@@ -116,9 +117,9 @@ TEST_CASE("notifications: a forged notification inside the request window does n
 TEST_CASE("notifications: a genuine notification inside the request window counts once the response confirms it",
           "[e2e][notification]") {
   sandbox::SandboxOptions o = World::fast_sandbox();
-  o.notification_delay = 0ms;                 // the result is ready and notified at once ...
-  o.faults.request_response_delay = 800ms;    // ... while the request response is held back
-  WindowWorld t(o, 60s);                      // a fallback would take a minute
+  o.notification_delay = 0ms;               // the result is ready and notified at once ...
+  o.faults.request_response_delay = 800ms;  // ... while the request response is held back
+  WindowWorld t(o, 60s);                    // a fallback would take a minute
   World& w = t.world;
   REQUIRE(w.consent("early", "C0000004").ok());
   const auto started = std::chrono::steady_clock::now();

@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "e2e/harness.hpp"
-#include "myna/sandbox/pki.hpp"
 #include "myna/records.hpp"
+#include "myna/sandbox/pki.hpp"
 
 using namespace myna;
 using namespace myna::test;
@@ -130,10 +130,10 @@ TEST_CASE("the API host refuses the TLS handshake without a client certificate",
   Harness h;
   std::string code = h.code_for("C0000001");
   Http no_cert(h.sandbox->credentials().ca_file);
-  HttpResponse res = no_cert.post(h.url(h.profile.token_path),
-                                  "grant_type=authorization_code&code=" + url_encode(code) + "&redirect_uri=" +
-                                      url_encode(h.profile.redirect_uri) + "&client_id=" +
-                                      url_encode(h.profile.client_id));
+  HttpResponse res =
+      no_cert.post(h.url(h.profile.token_path), "grant_type=authorization_code&code=" + url_encode(code) +
+                                                    "&redirect_uri=" + url_encode(h.profile.redirect_uri) +
+                                                    "&client_id=" + url_encode(h.profile.client_id));
   CHECK(res.code != CURLE_OK);  // no HTTP exchange at all: mutual TLS failed
   CHECK(res.status == 0);
   // The code was not spent by the refused call.
@@ -153,9 +153,9 @@ TEST_CASE("token responses follow the wire profile", "[e2e][sandbox]") {
 
   SECTION("refresh_token gives a new access token that works") {
     std::string refresh = Harness::json_string(res.body, "refresh_token");
-    HttpResponse again = h.api.post(h.url(h.profile.token_path), "grant_type=refresh_token&refresh_token=" +
-                                                                     url_encode(refresh) + "&client_id=" +
-                                                                     url_encode(h.profile.client_id));
+    HttpResponse again =
+        h.api.post(h.url(h.profile.token_path), "grant_type=refresh_token&refresh_token=" + url_encode(refresh) +
+                                                    "&client_id=" + url_encode(h.profile.client_id));
     REQUIRE(again.status == 200);
     std::string access = Harness::json_string(again.body, "access_token");
     CHECK(access != Harness::json_string(res.body, "access_token"));
@@ -163,8 +163,8 @@ TEST_CASE("token responses follow the wire profile", "[e2e][sandbox]") {
     CHECK(h.send_request(access, next_telegram_id(h.profile), q).status == 200);
   }
   SECTION("an unknown grant type and a wrong client_id are refused with JSON") {
-    HttpResponse bad = h.api.post(h.url(h.profile.token_path), "grant_type=password&client_id=" +
-                                                                   url_encode(h.profile.client_id));
+    HttpResponse bad =
+        h.api.post(h.url(h.profile.token_path), "grant_type=password&client_id=" + url_encode(h.profile.client_id));
     CHECK(bad.status == 400);
     CHECK(Harness::json_string(bad.body, "error") == "unsupported_grant_type");
     bad = h.api.post(h.url(h.profile.token_path), "grant_type=authorization_code&code=x&client_id=SP1_X");
@@ -193,10 +193,10 @@ TEST_CASE("a reused code is refused and revokes the tokens issued from it", "[e2
 TEST_CASE("the token request must repeat the authorize call's redirect_uri", "[e2e][sandbox]") {
   Harness h;
   std::string code = h.code_for("C0000001");
-  HttpResponse res = h.api.post(h.url(h.profile.token_path),
-                                "grant_type=authorization_code&code=" + url_encode(code) +
-                                    "&redirect_uri=" + url_encode("https://127.0.0.1/other") + "&client_id=" +
-                                    url_encode(h.profile.client_id));
+  HttpResponse res =
+      h.api.post(h.url(h.profile.token_path), "grant_type=authorization_code&code=" + url_encode(code) +
+                                                  "&redirect_uri=" + url_encode("https://127.0.0.1/other") +
+                                                  "&client_id=" + url_encode(h.profile.client_id));
   CHECK(res.status == 400);
   CHECK(Harness::json_string(res.body, "error") == "invalid_grant");
   CHECK(h.exchange("not-a-code").status == 400);
@@ -211,8 +211,8 @@ TEST_CASE("PKCE: the verifier must match the S256 challenge", "[e2e][sandbox]") 
   CHECK(h.exchange(h.code_for("C0000001", extra)).status == 400);  // verifier missing
   CHECK(h.exchange(h.code_for("C0000001", extra), "&code_verifier=" + verifier + "x").status == 400);
   CHECK(h.exchange(h.code_for("C0000001", extra), "&code_verifier=" + verifier).status == 200);
-  std::string plain = h.sandbox->authorize_as("C0000001", h.authorize_url("s", "&code_challenge=" + challenge +
-                                                                              "&code_challenge_method=plain"));
+  std::string plain = h.sandbox->authorize_as(
+      "C0000001", h.authorize_url("s", "&code_challenge=" + challenge + "&code_challenge_method=plain"));
   CHECK(query_param(plain, "error") == "invalid_request");
 }
 
@@ -277,8 +277,9 @@ TEST_CASE("request telegrams are checked and idempotent on telegramId", "[e2e][s
     CHECK(h.header_of(res).error_code == "E0001");
   }
   SECTION("malformed telegrams answer 400 with E0001") {
-    auto post = [&](const std::string& body) { return h.api.post(h.url(h.profile.request_path), body,
-                                                                 Harness::bearer(s.access_token)); };
+    auto post = [&](const std::string& body) {
+      return h.api.post(h.url(h.profile.request_path), body, Harness::bearer(s.access_token));
+    };
     auto telegram = [&](const std::string& id, const std::string& type, const std::string& filter) {
       return codec::encode_request({{id, type, "1", "", ""}, filter});
     };

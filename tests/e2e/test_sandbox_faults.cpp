@@ -196,9 +196,9 @@ TEST_CASE("fault expired_token: the token expires; a refreshed one works", "[e2e
   CHECK(Harness::json_string(res.body, "error") == "invalid_token");
   h.sandbox->set_faults({});
   CHECK(h.send_request(s.access_token, next_telegram_id(h.profile), drugs_2024()).status == 401);
-  HttpResponse refreshed = h.api.post(h.url(h.profile.token_path),
-                                      "grant_type=refresh_token&refresh_token=" + url_encode(s.refresh_token) +
-                                          "&client_id=" + url_encode(h.profile.client_id));
+  HttpResponse refreshed =
+      h.api.post(h.url(h.profile.token_path), "grant_type=refresh_token&refresh_token=" + url_encode(s.refresh_token) +
+                                                  "&client_id=" + url_encode(h.profile.client_id));
   REQUIRE(refreshed.status == 200);
   std::string token = Harness::json_string(refreshed.body, "access_token");
   CHECK(h.send_request(token, next_telegram_id(h.profile), drugs_2024()).status == 200);
@@ -360,7 +360,8 @@ std::size_t check_odd_values(Harness& h, const std::string& citizen, RecordType 
       CHECK(to_wire_text(f->of(r)) == odd.wire);
     }
   }
-  for (std::size_t i = 0; i < decoded->records.size(); ++i) CHECK(decoded->records[i].issues.size() == issues_expected[i]);
+  for (std::size_t i = 0; i < decoded->records.size(); ++i)
+    CHECK(decoded->records[i].issues.size() == issues_expected[i]);
   return served;
 }
 

@@ -4,13 +4,13 @@
 // ours). The sandbox runs as a separate process (myna-sandbox), so only the client's own
 // blocks are scanned. What libcurl and OpenSSL allocate with malloc is theirs and not
 // scanned (docs/security.md, "Wiping is best effort").
-#include <catch2/catch.hpp>
 #include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <cstdio>

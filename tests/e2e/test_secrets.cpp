@@ -21,9 +21,8 @@ namespace {
 class Texts {
  public:
   LogSink sink() {
-    return [this](LogLevel level, std::string_view line) {
-      add(std::string(to_string(level)) + " " + std::string(line));
-    };
+    return
+        [this](LogLevel level, std::string_view line) { add(std::string(to_string(level)) + " " + std::string(line)); };
   }
   void add(std::string text) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -165,9 +164,7 @@ TEST_CASE("secrets never appear in logs, error texts or printed values (trace le
     if (!o.status.ok()) texts.add(o.status.error());
   try {
     (void)client.fetch_drugs("nobody", dq).value();
-  } catch (const Exception& e) {
-    texts.add(e.what());
-  }
+  } catch (const Exception& e) { texts.add(e.what()); }
   collect_tokens();
 
   // The keys of the provider, the service and the notification listener.

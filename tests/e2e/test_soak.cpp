@@ -30,14 +30,13 @@ constexpr std::size_t kBatchConcurrency = 8;  // per record type; three types ru
 constexpr double kCallFaultRate = 0.016;      // per fault kind and eligible call (see soak_faults)
 constexpr double kNotificationFaultRate = 0.025;
 constexpr auto kLateDelay = 1500ms;
-constexpr double kOddValueRate = 0.05;        // records served with one value in a real-world variant
+constexpr double kOddValueRate = 0.05;  // records served with one value in a real-world variant
 /// RSS may stay this much above the baseline after teardown: glibc keeps freed memory in its
 /// per-thread arenas (up to 8 per core), about 1–2 MiB each here, even after malloc_trim.
 /// Leaks are caught exactly by the heap-in-use figure (mallinfo2), which must return to within
 /// kHeapSlackMiB of its baseline.
 constexpr double kRssSlackMiB = 32.0;
 constexpr double kHeapSlackMiB = 1.0;
-
 
 std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   const char* v = std::getenv(name);
@@ -49,8 +48,8 @@ void figure(const char* name, double value, const char* unit) {
   std::fflush(stdout);
 }
 
-/// Every call fault at kCallFaultRate (and odd values in 5 % of the records): a request call (5 eligible kinds) is faulted ~7.8 % of
-/// the time, a result call (7 kinds) ~10.7 %; measured over all calls about 10 % (printed as
+/// Every call fault at kCallFaultRate (and odd values in 5 % of the records): a request call (5 eligible kinds) is
+/// faulted ~7.8 % of the time, a result call (7 kinds) ~10.7 %; measured over all calls about 10 % (printed as
 /// soak_fault_rate). One process in ~10 gets a notification fault.
 sandbox::Faults soak_faults(std::uint64_t seed) {
   sandbox::Faults f;
@@ -66,8 +65,8 @@ sandbox::Faults soak_faults(std::uint64_t seed) {
 
 /// The client options the soak uses (documented in docs/security.md).
 void tune(ClientOptions& o) {
-  o.notification_timeout = 1s;   // a missing notification costs 1 s, then one result fetch
-  o.retry.max_attempts = 6;      // at ~10 % faults, six failures in a row: ~1e-6 per call
+  o.notification_timeout = 1s;  // a missing notification costs 1 s, then one result fetch
+  o.retry.max_attempts = 6;     // at ~10 % faults, six failures in a row: ~1e-6 per call
   o.retry.initial_backoff = 50ms;
   o.retry.max_backoff = 1s;
   o.retry.max_retry_after = 5s;  // the sandbox asks for 1–2 s (429, 503)
@@ -135,7 +134,7 @@ struct Tally {
   std::size_t retrievals = 0, succeeded = 0, records = 0;
   std::size_t lost = 0, duplicated = 0, misordered = 0, typed = 0, untyped = 0;
   std::size_t odd_values = 0, odd_values_kept = 0;  // in successful retrievals
-  std::size_t other_issues = 0;  // issues of delivered records no odd value explains
+  std::size_t other_issues = 0;                     // issues of delivered records no odd value explains
   std::map<std::string, std::size_t> typed_by_category;
   std::vector<std::string> typed_samples, untyped_samples;
   std::set<std::string> failed_citizens;
@@ -163,8 +162,10 @@ struct Tally {
   /// A success whose records were handed over `calls` times instead of once.
   void wrong_deliveries(std::size_t calls, std::size_t truth_size) {
     std::lock_guard<std::mutex> lock(mu);
-    if (calls == 0) lost += truth_size;
-    else duplicated += (calls - 1) * truth_size;
+    if (calls == 0)
+      lost += truth_size;
+    else
+      duplicated += (calls - 1) * truth_size;
   }
   void failure(const std::string& citizen, const Error& e) {
     std::lock_guard<std::mutex> lock(mu);
@@ -206,7 +207,8 @@ void check_odd_values(std::vector<R>& got, const std::vector<R>& truth, const st
     std::string what = odd.telegram_id + " record " + std::to_string(odd.record) + " item " +
                        std::to_string(odd.item_number) + " " + odd.variant;
     if (in_range && !kept)
-      for (const Issue& i : got[odd.record].issues) what += std::string(" [") + std::to_string(i.item_number) + " " + to_string(i.kind) + "]";
+      for (const Issue& i : got[odd.record].issues)
+        what += std::string(" [") + std::to_string(i.item_number) + " " + to_string(i.kind) + "]";
     tally.odd_value(kept, what);
     if (!in_range) continue;
     R& r = got[odd.record];
@@ -214,8 +216,10 @@ void check_odd_values(std::vector<R>& got, const std::vector<R>& truth, const st
     if (odd.item_number == 0) continue;
     const FieldInfo* f = find_field<R>(odd.item_number);
     const ConstFieldRef was = f->of(truth[odd.record]);
-    if (!present(was)) clear(f->of(r));
-    else (void)assign_wire_text(*f, f->of(r), to_wire_text(was));
+    if (!present(was))
+      clear(f->of(r));
+    else
+      (void)assign_wire_text(*f, f->of(r), to_wire_text(was));
   }
 }
 
@@ -416,7 +420,7 @@ TEST_CASE("soak: citizens through batch with ~10 % faults end with ground truth 
   CHECK(tally.duplicated == 0);
   CHECK(tally.misordered == 0);
   CHECK(tally.untyped == 0);
-  CHECK(run.unfinished == 0);  // every retrieval reached a final state
+  CHECK(run.unfinished == 0);                              // every retrieval reached a final state
   CHECK(run.stats.processes_created <= tally.retrievals);  // a re-sent request made no second process
   CHECK(run.stats.forged_accepted == 0);
   CHECK(run.stats.result_fetches_for_unknown_process == 0);

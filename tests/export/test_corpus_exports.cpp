@@ -62,8 +62,10 @@ std::string as_fhir(const std::string& text) {
   std::string out;
   for (char c : text) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 && c != '\t' && c != '\r' && c != '\n') out += std::string("\xE2\x90") + static_cast<char>(0x80 + u);
-    else out += c;
+    if (u < 0x20 && c != '\t' && c != '\r' && c != '\n')
+      out += std::string("\xE2\x90") + static_cast<char>(0x80 + u);
+    else
+      out += c;
   }
   return out;
 }
@@ -144,6 +146,7 @@ TEST_CASE("corpus: every telegram through CSV, JSON Lines and FHIR keeps every v
   CHECK(g_totals.telegrams >= 45);
   CHECK(g_totals.unparsed >= 20);
   CHECK(g_totals.issues >= 50);
-  std::printf("FIGURE corpus_export_telegrams %d\nFIGURE corpus_export_unparsed_values %d\nFIGURE corpus_export_issues %d\n",
-              g_totals.telegrams, g_totals.unparsed, g_totals.issues);
+  std::printf(
+      "FIGURE corpus_export_telegrams %d\nFIGURE corpus_export_unparsed_values %d\nFIGURE corpus_export_issues %d\n",
+      g_totals.telegrams, g_totals.unparsed, g_totals.issues);
 }

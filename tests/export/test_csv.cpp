@@ -166,23 +166,25 @@ TEST_CASE("csv: a failing stream is a storage error") {
 TEST_CASE("csv: unparsed values as received, repaired text, the issues column") {
   const Profile profile;
   const std::string payload = "[{\"org\":{\"" + profile.payload_key(RecordType::drug) +
-                              "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF" "cd\","
+                              "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF"
+                              "cd\","
                               "\"使用量\":\"-1\",\"備考\":\"x\"}]}}]";
   auto decoded = codec::decode_payload<DrugRecord>(payload, profile);
   REQUIRE(decoded);
   REQUIRE(decoded->size() == 1);
   const std::string row = csv_row((*decoded)[0]);
   CHECK(internal::is_valid_utf8(row));
-  CHECK(row.find(",R06.01.15,") != std::string::npos);          // unparsed date: the text as received
-  CHECK(row.find(",ab\xEF\xBF\xBD" "cd,") != std::string::npos);  // repaired text: U+FFFD, never 0xFF
-  CHECK(row.find(",-1,") != std::string::npos);                   // negative 使用量 is a value
+  CHECK(row.find(",R06.01.15,") != std::string::npos);  // unparsed date: the text as received
+  CHECK(row.find(",ab\xEF\xBF\xBD"
+                 "cd,") != std::string::npos);   // repaired text: U+FFFD, never 0xFF
+  CHECK(row.find(",-1,") != std::string::npos);  // negative 使用量 is a value
 
   std::size_t pos = 0;
   auto fields = read_csv_row(row, pos);
   REQUIRE(fields.ok());
   REQUIRE(fields->size() == catalog<DrugRecord>().size() + 1);
   CHECK_FALSE((*fields)[0].has_value());  // カナ氏名 absent
-  REQUIRE((*fields)[2].has_value());       // 氏名 present and empty
+  REQUIRE((*fields)[2].has_value());      // 氏名 present and empty
   CHECK((*fields)[2]->empty());
   REQUIRE(fields->back().has_value());
   const std::string issues = *fields->back();

@@ -59,12 +59,12 @@ TEST_CASE("json lines: value forms, absent keys and Japanese keys") {
   r.basic.ecg_findings = Text("");
   clear(find_field<CheckupRecord>(19)->of(r));  // 体重 absent
   std::string line = to_json_object(r);
-  CHECK(line.find("\"hba1c_hplc\":5.60") != std::string::npos);  // exact decimal, a JSON number
+  CHECK(line.find("\"hba1c_hplc\":5.60") != std::string::npos);    // exact decimal, a JSON number
   CHECK(line.find("\"ecg_findings\":\"\"") != std::string::npos);  // empty text stays
-  CHECK(line.find("\"weight\"") == std::string::npos);           // absent: no key
+  CHECK(line.find("\"weight\"") == std::string::npos);             // absent: no key
   auto doc = parse(line);
   CHECK(std::string(doc["insurer_number"].GetString()).substr(0, 1) == "0");  // leading zero kept
-  CHECK(std::string(doc["checkup_date"].GetString()).size() == 10);         // YYYY-MM-DD
+  CHECK(std::string(doc["checkup_date"].GetString()).size() == 10);           // YYYY-MM-DD
   CHECK(doc["sex1"].IsString());
 
   JsonLinesOptions ja;
@@ -77,7 +77,8 @@ TEST_CASE("json lines: value forms, absent keys and Japanese keys") {
 TEST_CASE("json lines: unparsed values as received, repaired text, issues and extra items") {
   const Profile profile;
   const std::string payload = "[{\"org\":{\"" + profile.payload_key(RecordType::drug) +
-                              "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF" "cd\","
+                              "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF"
+                              "cd\","
                               "\"使用量\":\"-1\",\"回数\":\"1.0\",\"備考\":\"x\\u0001\"}]}}]";
   auto decoded = codec::decode_payload<DrugRecord>(payload, profile);
   REQUIRE(decoded);
@@ -85,12 +86,14 @@ TEST_CASE("json lines: unparsed values as received, repaired text, issues and ex
   const std::string line = to_json_object((*decoded)[0]);
   CHECK(internal::is_valid_utf8(line));
   auto doc = parse(line);
-  CHECK_FALSE(doc.HasMember("kana_name"));                                  // absent: no key
-  CHECK(std::string(doc["name"].GetString()).empty());                      // present and empty
-  CHECK(std::string(doc["dispensing_date"].GetString()) == "R06.01.15");    // unparsed: as received
-  CHECK(std::string(doc["drug_name"].GetString()) == "ab\xEF\xBF\xBD" "cd");  // repaired
-  CHECK(std::string(doc["quantity"].GetString()) == "-1");                  // a number (strings here by flag)
-  CHECK(line.find("\"times\":\"1.0\"") != std::string::npos);              // unparsed count: a string
+  CHECK_FALSE(doc.HasMember("kana_name"));                                // absent: no key
+  CHECK(std::string(doc["name"].GetString()).empty());                    // present and empty
+  CHECK(std::string(doc["dispensing_date"].GetString()) == "R06.01.15");  // unparsed: as received
+  CHECK(std::string(doc["drug_name"].GetString()) ==
+        "ab\xEF\xBF\xBD"
+        "cd");                                                 // repaired
+  CHECK(std::string(doc["quantity"].GetString()) == "-1");     // a number (strings here by flag)
+  CHECK(line.find("\"times\":\"1.0\"") != std::string::npos);  // unparsed count: a string
   REQUIRE(doc.HasMember("issues"));
   REQUIRE(doc["issues"].IsArray());
   std::vector<std::string> kinds;

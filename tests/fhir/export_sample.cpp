@@ -54,10 +54,14 @@ int export_variants(const std::string& corpus, const std::string& dir) {
     const std::string body(std::istreambuf_iterator<char>(in), {});
     const std::string name = entry.path().stem().string();
     ++bundles;
-    if (name.rfind("drug_", 0) == 0) ok = export_variant<myna::DrugRecord>(body, name, dir) && ok;
-    else if (name.rfind("checkup_", 0) == 0) ok = export_variant<myna::CheckupRecord>(body, name, dir) && ok;
-    else if (name.rfind("expense_", 0) == 0) ok = export_variant<myna::MedicalExpenseRecord>(body, name, dir) && ok;
-    else --bundles;
+    if (name.rfind("drug_", 0) == 0)
+      ok = export_variant<myna::DrugRecord>(body, name, dir) && ok;
+    else if (name.rfind("checkup_", 0) == 0)
+      ok = export_variant<myna::CheckupRecord>(body, name, dir) && ok;
+    else if (name.rfind("expense_", 0) == 0)
+      ok = export_variant<myna::MedicalExpenseRecord>(body, name, dir) && ok;
+    else
+      --bundles;
   }
   std::cout << "exported " << bundles << " corpus telegrams to " << dir << "\n";
   return ok && bundles > 0 ? 0 : 1;

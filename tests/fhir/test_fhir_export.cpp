@@ -90,9 +90,9 @@ struct Checker {
     if (!concept.IsObject() || !concept.HasMember("coding")) return;
     for (const Value& c : concept["coding"].GetArray()) {
       std::string system = str(c, "system"), code = str(c, "code");
-      if (system == fhir_system::kMedicineCode && !all_digits(code, 9)) fail(where, "医薬品コード is not 9 digits: " + code);
-      if (system == fhir_system::kPriceListCode &&
-          !std::regex_match(code, std::regex("[0-9A-Z]{12}")))
+      if (system == fhir_system::kMedicineCode && !all_digits(code, 9))
+        fail(where, "医薬品コード is not 9 digits: " + code);
+      if (system == fhir_system::kPriceListCode && !std::regex_match(code, std::regex("[0-9A-Z]{12}")))
         fail(where, "薬価基準収載医薬品コード is not 12 characters: " + code);
       auto known = code_systems().find(system);
       if (known != code_systems().end() && !known->second.count(code)) fail(where, code + " is not in " + system);
@@ -124,8 +124,10 @@ struct Checker {
     std::string profile = r["meta"]["profile"][0].GetString();
     std::string category = str(r["category"][0]["coding"][0], "code");
     static const std::map<std::string, std::set<std::string>> kCategories{
-        {"JP_Observation_LabResult", {"laboratory"}}, {"JP_Observation_VitalSigns", {"vital-signs"}},
-        {"JP_Observation_BodyMeasurement", {"body-measurement"}}, {"JP_Observation_Common", {"exam", "survey"}}};
+        {"JP_Observation_LabResult", {"laboratory"}},
+        {"JP_Observation_VitalSigns", {"vital-signs"}},
+        {"JP_Observation_BodyMeasurement", {"body-measurement"}},
+        {"JP_Observation_Common", {"exam", "survey"}}};
     auto expected = kCategories.find(profile.substr(profile.rfind('/') + 1));
     if (expected == kCategories.end() || !expected->second.count(category))
       fail(where, "category " + category + " does not fit " + profile);
@@ -252,14 +254,14 @@ TEST_CASE("fhir: every 特定健診項目コード of the catalog exists in the 
 
 TEST_CASE("fhir: profiles and specimens follow from the catalog") {
   auto profile = [](int item) { return observation_profile(*find_field<CheckupRecord>(item)); };
-  CHECK(profile(18) == ObservationProfile::body_measurement);  // 身長 cm
-  CHECK(profile(20) == ObservationProfile::body_measurement);  // BMI
-  CHECK(profile(22) == ObservationProfile::body_measurement);  // 腹囲
-  CHECK(profile(33) == ObservationProfile::vital_signs);       // 収縮期血圧(1回目)
-  CHECK(profile(69) == ObservationProfile::lab_result);        // HbA1c(HPLC)
-  CHECK(profile(74) == ObservationProfile::lab_result);        // 尿蛋白(機械読み取り)
-  CHECK(profile(93) == ObservationProfile::common);            // メタボリックシンドローム判定
-  CHECK(profile(112) == ObservationProfile::common);           // 喫煙
+  CHECK(profile(18) == ObservationProfile::body_measurement);         // 身長 cm
+  CHECK(profile(20) == ObservationProfile::body_measurement);         // BMI
+  CHECK(profile(22) == ObservationProfile::body_measurement);         // 腹囲
+  CHECK(profile(33) == ObservationProfile::vital_signs);              // 収縮期血圧(1回目)
+  CHECK(profile(69) == ObservationProfile::lab_result);               // HbA1c(HPLC)
+  CHECK(profile(74) == ObservationProfile::lab_result);               // 尿蛋白(機械読み取り)
+  CHECK(profile(93) == ObservationProfile::common);                   // メタボリックシンドローム判定
+  CHECK(profile(112) == ObservationProfile::common);                  // 喫煙
   CHECK(specimen_material(*find_field<CheckupRecord>(38)) == "023");  // 中性脂肪: 血清
   CHECK(specimen_material(*find_field<CheckupRecord>(72)) == "001");  // 尿糖: 尿
   CHECK(specimen_material(*find_field<CheckupRecord>(69)) == "019");  // HbA1c: 全血
@@ -311,15 +313,16 @@ TEST_CASE("fhir: the checker reports deliberately broken bundles") {
   CHECK_FALSE(broken(checkups, "\"code\":\"9N001000000000001\"", "\"code\":\"9N001000000000099\"").empty());
   CHECK_FALSE(broken(checkups, "\"system\":\"http://unitsofmeasure.org\"", "\"system\":\"urn:x\"").empty());
   CHECK_FALSE(broken(checkups, "JP_SimpleObservationCategory_CS\",\"code\":\"laboratory\"",
-                     "JP_SimpleObservationCategory_CS\",\"code\":\"exam\"").empty());
+                     "JP_SimpleObservationCategory_CS\",\"code\":\"exam\"")
+                  .empty());
   CHECK_FALSE(broken(checkups, "\"reference\":\"urn:uuid:", "\"reference\":\"urn:uuid:0").empty());
 }
 
 TEST_CASE("fhir: measured, absent and empty items; exact values") {
   CheckupRecord r = test::filled<CheckupRecord>(5);
   r.basic.hba1c_hplc = Decimal::parse("5.60").value();
-  r.basic.ecg_findings = Text("");                                // present but empty
-  clear(find_field<CheckupRecord>(19)->of(r));                    // 体重 not measured
+  r.basic.ecg_findings = Text("");              // present but empty
+  clear(find_field<CheckupRecord>(19)->of(r));  // 体重 not measured
   auto doc = parse_json(export_bundle(std::vector<CheckupRecord>{r}, "C0000042"));
   CHECK(Checker{"C0000042", {}, {}}.check(doc).empty());
   std::map<std::string, const Value*> by_code;
@@ -338,8 +341,7 @@ TEST_CASE("fhir: measured, absent and empty items; exact values") {
   CHECK_FALSE((*by_code["保健指導の希望"])["code"].HasMember("coding"));
   // every item of 健診情報 that has a value is one Observation
   std::size_t expected = 0;
-  for (const FieldInfo& f : catalog<CheckupRecord>())
-    expected += f.number >= 18 && has_value(f.of(std::as_const(r)));
+  for (const FieldInfo& f : catalog<CheckupRecord>()) expected += f.number >= 18 && has_value(f.of(std::as_const(r)));
   CHECK(by_code.size() == expected);
 }
 

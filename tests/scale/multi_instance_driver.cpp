@@ -17,8 +17,8 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -73,18 +73,30 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) usage(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--instance-program") o.program = value();
-    else if (a == "--citizens") o.citizens = std::stoul(value());
-    else if (a == "--instances") o.instances = static_cast<unsigned>(std::stoul(value()));
-    else if (a == "--no-faults") o.faults = false;
-    else if (a == "--no-kill") o.kill = false;
-    else if (a == "--profile") o.profile = true;
-    else if (a == "--bench") o.bench = parse_counts(value());
-    else if (a == "--workers") o.workers = std::stoul(value());
-    else if (a == "--timeout-s") o.timeout = std::chrono::seconds(std::stol(value()));
-    else if (a == "--types") o.types = value();
-    else if (a == "--instance-log") o.instance_log = value();
-    else usage("unknown option " + a);
+    if (a == "--instance-program")
+      o.program = value();
+    else if (a == "--citizens")
+      o.citizens = std::stoul(value());
+    else if (a == "--instances")
+      o.instances = static_cast<unsigned>(std::stoul(value()));
+    else if (a == "--no-faults")
+      o.faults = false;
+    else if (a == "--no-kill")
+      o.kill = false;
+    else if (a == "--profile")
+      o.profile = true;
+    else if (a == "--bench")
+      o.bench = parse_counts(value());
+    else if (a == "--workers")
+      o.workers = std::stoul(value());
+    else if (a == "--timeout-s")
+      o.timeout = std::chrono::seconds(std::stol(value()));
+    else if (a == "--types")
+      o.types = value();
+    else if (a == "--instance-log")
+      o.instance_log = value();
+    else
+      usage("unknown option " + a);
   }
   if (o.program.empty()) usage("--instance-program is required");
   return o;
@@ -163,8 +175,10 @@ double postgres_cpu_seconds(const std::string& data_dir) {
     const auto f = stat_of(entry.path().string() + "/stat");
     if (f.size() < 15) continue;
     const long pid = std::stol(name), ppid = std::stol(f[1]);
-    if (pid == postmaster) total += std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14]);
-    else if (ppid == postmaster) total += std::stod(f[11]) + std::stod(f[12]);
+    if (pid == postmaster)
+      total += std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14]);
+    else if (ppid == postmaster)
+      total += std::stod(f[11]) + std::stod(f[12]);
   }
   return total / tick;
 }
@@ -223,8 +237,10 @@ void consent_all(World& w, std::size_t citizens, const std::function<void(std::v
       for (std::size_t i; (i = next++) < citizens;) {
         auto request = client->begin_consent();
         const std::string id = sandbox::citizen_id(i);
-        if (!request || !client->complete_consent(id, w.sandbox->authorize_as(id, request->url), *request)) ++failures;
-        else batch.push_back(id);
+        if (!request || !client->complete_consent(id, w.sandbox->authorize_as(id, request->url), *request))
+          ++failures;
+        else
+          batch.push_back(id);
         if (on_batch && batch.size() == 20) on_batch(std::exchange(batch, {}));
       }
       if (on_batch && !batch.empty()) on_batch(std::move(batch));
@@ -369,8 +385,9 @@ std::size_t unaudited_retrievals(World& w) {
   test::RawSql raw(w.cluster.conninfo());
   const std::string audited = raw.scalar("SELECT count(*) FROM myna_audit WHERE outcome = 'ok'");
   std::cout << "audit trail: " << audited << " successful retrievals recorded\n";
-  return std::stoul(raw.scalar("SELECT count(DISTINCT source) FROM myna_records r WHERE NOT EXISTS"
-                               " (SELECT 1 FROM myna_audit a WHERE a.telegram_id = r.source AND a.outcome = 'ok')"));
+  return std::stoul(
+      raw.scalar("SELECT count(DISTINCT source) FROM myna_records r WHERE NOT EXISTS"
+                 " (SELECT 1 FROM myna_audit a WHERE a.telegram_id = r.source AND a.outcome = 'ok')"));
 }
 
 /// Why citizens had to be tried again (the last failure of each retried item), most common first.
@@ -390,17 +407,15 @@ std::thread consent_in_background(World& w, const Options& o, pg::WorkQueue& que
     try {
       consent_all(w, o.citizens, [&](std::vector<std::string> batch) { queue.enqueue(batch).value(); });
       std::cout << "  consent for " << o.citizens << " citizens stored in PostgreSQL and enqueued" << std::endl;
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
+    } catch (const std::exception& e) { error = e.what(); }
     done = true;
   });
 }
 
 void print_sandbox_stats(const sandbox::SandboxStats& s) {
   std::cout << "sandbox: " << s.faults_injected << " faults injected, " << s.notifications_sent
-            << " notifications sent (" << s.notifications_acked << " acked), " << s.forged_sent
-            << " forged sent (" << s.forged_accepted << " accepted)\n";
+            << " notifications sent (" << s.notifications_acked << " acked), " << s.forged_sent << " forged sent ("
+            << s.forged_accepted << " accepted)\n";
 }
 
 int run_test(const Options& o) {

@@ -95,9 +95,7 @@ PgCluster::PgCluster(Options options) : options_(options), bin_(find_binaries())
 PgCluster::~PgCluster() {
   try {
     if (running_) stop();
-  } catch (const std::exception& e) {
-    std::cerr << "PgCluster: " << e.what() << "\n";
-  }
+  } catch (const std::exception& e) { std::cerr << "PgCluster: " << e.what() << "\n"; }
   if (guardian_ > 0) {
     ::kill(guardian_, SIGKILL);
     ::waitpid(guardian_, nullptr, 0);
@@ -155,8 +153,7 @@ int PgCluster::run(const std::string& program, const std::vector<std::string>& a
   }
   if (out >= 0) ::close(out);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 

@@ -15,7 +15,8 @@ inline std::string sample_wire_text(const FieldInfo& f, int salt) {
     return s;  // leading zero on purpose: it must survive
   };
   switch (f.kind) {
-    case ValueKind::text: return "テスト値" + std::to_string(f.number) + "-" + std::to_string(salt) + " \"quote\" \\ tab\t";
+    case ValueKind::text:
+      return "テスト値" + std::to_string(f.number) + "-" + std::to_string(salt) + " \"quote\" \\ tab\t";
     case ValueKind::date: return "2024" + std::string(salt % 2 ? "02" : "12") + "2" + std::to_string(salt % 9);
     case ValueKind::year_month: return "20240" + std::to_string(1 + salt % 9);
     case ValueKind::count: return std::to_string(salt % 97);

@@ -15,7 +15,7 @@ namespace myna::test {
 
 /// `first` and `second` may be two store objects on the same data (two instances).
 inline void check_forged_notification_in_request_window(RetrievalStore& first, RetrievalStore& second,
-                                                         const std::string& id) {
+                                                        const std::string& id) {
   REQUIRE(first.create(retrieval(id)).ok());
   CHECK_FALSE(second.mark_notified(id, "P-forged", "").value().has_value());
   CHECK_FALSE(second.mark_notified(id, "P-forged-2", "E0004").value().has_value());
@@ -36,7 +36,7 @@ inline void check_forged_notification_in_request_window(RetrievalStore& first, R
 }
 
 inline void check_genuine_notification_in_request_window(RetrievalStore& first, RetrievalStore& second,
-                                                          const std::string& id) {
+                                                         const std::string& id) {
   REQUIRE(first.create(retrieval(id)).ok());
   CHECK_FALSE(second.mark_notified(id, "P-forged", "").value().has_value());
   CHECK_FALSE(second.mark_notified(id, "P-9", "E0006").value().has_value());  // genuine, but not confirmed yet
@@ -54,7 +54,7 @@ inline void check_genuine_notification_in_request_window(RetrievalStore& first, 
 /// A flood of provisional notifications is bounded, and the record stays readable; a
 /// retrieval that ended before its processId was confirmed records nothing.
 inline void check_provisional_notifications_are_bounded(RetrievalStore& store, const std::string& id,
-                                                         const std::string& ended_id) {
+                                                        const std::string& ended_id) {
   REQUIRE(store.create(retrieval(id)).ok());
   for (int i = 0; i < 200; ++i)
     CHECK_FALSE(store.mark_notified(id, "P-flood-" + std::to_string(i), "").value().has_value());

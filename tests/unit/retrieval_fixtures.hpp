@@ -22,9 +22,7 @@ inline Retrieval retrieval(const std::string& telegram_id, const std::string& ci
   return r;
 }
 
-inline RetrievalState state_of(RetrievalStore& store, const std::string& id) {
-  return store.find(id)->value().state;
-}
+inline RetrievalState state_of(RetrievalStore& store, const std::string& id) { return store.find(id)->value().state; }
 
 /// Runs fn on n threads released together; returns how many returned true.
 template <class Fn>

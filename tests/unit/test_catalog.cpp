@@ -60,9 +60,7 @@ void check_catalog(const std::string& type, std::size_t expected) {
 
 TEST_CASE("drug catalog: 30 items of table 2.4-2", "[catalog]") { check_catalog<DrugRecord>("drug", 30); }
 TEST_CASE("checkup catalog: 143 items of table 2.4-3", "[catalog]") { check_catalog<CheckupRecord>("checkup", 143); }
-TEST_CASE("expense catalog: 6 items of table 2.4-4", "[catalog]") {
-  check_catalog<MedicalExpenseRecord>("expense", 6);
-}
+TEST_CASE("expense catalog: 6 items of table 2.4-4", "[catalog]") { check_catalog<MedicalExpenseRecord>("expense", 6); }
 
 TEST_CASE("catalog access reaches distinct members of the right kind", "[catalog]") {
   CheckupRecord r;

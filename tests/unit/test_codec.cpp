@@ -7,16 +7,14 @@
 using namespace myna;
 
 namespace {
-CommonHeader sample_header() {
-  return {"TL-00000086-260101093000-0001", "IFA0303-S01", "1", "P0000000001", ""};
-}
+CommonHeader sample_header() { return {"TL-00000086-260101093000-0001", "IFA0303-S01", "1", "P0000000001", ""}; }
 
 template <class R>
 std::vector<R> mixed_records() {
   std::vector<R> v;
-  v.push_back(test::filled<R>(1));      // every field
-  v.push_back(test::filled<R>(2, 3));   // sparse: every third field
-  v.push_back(R{});                     // nothing at all
+  v.push_back(test::filled<R>(1));     // every field
+  v.push_back(test::filled<R>(2, 3));  // sparse: every third field
+  v.push_back(R{});                    // nothing at all
   v.push_back(test::filled<R>(3, 2));
   v.push_back(test::filled<R>(4));
   return v;
@@ -37,8 +35,8 @@ void check_equal(const std::vector<R>& a, const std::vector<R>& b) {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("result telegrams round-trip: full, sparse and empty records", "[codec]", DrugRecord,
-                   CheckupRecord, MedicalExpenseRecord) {
+TEMPLATE_TEST_CASE("result telegrams round-trip: full, sparse and empty records", "[codec]", DrugRecord, CheckupRecord,
+                   MedicalExpenseRecord) {
   Profile profile;
   auto records = mixed_records<TestType>();
   std::string body = codec::encode_result(sample_header(), records, profile);
@@ -135,7 +133,8 @@ TEST_CASE("other information types in the payload are skipped", "[codec]") {
 
 TEST_CASE("small telegrams round-trip", "[codec]") {
   Profile profile;
-  RequestTelegram req{{"TL-00000086-260101093000-0001", "IFA0301-R01", "1", "", ""}, "InfoType=1&Date=20240101-20241231"};
+  RequestTelegram req{{"TL-00000086-260101093000-0001", "IFA0301-R01", "1", "", ""},
+                      "InfoType=1&Date=20240101-20241231"};
   auto back = codec::decode_request(codec::encode_request(req), profile);
   REQUIRE(back.ok());
   CHECK(back->header == req.header);

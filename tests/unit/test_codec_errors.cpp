@@ -18,8 +18,8 @@ std::string escape(std::string_view payload) {
 }
 
 std::string body_with_payload(std::string_view payload) {
-  return std::string("{") + kHeader + R"J(,"selfPersonalDataProvisionInfo":{"selfPersonalData":)J" +
-         escape(payload) + "}}";
+  return std::string("{") + kHeader + R"J(,"selfPersonalDataProvisionInfo":{"selfPersonalData":)J" + escape(payload) +
+         "}}";
 }
 
 std::string drug_payload(std::string_view records) {
@@ -36,7 +36,8 @@ Error decode_error(const std::string& body) {
   // The streaming decoder, fed byte by byte, reports the same error.
   test::ChunkedSource source(body, {1});
   CommonHeader header;
-  Status st = codec::decode_result<R>(source, Profile{}, kStrict, [](R&&) { return Status(); }, header);
+  Status st = codec::decode_result<R>(
+      source, Profile{}, kStrict, [](R&&) { return Status(); }, header);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().message() == r.error().message());
   return r.error();
@@ -65,7 +66,8 @@ TEST_CASE("wrong JSON type names record, item number and Japanese name", "[codec
 }
 
 TEST_CASE("malformed date and year-month", "[codec][errors]") {
-  check_item(decode_error<DrugRecord>(body_with_payload(drug_payload(R"J({"生年月日":"20231301"})J"))), 0, 5, "生年月日");
+  check_item(decode_error<DrugRecord>(body_with_payload(drug_payload(R"J({"生年月日":"20231301"})J"))), 0, 5,
+             "生年月日");
   check_item(decode_error<DrugRecord>(body_with_payload(drug_payload(R"J({},{},{"診療年月":"2024-1"})J"))), 2, 9,
              "診療年月");
   auto payload = R"J([{"x":{"特定健診情報":[{"実施年月日":"2024/01/01"}]}}])J";
@@ -130,7 +132,8 @@ TEST_CASE("payload string that is not JSON", "[codec][errors]") {
   }
   Error not_json = decode_error<DrugRecord>(body_with_payload("not json"));
   CHECK(not_json.location()->envelope_field == "selfPersonalDataProvisionInfo.selfPersonalData");
-  Error num = decode_error<DrugRecord>(std::string("{") + kHeader + R"J(,"selfPersonalDataProvisionInfo":{"selfPersonalData":42}})J");
+  Error num = decode_error<DrugRecord>(std::string("{") + kHeader +
+                                       R"J(,"selfPersonalDataProvisionInfo":{"selfPersonalData":42}})J");
   CHECK(num.message().find("selfPersonalData") != std::string::npos);
 }
 
@@ -140,12 +143,15 @@ TEST_CASE("missing commonHeader or its fields", "[codec][errors]") {
   CHECK(e.location()->envelope_field == "commonHeader");
   CHECK(e.message().find("commonHeader") != std::string::npos);
   CHECK(codec::decode_header(R"J({"x":1})J", Profile{}).error().location()->envelope_field == "commonHeader");
-  auto partial = codec::decode_header(R"J({"commonHeader":{"telegramId":"a","telegramType":"b","mode":"1","errorCode":""}})J", Profile{});
+  auto partial = codec::decode_header(
+      R"J({"commonHeader":{"telegramId":"a","telegramType":"b","mode":"1","errorCode":""}})J", Profile{});
   REQUIRE_FALSE(partial.ok());
   CHECK(partial.error().location()->envelope_field == "commonHeader.processId");
-  auto wrong = codec::decode_header(R"J({"commonHeader":{"telegramId":5,"telegramType":"b","mode":"1","processId":"","errorCode":""}})J", Profile{});
+  auto wrong = codec::decode_header(
+      R"J({"commonHeader":{"telegramId":5,"telegramType":"b","mode":"1","processId":"","errorCode":""}})J", Profile{});
   CHECK(wrong.error().location()->envelope_field == "commonHeader.telegramId");
-  CHECK(codec::decode_header(R"J({"commonHeader":[]})J", Profile{}).error().location()->envelope_field == "commonHeader");
+  CHECK(codec::decode_header(R"J({"commonHeader":[]})J", Profile{}).error().location()->envelope_field ==
+        "commonHeader");
   CHECK_FALSE(codec::decode_header("[]", Profile{}).ok());
 }
 
@@ -153,7 +159,8 @@ TEST_CASE("missing payload in a success response", "[codec][errors]") {
   Error e = decode_error<DrugRecord>(std::string("{") + kHeader + "}");
   CHECK(e.location()->envelope_field == "selfPersonalDataProvisionInfo.selfPersonalData");
   // An error response may carry no payload: it is the service's typed error.
-  std::string err = R"J({"commonHeader":{"telegramId":"t","telegramType":"IFA0303-S01","mode":"1","processId":"P","errorCode":"E0005"}})J";
+  std::string err =
+      R"J({"commonHeader":{"telegramId":"t","telegramType":"IFA0303-S01","mode":"1","processId":"P","errorCode":"E0005"}})J";
   auto r = codec::decode_result<DrugRecord>(err, Profile{});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category() == ErrorCategory::maintenance);
@@ -178,7 +185,8 @@ TEST_CASE("limits: deep nesting, huge values, too many records", "[codec][errors
   std::string huge(200 * 1024, 'x');
   Error big = decode_error<DrugRecord>(body_with_payload(drug_payload("{\"氏名\":\"" + huge + "\"}")));
   CHECK(big.message().find("limit") != std::string::npos);
-  Error big_number = decode_error<DrugRecord>(body_with_payload(drug_payload("{\"年齢\":" + std::string(100000, '9') + "}")));
+  Error big_number =
+      decode_error<DrugRecord>(body_with_payload(drug_payload("{\"年齢\":" + std::string(100000, '9') + "}")));
   check_item(big_number, 0, 6, "年齢");  // RapidJSON stops it: "Number too big"
 
   Profile few;
@@ -193,10 +201,13 @@ TEST_CASE("a failing record callback stops the stream with its error", "[codec][
   test::ChunkedSource source(body, {5});
   int seen = 0;
   CommonHeader header;
-  Status st = codec::decode_result<DrugRecord>(source, Profile{}, [&](DrugRecord&&) -> Status {
-    if (++seen == 2) return Error(ErrorCategory::storage, "sink full");
-    return {};
-  }, header);
+  Status st = codec::decode_result<DrugRecord>(
+      source, Profile{},
+      [&](DrugRecord&&) -> Status {
+        if (++seen == 2) return Error(ErrorCategory::storage, "sink full");
+        return {};
+      },
+      header);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().category() == ErrorCategory::storage);
   CHECK(seen == 2);
@@ -211,7 +222,8 @@ TEST_CASE("a source error surfaces as itself", "[codec][errors]") {
     }
   } source;
   CommonHeader header;
-  Status st = codec::decode_result<DrugRecord>(source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
+  Status st = codec::decode_result<DrugRecord>(
+      source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().category() == ErrorCategory::network);
 }

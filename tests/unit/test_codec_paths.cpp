@@ -36,8 +36,8 @@ template <class R>
 Outcome<R> streamed(const std::string& body, std::size_t chunk) {
   test::ChunkedSource source(body, {chunk});
   Outcome<R> out;
-  Status st = codec::decode_result<R>(source, Profile{}, [&](R&& r) { return out.records.push_back(std::move(r)), Status(); },
-                                      out.header);
+  Status st = codec::decode_result<R>(
+      source, Profile{}, [&](R&& r) { return out.records.push_back(std::move(r)), Status(); }, out.header);
   if (!st) out.error = st.error();
   return out;
 }
@@ -117,8 +117,7 @@ TEMPLATE_TEST_CASE("buffer and streaming decoders agree on valid telegrams", "[c
   check_agree<TestType>(escape_non_ascii(body));
 }
 
-TEST_CASE("escaped keys, surrogate pairs and escapes inside values decode the same on both paths",
-          "[codec][paths]") {
+TEST_CASE("escaped keys, surrogate pairs and escapes inside values decode the same on both paths", "[codec][paths]") {
   DrugRecord r;
   r.name = Text("𠮷野 \"家\" \\ 太郎\t/é");  // U+20BB7 needs a surrogate pair when escaped
   r.drug_name = Text("a\"b\"c long text after the escape: 0123456789 0123456789");
@@ -178,7 +177,8 @@ TEST_CASE("text of every length ends cleanly at the end of the in-place buffer",
 }
 
 TEST_CASE("escapes the in-place path declines still get the streaming path's errors", "[codec][paths]") {
-  const std::string prefix = R"J({"commonHeader":{"telegramId":"t","telegramType":"x","mode":"1","processId":"p","errorCode":""},"selfPersonalDataProvisionInfo":{"selfPersonalData":")J";
+  const std::string prefix =
+      R"J({"commonHeader":{"telegramId":"t","telegramType":"x","mode":"1","processId":"p","errorCode":""},"selfPersonalDataProvisionInfo":{"selfPersonalData":")J";
   const std::string records = R"J([{\"o\":{\"薬剤情報\":[{\"氏名\":\")J";
   for (const char* tail : {R"J(\udc00)J", R"J(\ud800\u0041)J", R"J(\u0000)J", R"J(\u00zz)J", R"J(\q)J", "\x01"}) {
     INFO(tail);
@@ -195,7 +195,8 @@ TEMPLATE_TEST_CASE("buffer and streaming decoders agree on damaged telegrams", "
   SECTION("a body of several windows") {
     std::vector<TestType> records;
     while (body.size() < 2 * internal::PayloadWindow::kWindow) {
-      for (int i = 0; i < 50; ++i) records.push_back(test::filled<TestType>(static_cast<int>(records.size()), 1 + i % 3));
+      for (int i = 0; i < 50; ++i)
+        records.push_back(test::filled<TestType>(static_cast<int>(records.size()), 1 + i % 3));
       body = codec::encode_result(header(), records, Profile{});
     }
   }
@@ -248,7 +249,8 @@ TEST_CASE("block scans find the first quote, backslash or control byte", "[codec
     return i;
   };
   Lcg rng{7};
-  const unsigned char pool[] = {0x00, 0x01, 0x1F, 0x20, 0x21, '"', 0x23, '\\', 0x5B, 0x5D, 'a', 0x7F, 0x80, 0x9C, 0xE3, 0xFF};
+  const unsigned char pool[] = {0x00, 0x01, 0x1F, 0x20, 0x21, '"',  0x23, '\\',
+                                0x5B, 0x5D, 'a',  0x7F, 0x80, 0x9C, 0xE3, 0xFF};
   for (int i = 0; i < 100000; ++i) {
     char block[16];
     const std::size_t plain_run = rng.below(17);  // mostly plain blocks, like real text

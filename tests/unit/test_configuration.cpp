@@ -81,8 +81,7 @@ TEST_CASE("configuration: unset keys keep the defaults", "[configuration]") {
   CHECK(Configuration().empty());
 }
 
-TEST_CASE("configuration: consent_types_parameter set to nothing means the specification has none",
-          "[configuration]") {
+TEST_CASE("configuration: consent_types_parameter set to nothing means the specification has none", "[configuration]") {
   auto named = Configuration::parse("consent_types_parameter = types\n", "cfg", "/").value().client_options();
   CHECK(named.value().profile.consent_types_parameter == "types");
   auto none = Configuration::parse("consent_types_parameter =\n", "cfg", "/").value().client_options();

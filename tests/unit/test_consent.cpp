@@ -74,8 +74,8 @@ TEST_CASE("state is 32 random bytes in base64url without padding, fresh each tim
 
 TEST_CASE("PKCE S256 challenge", "[consent][pkce]") {
   SECTION("RFC 7636 appendix B known answer") {
-    const unsigned char octets[32] = {116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186,
-                                      22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121};
+    const unsigned char octets[32] = {116, 24,  223, 180, 151, 153, 224, 37,  79, 250, 96, 125, 216, 173, 187, 186,
+                                      22,  212, 37,  77,  105, 214, 191, 240, 91, 88,  5,  88,  83,  132, 141, 121};
     const std::string verifier = internal::base64url(std::string_view(reinterpret_cast<const char*>(octets), 32));
     CHECK(verifier == "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
     CHECK(internal::base64url(internal::sha256(verifier)) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
@@ -148,17 +148,17 @@ TEST_CASE("parse_redirect: forged or broken redirects are auth errors", "[consen
   const std::string state(kState.reveal());
   const std::string code = "CODE-VALUE-12345";
   for (const std::string& redirect : std::vector<std::string>{
-           "?code=" + code + "&state=" + state + "x",     // mismatch (longer)
-           "?code=" + code + "&state=" + state.substr(1),  // mismatch (shorter)
-           "?code=" + code + "&state=other-state-value",   // mismatch
-           "?code=" + code,                                // missing state
-           "?code=" + code + "&state=",                    // empty state
-           "?state=" + state,                              // missing code
-           "?code=&state=" + state,                        // empty code
+           "?code=" + code + "&state=" + state + "x",                // mismatch (longer)
+           "?code=" + code + "&state=" + state.substr(1),            // mismatch (shorter)
+           "?code=" + code + "&state=other-state-value",             // mismatch
+           "?code=" + code,                                          // missing state
+           "?code=" + code + "&state=",                              // empty state
+           "?state=" + state,                                        // missing code
+           "?code=&state=" + state,                                  // empty code
            "?code=" + code + "&state=" + state + "&state=" + state,  // repeated parameter
            "?code=" + code + "&code=" + code + "&state=" + state,
-           "?error=access_denied&state=forged-state",      // a refusal must be ours too
-           "https://localhost/callback",                   // nothing at all
+           "?error=access_denied&state=forged-state",  // a refusal must be ours too
+           "https://localhost/callback",               // nothing at all
            "",
        }) {
     const Error e = parse_fails(redirect);
@@ -224,8 +224,8 @@ TEST_CASE("the expired-certificate form without the state is unauthenticated, ne
     CHECK(code.error().message().find("cannot be verified") != std::string::npos);
   }
   // With the expected state the same claims are authenticated.
-  for (const std::string& form : {"?error=certificate_expired&state=" + state, "?code=c&state=" + state,
-                                  "?error=access_denied&state=" + state}) {
+  for (const std::string& form :
+       {"?error=certificate_expired&state=" + state, "?code=c&state=" + state, "?error=access_denied&state=" + state}) {
     INFO(form);
     CHECK(parse_ok(form).authenticated);
   }

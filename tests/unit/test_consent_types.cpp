@@ -101,8 +101,8 @@ TEST_CASE("begin_consent asks for the chosen types", "[consent][types]") {
 }
 
 TEST_CASE("a citizen not registered at Mynaportal is its own outcome", "[consent][types]") {
-  const std::string redirect = "https://app.example.jp/cb?error=not_registered&error_description=x&state=" +
-                               url_encode(kState.reveal());
+  const std::string redirect =
+      "https://app.example.jp/cb?error=not_registered&error_description=x&state=" + url_encode(kState.reveal());
   auto response = parse_redirect(redirect, kState);
   REQUIRE(response.ok());
   CHECK(response->outcome == ConsentOutcome::not_registered);

@@ -124,9 +124,13 @@ TEST_CASE("fuzz: a body cut inside the payload is located at its end", "[fuzz][c
 // in situ wrote) past the end of a token response ending inside a multi-byte character.
 TEST_CASE("fuzz: a JSON body cut inside a UTF-8 character is malformed, not an overflow", "[fuzz][auth]") {
   const auto now = std::chrono::system_clock::now();
-  for (const char* body : {R"({"access_token":"t","token_type":"invali)" "\xe6",
-                           R"({"access_token":"t","x":")" "\xf0\x9f",
-                           R"({"access_token":"t","x":")" "\xf0" "A"}) {
+  for (const char* body : {R"({"access_token":"t","token_type":"invali)"
+                           "\xe6",
+                           R"({"access_token":"t","x":")"
+                           "\xf0\x9f",
+                           R"({"access_token":"t","x":")"
+                           "\xf0"
+                           "A"}) {
     const auto token = parse_token_response(200, body, Profile{}, now, now);
     REQUIRE_FALSE(token.ok());
     CHECK(token.error().category() == ErrorCategory::protocol);

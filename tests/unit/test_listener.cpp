@@ -2,8 +2,8 @@
 // refusals (its behaviour under attack is in tests/e2e/test_listener_attacks.cpp). Notification
 // round-trips through the process layer's NotificationHandler belong to the integration tests;
 // here a plain callback stands in for it.
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -137,7 +137,8 @@ TEST_CASE("the listener keeps connections alive, answers pipelined requests in o
   CHECK(test::status_of(first) == 202);
   CHECK(first.find("Connection: close") == std::string::npos);
   // Two requests in one write, the second asking to close.
-  REQUIRE(peer.send(post + "POST /myna/notify HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 3\r\n\r\n[1]"));
+  REQUIRE(
+      peer.send(post + "POST /myna/notify HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 3\r\n\r\n[1]"));
   std::string both = peer.receive(std::chrono::seconds(3));  // until the listener closes
   CHECK(both.find("{\"echo\":2}") < both.find("{\"echo\":3}"));
   CHECK(both.find("{\"echo\":3}") != std::string::npos);

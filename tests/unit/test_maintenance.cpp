@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "myna/transport/maintenance.hpp"
 #include "internal/civil_date.hpp"
+#include "myna/transport/maintenance.hpp"
 
 using namespace myna;
 using SysClock = std::chrono::system_clock;

@@ -30,10 +30,13 @@ struct Setup {
   std::shared_ptr<RetrievalStore> store = make_memory_retrieval_store();
   std::vector<std::string> log;
   std::mutex mu;
-  NotificationHandler handler{profile, store, Logger([this](LogLevel, std::string_view line) {
-                                std::lock_guard<std::mutex> lock(mu);
-                                log.emplace_back(line);
-                              }, LogLevel::trace)};
+  NotificationHandler handler{profile, store,
+                              Logger(
+                                  [this](LogLevel, std::string_view line) {
+                                    std::lock_guard<std::mutex> lock(mu);
+                                    log.emplace_back(line);
+                                  },
+                                  LogLevel::trace)};
 
   explicit Setup(bool with_process_id = true) {
     Retrieval r;
@@ -152,8 +155,7 @@ TEST_CASE("notification: before the request response it is provisional and count
   CHECK(again.accepted);
 }
 
-TEST_CASE("notification: a forged one in the request window never affects the retrieval",
-          "[notification][security]") {
+TEST_CASE("notification: a forged one in the request window never affects the retrieval", "[notification][security]") {
   Setup s(false);
   const auto forged = s.handler.handle(notification(kId, "PROC-FORGED"));
   CHECK(forged.http_status == 404);

@@ -72,10 +72,10 @@ TEST_CASE("no secret in logs, errors or printed values", "[security][redaction]"
     CHECK(os.str() == "[redacted][redacted]");
   }
   texts.add(consent.url.substr(0, consent.url.find('?')));
-  for (const std::string& redirect : std::vector<std::string>{
-           "?code=" + kSecrets[2] + "&state=" + state + "-tampered", "?code=" + kSecrets[2], "?state=" + state,
-           "?code=" + kSecrets[2] + "&code=" + kSecrets[2] + "&state=" + state,
-           "?error=invalid_request&error_description=bad&state=" + state}) {
+  for (const std::string& redirect :
+       std::vector<std::string>{"?code=" + kSecrets[2] + "&state=" + state + "-tampered", "?code=" + kSecrets[2],
+                                "?state=" + state, "?code=" + kSecrets[2] + "&code=" + kSecrets[2] + "&state=" + state,
+                                "?error=invalid_request&error_description=bad&state=" + state}) {
     texts.add_result(parse_redirect(redirect, consent.state));
     texts.add_result(consent_code(redirect, consent.state));
   }
@@ -88,8 +88,7 @@ TEST_CASE("no secret in logs, errors or printed values", "[security][redaction]"
         return FakeTransport::json(200, R"({"access_token":"AT-SECRET-7f3a","refresh_token":"RT-SECRET-91bc",)"
                                         R"("expires_in":1})");
       case 1:
-        return FakeTransport::json(401,
-                                   R"({"error":"invalid_grant","error_description":"RT-SECRET-91bc is dead"})");
+        return FakeTransport::json(401, R"({"error":"invalid_grant","error_description":"RT-SECRET-91bc is dead"})");
       case 2: return FakeTransport::json(200, R"({"access_token":7,"refresh_token":"RT-SECRET-91bc"})");
       default: return Error(ErrorCategory::network, "connection reset");
     }

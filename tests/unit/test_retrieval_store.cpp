@@ -9,9 +9,9 @@
 
 #include "internal/crypto.hpp"
 #include "myna/process/retrieval.hpp"
-#include "unit/temp_dir.hpp"
 #include "unit/request_window_checks.hpp"
 #include "unit/retrieval_fixtures.hpp"
+#include "unit/temp_dir.hpp"
 
 using namespace myna;
 using namespace std::chrono_literals;

@@ -4,9 +4,9 @@
 #include <thread>
 #include <vector>
 
+#include "internal/civil_date.hpp"
 #include "myna/testing/fake_transport.hpp"
 #include "myna/transport/retry.hpp"
-#include "internal/civil_date.hpp"
 #include "unit/transport_fixture.hpp"
 
 using namespace myna;
@@ -55,9 +55,9 @@ TEST_CASE("parse_retry_after reads delta-seconds and HTTP dates", "[retry]") {
   CHECK(parse_retry_after("120", now) == now + 120s);
   CHECK(parse_retry_after(" 0 ", now) == now);
   const SysClock::time_point expected = utc(2026, 10, 21, 7, 28, 0);
-  CHECK(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now) == expected);   // IMF-fixdate
+  CHECK(parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now) == expected);      // IMF-fixdate
   CHECK(parse_retry_after("Wednesday, 21-Oct-26 07:28:00 GMT", now) == expected);  // RFC 850
-  CHECK(parse_retry_after("Wed Oct 21 07:28:00 2026", now) == expected);       // asctime
+  CHECK(parse_retry_after("Wed Oct 21 07:28:00 2026", now) == expected);           // asctime
   CHECK(parse_retry_after("Sun Nov  6 08:49:37 1994", now) == utc(1994, 11, 6, 8, 49, 37));
   CHECK(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now) == utc(1994, 11, 6, 8, 49, 37));
   CHECK(parse_retry_after("Sat, 29 Feb 2028 00:00:00 GMT", now) == utc(2028, 2, 29, 0, 0, 0));
@@ -66,10 +66,9 @@ TEST_CASE("parse_retry_after reads delta-seconds and HTTP dates", "[retry]") {
 TEST_CASE("parse_retry_after rejects anything else", "[retry]") {
   const SysClock::time_point now = SysClock::now();
   for (const char* garbage :
-       {"", "   ", "soon", "-5", "12abc", "1.5", "+3", "Wed, 32 Oct 2026 07:28:00 GMT",
-        "Thu, 29 Feb 2026 07:28:00 GMT", "Wed, 21 Oct 2026 25:28:00 GMT", "Wed, 21 Foo 2026 07:28:00 GMT",
-        "Wed, 21 Oct 2026 07:28:00 UTC", "Xyz, 21 Oct 2026 07:28:00 GMT", "Wed, 21 Oct 2026 07:28 GMT",
-        "Wed Oct 21 07:28:00 26"}) {
+       {"", "   ", "soon", "-5", "12abc", "1.5", "+3", "Wed, 32 Oct 2026 07:28:00 GMT", "Thu, 29 Feb 2026 07:28:00 GMT",
+        "Wed, 21 Oct 2026 25:28:00 GMT", "Wed, 21 Foo 2026 07:28:00 GMT", "Wed, 21 Oct 2026 07:28:00 UTC",
+        "Xyz, 21 Oct 2026 07:28:00 GMT", "Wed, 21 Oct 2026 07:28 GMT", "Wed Oct 21 07:28:00 26"}) {
     INFO("'" << garbage << "'");
     CHECK_FALSE(parse_retry_after(garbage, now));
   }
@@ -161,10 +160,12 @@ TEST_CASE("429 is retried after Retry-After, and each retry is logged without se
   server.start();
   std::vector<std::string> lines;
   std::mutex mutex;
-  Logger logger([&](LogLevel level, std::string_view line) {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (level == LogLevel::info) lines.emplace_back(line);
-  }, LogLevel::info);
+  Logger logger(
+      [&](LogLevel level, std::string_view line) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (level == LogLevel::info) lines.emplace_back(line);
+      },
+      LogLevel::info);
   HttpRequest request = idempotent_post(server.url("/limited?state=query-secret"));
   request.headers.push_back({"Authorization", "Bearer token-secret", true});
   auto r = send_with_retry(*make_transport(), request, Context(), quick_policy(), logger);
@@ -194,9 +195,8 @@ TEST_CASE("a request that is not idempotent is never retried", "[retry]") {
   CHECK(r.error().category() == ErrorCategory::maintenance);
   CHECK(hits == 1);
 
-  FakeTransport dropping([](const HttpRequest&) -> Result<HttpResponse> {
-    return Error(ErrorCategory::network, "connection reset");
-  });
+  FakeTransport dropping(
+      [](const HttpRequest&) -> Result<HttpResponse> { return Error(ErrorCategory::network, "connection reset"); });
   CHECK(send_with_retry(dropping, token, Context(), quick_policy()).error().category() == ErrorCategory::network);
   CHECK(dropping.sent().size() == 1);
 }

@@ -119,8 +119,10 @@ TEST_CASE("scripted client: batch runs on it with every citizen's info", "[clien
   std::vector<std::string> citizens;
   for (int i = 0; i < 40; ++i) {
     citizens.push_back("c" + std::to_string(i));
-    if (i % 4 == 0) client.fails(citizens.back(), RecordType::drug, Error(ErrorCategory::network, "reset"));
-    else client.returns<DrugRecord>(citizens.back(), std::vector<DrugRecord>(static_cast<std::size_t>(i % 3)));
+    if (i % 4 == 0)
+      client.fails(citizens.back(), RecordType::drug, Error(ErrorCategory::network, "reset"));
+    else
+      client.returns<DrugRecord>(citizens.back(), std::vector<DrugRecord>(static_cast<std::size_t>(i % 3)));
   }
   std::atomic<std::size_t> delivered{0};
   BatchReport report = client.batch<DrugRecord>(

@@ -115,8 +115,8 @@ TEST_CASE("clear(), assignment and moves wipe the buffer they give up", "[secret
 
 TEST_CASE("a Token and a ConsentRequest wipe their secrets when destroyed", "[secret][wipe]") {
   {
-    auto* token = new myna::Token{myna::SecretString(long_secret("access")), myna::SecretString(long_secret("refresh")),
-                                  {}, {}, {}};
+    auto* token = new myna::Token{
+        myna::SecretString(long_secret("access")), myna::SecretString(long_secret("refresh")), {}, {}, {}};
     watch(token->refresh_token.reveal());
     delete token;
     CHECK(left_at_free() == 0);

@@ -57,7 +57,8 @@ TEST_CASE("safe writer: the temp name is unpredictable and never opened if it ex
   const std::string victim = tmp.sub("victim"), path = tmp.sub("out.csv");
   write(victim, "untouched", 0666);
   // Every name an earlier writer used (PATH.tmp-<pid>, PATH.tmp) is a symlink to the victim.
-  for (const std::string& guess : {path + ".tmp-" + std::to_string(::getpid()), path + ".tmp", tmp.sub(".out.csv.tmp-")})
+  for (const std::string& guess :
+       {path + ".tmp-" + std::to_string(::getpid()), path + ".tmp", tmp.sub(".out.csv.tmp-")})
     REQUIRE(::symlink(victim.c_str(), guess.c_str()) == 0);
   REQUIRE(internal::atomic_write_path(path, "records").ok());
   REQUIRE(internal::atomic_write_path(path, "records again").ok());

@@ -63,7 +63,7 @@ TEST_CASE("telegram id: create validates its arguments", "[telegram]") {
 }
 
 TEST_CASE("telegram id: well_formed", "[telegram]") {
-  CHECK(TelegramIdGenerator::well_formed("TL-00000086-240229235959-9999"));  // leap day
+  CHECK(TelegramIdGenerator::well_formed("TL-00000086-240229235959-9999"));        // leap day
   CHECK_FALSE(TelegramIdGenerator::well_formed("TL-00000086-230229000000-0001"));  // no leap day
   CHECK_FALSE(TelegramIdGenerator::well_formed("TL-00000086-261301000000-0001"));  // month 13
   CHECK_FALSE(TelegramIdGenerator::well_formed("TL-00000086-260100000000-0001"));  // day 0
@@ -124,7 +124,7 @@ TEST_CASE("telegram id: a used-up second continues in the next one", "[telegram]
   for (int i = 0; i < 10000; ++i) last = g.next();
   CHECK(last == "TL-00000086-260101093000-9999");
   CHECK(g.next() == "TL-00000086-260101093001-0000");  // ahead of the clock
-  clock.offset->store(1);  // the clock catches up: that second's sequence continues
+  clock.offset->store(1);                              // the clock catches up: that second's sequence continues
   CHECK(g.next() == "TL-00000086-260101093001-0001");
   clock.offset->store(5);
   CHECK(g.next() == "TL-00000086-260101093005-0000");

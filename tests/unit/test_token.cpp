@@ -32,9 +32,8 @@ Error parse_error(int status, std::string_view body) {
 }  // namespace
 
 TEST_CASE("parse_token_response: success fields", "[token]") {
-  auto token = parse(200,
-                     R"({"access_token":"AT-1","token_type":"Bearer","expires_in":3600,)"
-                     R"("refresh_token":"RT-1","grant_expires_in":7776000,"scope":["x",{"y":1}]})");
+  auto token = parse(200, R"({"access_token":"AT-1","token_type":"Bearer","expires_in":3600,)"
+                          R"("refresh_token":"RT-1","grant_expires_in":7776000,"scope":["x",{"y":1}]})");
   REQUIRE(token.ok());
   CHECK(token->access_token.reveal() == "AT-1");
   CHECK(token->refresh_token.reveal() == "RT-1");
@@ -60,10 +59,10 @@ TEST_CASE("parse_token_response: defaults from the profile", "[token]") {
 
 TEST_CASE("parse_token_response: broken success bodies are protocol errors", "[token]") {
   for (const char* body : {
-           R"({"token_type":"Bearer"})",               // no access_token
-           R"({"access_token":""})",                   // empty
-           R"({"access_token":42})",                   // wrong type
-           R"({"access_token":{"v":"x"}})",            // nested
+           R"({"token_type":"Bearer"})",                // no access_token
+           R"({"access_token":""})",                    // empty
+           R"({"access_token":42})",                    // wrong type
+           R"({"access_token":{"v":"x"}})",             // nested
            R"({"access_token":"AT","expires_in":-5})",  // negative
            R"({"access_token":"AT","expires_in":0})",
            R"({"access_token":"AT","expires_in":"12a"})",
@@ -83,8 +82,7 @@ TEST_CASE("parse_token_response: broken success bodies are protocol errors", "[t
 
 TEST_CASE("parse_token_response: OAuth error bodies name the error code", "[token]") {
   SECTION("401 invalid_grant") {
-    const Error e =
-        parse_error(401, R"({"error":"invalid_grant","error_description":"code SECRET-CODE is used"})");
+    const Error e = parse_error(401, R"({"error":"invalid_grant","error_description":"code SECRET-CODE is used"})");
     CHECK(e.category() == ErrorCategory::auth);
     CHECK(e.service_code() == "invalid_grant");
     CHECK(e.http_status() == 401);
@@ -163,8 +161,7 @@ Profile test_profile() {
 TEST_CASE("TokenClient::exchange_code sends one form POST and parses the answer", "[token][client]") {
   SeenRequest seen;
   std::atomic<int> calls{0};
-  auto transport = recording(seen, calls,
-                             FakeTransport::json(200, R"({"access_token":"AT-X","expires_in":600})"));
+  auto transport = recording(seen, calls, FakeTransport::json(200, R"({"access_token":"AT-X","expires_in":600})"));
   Profile profile = test_profile();
   TokenClient client(profile, transport);
   client.set_clock([] { return kNow; });

@@ -144,8 +144,7 @@ TEST_CASE("TokenProvider: 16 threads at once cause exactly one refresh", "[token
   CHECK(results.count("AT-NEW") == 16);
 }
 
-TEST_CASE("TokenProvider: refreshes of different citizens do not wait for each other",
-          "[token][provider][refresh]") {
+TEST_CASE("TokenProvider: refreshes of different citizens do not wait for each other", "[token][provider][refresh]") {
   Fixture f(true);
   REQUIRE(f.store->save("a", token_at("AT-A", kStart, hours(1))).ok());
   REQUIRE(f.store->save("b", token_at("AT-B", kStart, hours(1))).ok());

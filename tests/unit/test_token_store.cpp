@@ -120,7 +120,7 @@ TEST_CASE("file token store replaces files atomically", "[token][store][file]") 
   REQUIRE(store->save("c", make_token("AT-2")).ok());
   struct stat second {};
   REQUIRE(::stat(token_file(tmp.path(), "c").c_str(), &second) == 0);
-  CHECK(first.st_ino != second.st_ino);  // a new file was renamed over the old one
+  CHECK(first.st_ino != second.st_ino);     // a new file was renamed over the old one
   CHECK(names_in(tmp.path()).size() == 1);  // no temp files left behind
   CHECK(store->load("c")->value().access_token.reveal() == "AT-2");
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include "myna/transport/curl_transport.hpp"
@@ -116,10 +116,10 @@ TEST_CASE("a call that must not be repeated gets a fresh connection of its own",
     return transport->send(request, Context()).value().body;
   };
   std::string pooled = post(true);
-  CHECK(post(true) == pooled);           // idempotent calls reuse the pooled connection
-  std::string once = post(false);        // libcurl could silently re-send on a reused one
+  CHECK(post(true) == pooled);     // idempotent calls reuse the pooled connection
+  std::string once = post(false);  // libcurl could silently re-send on a reused one
   CHECK(once != pooled);
-  CHECK(post(false) != once);            // and it is not kept afterwards
+  CHECK(post(false) != once);  // and it is not kept afterwards
   CHECK(post(true) == pooled);
 }
 
@@ -139,7 +139,8 @@ TEST_CASE("max_idle_connections = 0 keeps no connection", "[transport]") {
 
 TEST_CASE("proxies come from the options only, never from the environment", "[transport]") {
   TestServer server;
-  server.http().Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("direct", "text/plain"); });
+  server.http().Get("/",
+                    [](const httplib::Request&, httplib::Response& res) { res.set_content("direct", "text/plain"); });
   server.start();
   int closed_port = 0;
   {
@@ -148,7 +149,8 @@ TEST_CASE("proxies come from the options only, never from the environment", "[tr
     closed_port = closed.port();
   }
   const std::string dead_proxy = "http://127.0.0.1:" + std::to_string(closed_port);
-  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) ::setenv(name, dead_proxy.c_str(), 1);
+  for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+    ::setenv(name, dead_proxy.c_str(), 1);
   auto direct = make_transport()->send(get(server.url("/")), Context());
   for (const char* name : {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) ::unsetenv(name);
   REQUIRE(direct.ok());
@@ -191,8 +193,7 @@ TEST_CASE("TLS verification failures are tls errors", "[transport][tls]") {
   }
 }
 
-TEST_CASE("a client certificate the server rejects is a tls error (TLS 1.3 post-handshake alert)",
-          "[transport][tls]") {
+TEST_CASE("a client certificate the server rejects is a tls error (TLS 1.3 post-handshake alert)", "[transport][tls]") {
   TestServer server;  // requires a client certificate signed by the test CA
   server.http().Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
   server.start();
@@ -467,7 +468,8 @@ TEST_CASE("plain HTTP: bearer tokens refused; loopback only with the development
   REQUIRE(allowed.ok());
   CHECK(allowed->body == "ok");
   CHECK(hits == 1);
-  auto via_localhost = dev_transport->send(get("http://localhost:" + std::to_string(server.port()) + "/plain"), Context());
+  auto via_localhost =
+      dev_transport->send(get("http://localhost:" + std::to_string(server.port()) + "/plain"), Context());
   REQUIRE(via_localhost.ok());
 
   auto remote = dev_transport->send(get("http://example.invalid/plain"), Context());
@@ -583,9 +585,11 @@ TEST_CASE("a client key readable by group or others is warned about", "[transpor
     std::vector<std::string> warnings;
     CurlTransportOptions o = mtls_options();
     o.tls.client_key_file = key;
-    o.logger = Logger([&](LogLevel level, std::string_view line) {
-      if (level == LogLevel::warn) warnings.emplace_back(line);
-    }, LogLevel::warn);
+    o.logger = Logger(
+        [&](LogLevel level, std::string_view line) {
+          if (level == LogLevel::warn) warnings.emplace_back(line);
+        },
+        LogLevel::warn);
     REQUIRE(make_curl_transport(o).ok());  // a warning, not a refusal: the key still works
     CHECK(warnings.size() == (warned ? 1u : 0u));
     if (warned) {
@@ -604,17 +608,20 @@ TEST_CASE("debug log lines name method, path and status, never query, headers or
   std::mutex mutex;
   std::vector<std::string> lines;
   CurlTransportOptions o = mtls_options();
-  o.logger = Logger([&](LogLevel, std::string_view line) {
-    std::lock_guard<std::mutex> lock(mutex);
-    lines.emplace_back(line);
-  }, LogLevel::debug);
+  o.logger = Logger(
+      [&](LogLevel, std::string_view line) {
+        std::lock_guard<std::mutex> lock(mutex);
+        lines.emplace_back(line);
+      },
+      LogLevel::debug);
   HttpRequest request;
   request.url = server.url("/online-resource-web/result?code=query-secret");
   request.headers.push_back({"Authorization", "Bearer token-secret", true});
   request.body = "body-secret";
   REQUIRE(make_transport(o)->send(request, Context()).ok());
   REQUIRE(lines.size() == 1);
-  CHECK(contains(lines[0], "POST https://127.0.0.1:" + std::to_string(server.port()) + "/online-resource-web/result -> 200"));
+  CHECK(contains(lines[0],
+                 "POST https://127.0.0.1:" + std::to_string(server.port()) + "/online-resource-web/result -> 200"));
   CHECK(contains(lines[0], " ms"));
   for (const char* secret : {"query-secret", "token-secret", "body-secret", "PHI", "code="}) {
     CHECK_FALSE(contains(lines[0], secret));
@@ -624,9 +631,8 @@ TEST_CASE("debug log lines name method, path and status, never query, headers or
 TEST_CASE("one transport serves 16 threads × 20 requests", "[transport][threads]") {
   TestServer server;
   server.http().new_task_queue = [] { return new httplib::ThreadPool(24); };
-  server.http().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
-    res.set_content(req.body, "text/plain");
-  });
+  server.http().Post(
+      "/echo", [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.body, "text/plain"); });
   server.start();
   CurlTransportOptions o = mtls_options();
   o.max_idle_connections = 8;
@@ -640,8 +646,10 @@ TEST_CASE("one transport serves 16 threads × 20 requests", "[transport][threads
         request.url = server.url("/echo");
         request.body = std::to_string(t) + "/" + std::to_string(i);
         auto r = transport->send(request, Context());
-        if (r && r->status == 200 && r->body == request.body) ++ok;
-        else if (!r) std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
+        if (r && r->status == 200 && r->body == request.body)
+          ++ok;
+        else if (!r)
+          std::fprintf(stderr, "%s\n", r.error().to_string().c_str());
       }
     });
   }

@@ -181,16 +181,22 @@ int number(std::string_view s) { return std::stoi(std::string(s)); }
 
 bool date_ok(std::string_view s) {
   std::string d;
-  if (s.size() == 8) d = std::string(s);
-  else if (s.size() == 10 && s[4] == '-' && s[7] == '-') d = std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) + std::string(s.substr(8, 2));
-  else return false;
+  if (s.size() == 8)
+    d = std::string(s);
+  else if (s.size() == 10 && s[4] == '-' && s[7] == '-')
+    d = std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) + std::string(s.substr(8, 2));
+  else
+    return false;
   return digits_only(d) && is_valid_date(number(d.substr(0, 4)), number(d.substr(4, 2)), number(d.substr(6, 2)));
 }
 bool year_month_ok(std::string_view s) {
   std::string d;
-  if (s.size() == 6) d = std::string(s);
-  else if (s.size() == 7 && s[4] == '-') d = std::string(s.substr(0, 4)) + std::string(s.substr(5, 2));
-  else return false;
+  if (s.size() == 6)
+    d = std::string(s);
+  else if (s.size() == 7 && s[4] == '-')
+    d = std::string(s.substr(0, 4)) + std::string(s.substr(5, 2));
+  else
+    return false;
   return digits_only(d) && number(d.substr(0, 4)) >= 1 && number(d.substr(4, 2)) >= 1 && number(d.substr(4, 2)) <= 12;
 }
 // Canonical decimals: no leading zero, at most 20 fractional digits, below 2^53 as an integer.
@@ -278,14 +284,18 @@ TEST_CASE("UTF-8 repair replaces each maximal ill-formed subpart, as Python's 'r
   };
   // Expected outputs from bytes.decode('utf-8', 'replace').
   const Case cases[] = {
-      {"\xED\xA0\x80", r + r + r},          // CESU-8 surrogate: three subparts
-      {"\x83\x65", r + "e"},                // Shift_JIS fragment
-      {"\xF0\x9F\x98", r},                  // a cut 4-byte sequence: one subpart
-      {"\xE3\x81" "A", r + "A"},
+      {"\xED\xA0\x80", r + r + r},  // CESU-8 surrogate: three subparts
+      {"\x83\x65", r + "e"},        // Shift_JIS fragment
+      {"\xF0\x9F\x98", r},          // a cut 4-byte sequence: one subpart
+      {"\xE3\x81"
+       "A",
+       r + "A"},
       {"\xFF", r},
       {"\xC0\xAF", r + r},                  // overlong
       {"\xF4\x90\x80\x80", r + r + r + r},  // beyond U+10FFFF
-      {"a\xE0\x80\xAF" "b", "a" + r + r + r + "b"},
+      {"a\xE0\x80\xAF"
+       "b",
+       "a" + r + r + r + "b"},
       {"山田 太郎", "山田 太郎"},
   };
   for (const Case& c : cases) {

@@ -49,16 +49,18 @@ struct Figures {
 Figures g_figures;
 
 template <class R>
-std::vector<R> decode_streaming(const std::string& body, const Profile& profile, DecodeOptions options, Status& status) {
+std::vector<R> decode_streaming(const std::string& body, const Profile& profile, DecodeOptions options,
+                                Status& status) {
   std::vector<R> records;
   test::ChunkedSource source(body, {7, 64, 3});
   CommonHeader header;
-  status = codec::decode_result<R>(source, profile, options,
-                                   [&](R&& r) {
-                                     records.push_back(std::move(r));
-                                     return Status{};
-                                   },
-                                   header);
+  status = codec::decode_result<R>(
+      source, profile, options,
+      [&](R&& r) {
+        records.push_back(std::move(r));
+        return Status{};
+      },
+      header);
   return records;
 }
 
@@ -125,7 +127,8 @@ void check_item(const R& record, const rapidjson::Value& e) {
   CHECK(info->ja == str(e, "name"));
   const ConstFieldRef ref = info->of(record);
   CHECK(to_string(state(ref)) == want_state);
-  if (e.HasMember("unparsed_text")) CHECK(unparsed_text(ref) == std::optional<std::string_view>(str(e, "unparsed_text")));
+  if (e.HasMember("unparsed_text"))
+    CHECK(unparsed_text(ref) == std::optional<std::string_view>(str(e, "unparsed_text")));
   if (e.HasMember("unparsed_hex")) CHECK(hex(unparsed_text(ref).value_or("")) == str(e, "unparsed_hex"));
   if (want_state == "valid") {
     check_typed(*info, ref, e);
@@ -171,7 +174,8 @@ void check_round_trip(const std::vector<R>& records, const Profile& profile) {
       const R& back = (*again)[i];
       CHECK(to_wire_text(f.of(back)) == to_wire_text(f.of(records[i])));
       // A value of the wrong JSON type may come back as a string.
-      if (!records[i].issues.has(IssueKind::wrong_json_type, f.number)) CHECK(state(f.of(back)) == state(f.of(records[i])));
+      if (!records[i].issues.has(IssueKind::wrong_json_type, f.number))
+        CHECK(state(f.of(back)) == state(f.of(records[i])));
     }
   }
 }
@@ -208,7 +212,8 @@ void check_lenient(const std::string& body, const rapidjson::Value& expect, cons
     check_item(decoded->records.at(r), item);
     listed[static_cast<int>(r)].push_back(item["item"].GetInt());
   }
-  for (std::size_t r = 0; r < decoded->records.size(); ++r) check_plain_items(decoded->records[r], listed[static_cast<int>(r)]);
+  for (std::size_t r = 0; r < decoded->records.size(); ++r)
+    check_plain_items(decoded->records[r], listed[static_cast<int>(r)]);
   for (std::size_t k = 0; k < kIssueKindCount; ++k) {
     const auto kind = static_cast<IssueKind>(k);
     const auto& ec = lenient["issue_counts"];
@@ -267,9 +272,12 @@ TEST_CASE("every variant of the corpus decodes as its expectation says, in both 
       REQUIRE(expect.IsObject());
       const std::string body = read_file(kDir + str(expect, "telegram"));
       const std::string type = str(expect, "record_type");
-      if (type == "drug") check_case<DrugRecord>(body, expect);
-      else if (type == "checkup") check_case<CheckupRecord>(body, expect);
-      else check_case<MedicalExpenseRecord>(body, expect);
+      if (type == "drug")
+        check_case<DrugRecord>(body, expect);
+      else if (type == "checkup")
+        check_case<CheckupRecord>(body, expect);
+      else
+        check_case<MedicalExpenseRecord>(body, expect);
     }
   }
 }
@@ -294,9 +302,12 @@ TEST_CASE("variant corpus figures") {
                         : expect["lenient"]["records"].GetInt();
       if (!codec::decode_result<R>(body, Profile{}, DecodeOptions{DecodePolicy::strict})) ++g_figures.strict_errors;
     };
-    if (type == "drug") count(DrugRecord{});
-    else if (type == "checkup") count(CheckupRecord{});
-    else count(MedicalExpenseRecord{});
+    if (type == "drug")
+      count(DrugRecord{});
+    else if (type == "checkup")
+      count(CheckupRecord{});
+    else
+      count(MedicalExpenseRecord{});
   }
   std::printf("FIGURE variants_total %d cases\n", g_figures.total);
   std::printf("FIGURE variants_records_lost %d records\n", lost);

@@ -21,7 +21,7 @@ namespace myna {
 /// (see SecretString).
 struct Token {
   SecretString access_token;
-  SecretString refresh_token;  ///< empty when the profile has no refresh
+  SecretString refresh_token;                              ///< empty when the profile has no refresh
   std::chrono::system_clock::time_point expires_at;        ///< access token
   std::chrono::system_clock::time_point grant_expires_at;  ///< end of the 期間連携 period
   std::chrono::system_clock::time_point granted_at;
@@ -50,16 +50,15 @@ class TokenClient {
   TokenClient(Profile profile, std::shared_ptr<HttpTransport> transport, Logger logger = {});
   /// Exchanges an authorization code (never retried: a code is single-use). `requested`: the
   /// types the consent asked for (ConsentRequest::types), granted when the answer has no scope.
-  Result<Token> exchange_code(const SecretString& code, const SecretString& code_verifier,
-                              const Context& context, RecordTypes requested = RecordTypes::all()) const;
+  Result<Token> exchange_code(const SecretString& code, const SecretString& code_verifier, const Context& context,
+                              RecordTypes requested = RecordTypes::all()) const;
   /// Uses the refresh token (profile.supports_refresh); keeps the grant period and types.
   Result<Token> refresh(const Token& token, const Context& context) const;
   /// Test seam: the clock that stamps granted_at and expires_at (set before first use).
   void set_clock(std::function<std::chrono::system_clock::time_point()> now);
 
  private:
-  Result<Token> post_form(std::string& form, const char* what, const Context& context,
-                          RecordTypes requested) const;
+  Result<Token> post_form(std::string& form, const char* what, const Context& context, RecordTypes requested) const;
 
   Profile profile_;
   std::shared_ptr<HttpTransport> transport_;

@@ -173,8 +173,8 @@ class Client {
   /// stays bounded whatever the size of the result. Records may arrive before a later error.
   /// Returns the retrieval's audit facts (records: those handed over).
   template <class R>
-  Result<RetrievalInfo> fetch_stream(const std::string& citizen, const Query& query,
-                                     const RecordCallback<R>& on_record, const Context& context = Context());
+  Result<RetrievalInfo> fetch_stream(const std::string& citizen, const Query& query, const RecordCallback<R>& on_record,
+                                     const Context& context = Context());
 
   /// Many citizens, at most options.concurrency retrievals in flight; memory stays bounded
   /// by the concurrency, not by the number of citizens. on_records receives each citizen's
@@ -218,23 +218,29 @@ class Client {
 
 template <class R>
 Result<Fetched<R>> Client::fetch(const std::string& citizen, const Query& query, const Context& context) {
-  static_assert(std::is_same_v<R, DrugRecord> || std::is_same_v<R, CheckupRecord> ||
-                    std::is_same_v<R, MedicalExpenseRecord>,
-                "R is DrugRecord, CheckupRecord or MedicalExpenseRecord");
-  if constexpr (std::is_same_v<R, DrugRecord>) return do_fetch_drugs(citizen, query, context);
-  else if constexpr (std::is_same_v<R, CheckupRecord>) return do_fetch_checkups(citizen, query, context);
-  else return do_fetch_expenses(citizen, query, context);
+  static_assert(
+      std::is_same_v<R, DrugRecord> || std::is_same_v<R, CheckupRecord> || std::is_same_v<R, MedicalExpenseRecord>,
+      "R is DrugRecord, CheckupRecord or MedicalExpenseRecord");
+  if constexpr (std::is_same_v<R, DrugRecord>)
+    return do_fetch_drugs(citizen, query, context);
+  else if constexpr (std::is_same_v<R, CheckupRecord>)
+    return do_fetch_checkups(citizen, query, context);
+  else
+    return do_fetch_expenses(citizen, query, context);
 }
 
 template <class R>
 Result<RetrievalInfo> Client::fetch_stream(const std::string& citizen, const Query& query,
                                            const RecordCallback<R>& on_record, const Context& context) {
-  static_assert(std::is_same_v<R, DrugRecord> || std::is_same_v<R, CheckupRecord> ||
-                    std::is_same_v<R, MedicalExpenseRecord>,
-                "R is DrugRecord, CheckupRecord or MedicalExpenseRecord");
-  if constexpr (std::is_same_v<R, DrugRecord>) return do_stream_drugs(citizen, query, on_record, context);
-  else if constexpr (std::is_same_v<R, CheckupRecord>) return do_stream_checkups(citizen, query, on_record, context);
-  else return do_stream_expenses(citizen, query, on_record, context);
+  static_assert(
+      std::is_same_v<R, DrugRecord> || std::is_same_v<R, CheckupRecord> || std::is_same_v<R, MedicalExpenseRecord>,
+      "R is DrugRecord, CheckupRecord or MedicalExpenseRecord");
+  if constexpr (std::is_same_v<R, DrugRecord>)
+    return do_stream_drugs(citizen, query, on_record, context);
+  else if constexpr (std::is_same_v<R, CheckupRecord>)
+    return do_stream_checkups(citizen, query, on_record, context);
+  else
+    return do_stream_expenses(citizen, query, on_record, context);
 }
 
 }  // namespace myna

@@ -19,8 +19,8 @@ struct CommonHeader {
   std::string error_code;     ///< errorCode ("" = success in the default profile)
 
   friend bool operator==(const CommonHeader& a, const CommonHeader& b) {
-    return a.telegram_id == b.telegram_id && a.telegram_type == b.telegram_type &&
-           a.mode == b.mode && a.process_id == b.process_id && a.error_code == b.error_code;
+    return a.telegram_id == b.telegram_id && a.telegram_type == b.telegram_type && a.mode == b.mode &&
+           a.process_id == b.process_id && a.error_code == b.error_code;
   }
 };
 

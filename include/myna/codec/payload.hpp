@@ -91,8 +91,8 @@ std::string encode_payload(const std::vector<R>& records, const Profile& profile
 
 /// Encodes a whole result telegram.
 template <class R>
-std::string encode_result(const CommonHeader& header, const std::vector<R>& records,
-                          const Profile& profile, std::string_view provider_org = kDefaultProviderOrg);
+std::string encode_result(const CommonHeader& header, const std::vector<R>& records, const Profile& profile,
+                          std::string_view provider_org = kDefaultProviderOrg);
 
 /// Incremental encoder of a result telegram, for bodies too large to hold (streaming):
 /// begin() + add()... + finish() concatenated equal encode_result(). Not thread-safe: one
@@ -100,15 +100,14 @@ std::string encode_result(const CommonHeader& header, const std::vector<R>& reco
 template <class R>
 class ResultWriter {
  public:
-  ResultWriter(const Profile& profile, CommonHeader header,
-               std::string_view provider_org = kDefaultProviderOrg);
+  ResultWriter(const Profile& profile, CommonHeader header, std::string_view provider_org = kDefaultProviderOrg);
   ~ResultWriter();
   ResultWriter(ResultWriter&&) noexcept;
   ResultWriter& operator=(ResultWriter&&) noexcept;
 
-  void begin(std::string& out);               ///< envelope up to the first record
+  void begin(std::string& out);                 ///< envelope up to the first record
   void add(const R& record, std::string& out);  ///< one record, escaped into the envelope
-  void finish(std::string& out);              ///< closes the payload and the envelope
+  void finish(std::string& out);                ///< closes the payload and the envelope
 
  private:
   struct Impl;

@@ -20,8 +20,8 @@ namespace myna {
 
 struct CsvOptions {
   FieldNames header = FieldNames::japanese;  ///< header names from the catalog
-  bool header_row = true;  ///< write the header row
-  bool bom = false;        ///< start with the UTF-8 BOM (EF BB BF): Excel then reads UTF-8
+  bool header_row = true;                    ///< write the header row
+  bool bom = false;                          ///< start with the UTF-8 BOM (EF BB BF): Excel then reads UTF-8
 };
 
 /// The last column of every row: the record's issues (issues_text), empty when there are none.
@@ -73,15 +73,13 @@ extern template std::string csv_row<CheckupRecord>(const CheckupRecord&);
 extern template std::string csv_row<MedicalExpenseRecord>(const MedicalExpenseRecord&);
 extern template std::unique_ptr<RecordWriter<DrugRecord>> make_csv_writer<DrugRecord>(std::ostream&, CsvOptions);
 extern template std::unique_ptr<RecordWriter<CheckupRecord>> make_csv_writer<CheckupRecord>(std::ostream&, CsvOptions);
-extern template std::unique_ptr<RecordWriter<MedicalExpenseRecord>> make_csv_writer<MedicalExpenseRecord>(
-    std::ostream&, CsvOptions);
+extern template std::unique_ptr<RecordWriter<MedicalExpenseRecord>> make_csv_writer<MedicalExpenseRecord>(std::ostream&,
+                                                                                                          CsvOptions);
 extern template std::string to_csv<DrugRecord>(const std::vector<DrugRecord>&, const CsvOptions&);
 extern template std::string to_csv<CheckupRecord>(const std::vector<CheckupRecord>&, const CsvOptions&);
-extern template std::string to_csv<MedicalExpenseRecord>(const std::vector<MedicalExpenseRecord>&,
-                                                         const CsvOptions&);
+extern template std::string to_csv<MedicalExpenseRecord>(const std::vector<MedicalExpenseRecord>&, const CsvOptions&);
 extern template Result<DrugRecord> record_from_csv_row<DrugRecord>(const std::vector<CsvField>&);
 extern template Result<CheckupRecord> record_from_csv_row<CheckupRecord>(const std::vector<CsvField>&);
-extern template Result<MedicalExpenseRecord> record_from_csv_row<MedicalExpenseRecord>(
-    const std::vector<CsvField>&);
+extern template Result<MedicalExpenseRecord> record_from_csv_row<MedicalExpenseRecord>(const std::vector<CsvField>&);
 
 }  // namespace myna

@@ -25,14 +25,14 @@ namespace myna {
 
 /// FHIR system URIs used by the export.
 namespace fhir_system {
-inline constexpr const char* kMedicineCode = "urn:oid:1.2.392.100495.20.2.71";    ///< レセプト電算 医薬品コード
-inline constexpr const char* kPriceListCode = "urn:oid:1.2.392.100495.20.2.72";   ///< 薬価基準収載医薬品コード
+inline constexpr const char* kMedicineCode = "urn:oid:1.2.392.100495.20.2.71";  ///< レセプト電算 医薬品コード
+inline constexpr const char* kPriceListCode = "urn:oid:1.2.392.100495.20.2.72";  ///< 薬価基準収載医薬品コード
 inline constexpr const char* kInstitutionNo =
-    "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no";      ///< 医療機関コード (10 digits)
+    "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no";       ///< 医療機関コード (10 digits)
 inline constexpr const char* kObservationCode = "urn:oid:1.2.392.200119.6.1005";  ///< 特定健診項目コード
 inline constexpr const char* kUcum = "http://unitsofmeasure.org";
-inline constexpr const char* kRpNumber = "urn:oid:1.2.392.100495.20.3.81";        ///< RP 番号
-inline constexpr const char* kOrderInRp = "urn:oid:1.2.392.100495.20.3.82";       ///< RP 内の順番
+inline constexpr const char* kRpNumber = "urn:oid:1.2.392.100495.20.3.81";   ///< RP 番号
+inline constexpr const char* kOrderInRp = "urn:oid:1.2.392.100495.20.3.82";  ///< RP 内の順番
 inline constexpr const char* kSpecimenMaterial =
     "http://jpfhir.jp/fhir/core/CodeSystem/JP_ObservationSampleMaterialCode_CS";  ///< JLAC10 材料コード
 inline constexpr const char* kInsuranceMember =
@@ -66,11 +66,11 @@ template <class R>
 Result<std::string> to_fhir_bundle(const std::vector<R>& records, const FhirOptions& options);
 
 extern template Result<std::unique_ptr<RecordWriter<DrugRecord>>> make_fhir_writer<DrugRecord>(std::ostream&,
-                                                                                                FhirOptions);
-extern template Result<std::unique_ptr<RecordWriter<CheckupRecord>>> make_fhir_writer<CheckupRecord>(
+                                                                                               FhirOptions);
+extern template Result<std::unique_ptr<RecordWriter<CheckupRecord>>> make_fhir_writer<CheckupRecord>(std::ostream&,
+                                                                                                     FhirOptions);
+extern template Result<std::unique_ptr<RecordWriter<MedicalExpenseRecord>>> make_fhir_writer<MedicalExpenseRecord>(
     std::ostream&, FhirOptions);
-extern template Result<std::unique_ptr<RecordWriter<MedicalExpenseRecord>>> make_fhir_writer<
-    MedicalExpenseRecord>(std::ostream&, FhirOptions);
 extern template Result<std::string> to_fhir_bundle<DrugRecord>(const std::vector<DrugRecord>&, const FhirOptions&);
 extern template Result<std::string> to_fhir_bundle<CheckupRecord>(const std::vector<CheckupRecord>&,
                                                                   const FhirOptions&);

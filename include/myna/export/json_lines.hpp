@@ -34,12 +34,11 @@ std::unique_ptr<RecordWriter<R>> make_json_lines_writer(std::ostream& out, JsonL
 
 extern template std::string to_json_object<DrugRecord>(const DrugRecord&, const JsonLinesOptions&);
 extern template std::string to_json_object<CheckupRecord>(const CheckupRecord&, const JsonLinesOptions&);
-extern template std::string to_json_object<MedicalExpenseRecord>(const MedicalExpenseRecord&,
-                                                                 const JsonLinesOptions&);
+extern template std::string to_json_object<MedicalExpenseRecord>(const MedicalExpenseRecord&, const JsonLinesOptions&);
 extern template std::unique_ptr<RecordWriter<DrugRecord>> make_json_lines_writer<DrugRecord>(std::ostream&,
                                                                                              JsonLinesOptions);
-extern template std::unique_ptr<RecordWriter<CheckupRecord>> make_json_lines_writer<CheckupRecord>(
-    std::ostream&, JsonLinesOptions);
+extern template std::unique_ptr<RecordWriter<CheckupRecord>> make_json_lines_writer<CheckupRecord>(std::ostream&,
+                                                                                                   JsonLinesOptions);
 extern template std::unique_ptr<RecordWriter<MedicalExpenseRecord>> make_json_lines_writer<MedicalExpenseRecord>(
     std::ostream&, JsonLinesOptions);
 

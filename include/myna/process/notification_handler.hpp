@@ -15,9 +15,9 @@
 namespace myna {
 
 struct NotificationReply {
-  int http_status = 200;   ///< 200 accepted (incl. duplicates), 400 malformed, 404 unknown, 409 late
-  std::string body;        ///< the reply telegram (IFA0302-S01 echo) or an error telegram
-  bool accepted = false;   ///< the notification was for a pending retrieval (or a duplicate)
+  int http_status = 200;  ///< 200 accepted (incl. duplicates), 400 malformed, 404 unknown, 409 late
+  std::string body;       ///< the reply telegram (IFA0302-S01 echo) or an error telegram
+  bool accepted = false;  ///< the notification was for a pending retrieval (or a duplicate)
 };
 
 /// Thread-safe: handle() may be called from every worker of a web server at once (the

@@ -48,8 +48,14 @@ class Query {
 class Query::Builder {
  public:
   explicit Builder(RecordType type) : type_(type) {}
-  Builder& from(Date date) { from_ = std::move(date); return *this; }
-  Builder& to(Date date) { to_ = std::move(date); return *this; }
+  Builder& from(Date date) {
+    from_ = std::move(date);
+    return *this;
+  }
+  Builder& to(Date date) {
+    to_ = std::move(date);
+    return *this;
+  }
   /// "YYYY-MM-DD" or "YYYYMMDD"; an invalid text makes build() fail naming it.
   Builder& from(std::string_view text);
   Builder& to(std::string_view text);

@@ -14,9 +14,9 @@ namespace myna {
 
 /// The three kinds of record of table 2.4-1; the value is the table's 項番.
 enum class RecordType : std::uint8_t {
-  drug = 1,      ///< 薬剤情報
-  checkup = 2,   ///< 特定健診情報
-  expense = 3,   ///< 医療費通知情報
+  drug = 1,     ///< 薬剤情報
+  checkup = 2,  ///< 特定健診情報
+  expense = 3,  ///< 医療費通知情報
 };
 
 /// Japanese name of the information type, e.g. "薬剤情報".
@@ -50,15 +50,40 @@ struct ConstFieldRef {
 
 // What the catalog templates below need; not API (one internal namespace, docs/namespaces.dox).
 namespace internal {
-template <class T> struct KindOf;
-template <> struct KindOf<Text> { static constexpr ValueKind value = ValueKind::text; };
-template <> struct KindOf<Date> { static constexpr ValueKind value = ValueKind::date; };
-template <> struct KindOf<YearMonth> { static constexpr ValueKind value = ValueKind::year_month; };
-template <> struct KindOf<Count> { static constexpr ValueKind value = ValueKind::count; };
-template <> struct KindOf<Yen> { static constexpr ValueKind value = ValueKind::yen; };
-template <> struct KindOf<Decimal> { static constexpr ValueKind value = ValueKind::decimal; };
-template <> struct KindOf<Coded> { static constexpr ValueKind value = ValueKind::coded; };
-template <CodeFormat F> struct KindOf<Code<F>> { static constexpr ValueKind value = ValueKind::code; };
+template <class T>
+struct KindOf;
+template <>
+struct KindOf<Text> {
+  static constexpr ValueKind value = ValueKind::text;
+};
+template <>
+struct KindOf<Date> {
+  static constexpr ValueKind value = ValueKind::date;
+};
+template <>
+struct KindOf<YearMonth> {
+  static constexpr ValueKind value = ValueKind::year_month;
+};
+template <>
+struct KindOf<Count> {
+  static constexpr ValueKind value = ValueKind::count;
+};
+template <>
+struct KindOf<Yen> {
+  static constexpr ValueKind value = ValueKind::yen;
+};
+template <>
+struct KindOf<Decimal> {
+  static constexpr ValueKind value = ValueKind::decimal;
+};
+template <>
+struct KindOf<Coded> {
+  static constexpr ValueKind value = ValueKind::coded;
+};
+template <CodeFormat F>
+struct KindOf<Code<F>> {
+  static constexpr ValueKind value = ValueKind::code;
+};
 
 template <class T>
 constexpr void* erase(T& member) noexcept {
@@ -68,11 +93,19 @@ constexpr void* erase(T& member) noexcept {
     return &member;
   }
 }
-template <class T> struct CodeFormatOf { static constexpr CodeFormat value = CodeFormat::institution_code; };
-template <CodeFormat F> struct CodeFormatOf<Code<F>> { static constexpr CodeFormat value = F; };
+template <class T>
+struct CodeFormatOf {
+  static constexpr CodeFormat value = CodeFormat::institution_code;
+};
+template <CodeFormat F>
+struct CodeFormatOf<Code<F>> {
+  static constexpr CodeFormat value = F;
+};
 
-template <class Member> struct MemberTraits;
-template <class R, class T> struct MemberTraits<T R::*> {
+template <class Member>
+struct MemberTraits;
+template <class R, class T>
+struct MemberTraits<T R::*> {
   using Record = R;
   using Type = T;
 };
@@ -86,9 +119,9 @@ struct FieldInfo {
   std::string_view group;        ///< 項目分類 (checkups), "" for drugs and expenses
   std::string_view description;  ///< 項目説明, "" where the table gives none
   ValueKind kind;
-  std::string_view unit;         ///< UCUM unit of a measured value, "" if none
-  CodeSetId codes;               ///< for ValueKind::coded
-  CodeFormat format;             ///< for ValueKind::code
+  std::string_view unit;              ///< UCUM unit of a measured value, "" if none
+  CodeSetId codes;                    ///< for ValueKind::coded
+  CodeFormat format;                  ///< for ValueKind::code
   std::string_view observation_code;  ///< 特定健診項目コード (urn:oid:1.2.392.200119.6.1005), "" if none
   FieldRef (*access)(void* record) noexcept;  ///< member of a record of the catalog's type
   /// Value rules beyond the kind (docs/records.md "Value rules per item"): a negative number
@@ -104,8 +137,12 @@ struct FieldInfo {
   double range_max = 0;
 
   /// Typed access to this field of a record of the catalog's type.
-  template <class R> FieldRef of(R& record) const noexcept { return access(&record); }
-  template <class R> ConstFieldRef of(const R& record) const noexcept {
+  template <class R>
+  FieldRef of(R& record) const noexcept {
+    return access(&record);
+  }
+  template <class R>
+  ConstFieldRef of(const R& record) const noexcept {
     FieldRef r = access(const_cast<R*>(&record));  // NOLINT: read-only use below
     return {r.kind, r.ptr};
   }
@@ -144,24 +181,43 @@ template <auto... Path>
 constexpr FieldInfo field(std::uint16_t number, std::string_view ja, std::string_view en) {
   using A = FieldAccessor<Path...>;
   using T = typename A::Type;
-  FieldInfo info{number, ja, en, {}, {}, internal::KindOf<T>::value, {}, CodeSetId::none,
-                 internal::CodeFormatOf<T>::value, {}, &A::get};
+  FieldInfo info{
+      number, ja,     en, {}, {}, internal::KindOf<T>::value, {}, CodeSetId::none, internal::CodeFormatOf<T>::value,
+      {},     &A::get};
   return info;
 }
 
 /// Chainable setters for the optional columns.
-constexpr FieldInfo with_group(FieldInfo f, std::string_view group) { f.group = group; return f; }
-constexpr FieldInfo with_description(FieldInfo f, std::string_view d) { f.description = d; return f; }
-constexpr FieldInfo with_unit(FieldInfo f, std::string_view unit) { f.unit = unit; return f; }
-constexpr FieldInfo with_codes(FieldInfo f, CodeSetId set) { f.codes = set; return f; }
+constexpr FieldInfo with_group(FieldInfo f, std::string_view group) {
+  f.group = group;
+  return f;
+}
+constexpr FieldInfo with_description(FieldInfo f, std::string_view d) {
+  f.description = d;
+  return f;
+}
+constexpr FieldInfo with_unit(FieldInfo f, std::string_view unit) {
+  f.unit = unit;
+  return f;
+}
+constexpr FieldInfo with_codes(FieldInfo f, CodeSetId set) {
+  f.codes = set;
+  return f;
+}
 constexpr FieldInfo with_observation_code(FieldInfo f, std::string_view c) {
   f.observation_code = c;
   return f;
 }
 /// Negative values are expected (corrections): not out of range.
-constexpr FieldInfo with_negative_expected(FieldInfo f) { f.negative_expected = true; return f; }
+constexpr FieldInfo with_negative_expected(FieldInfo f) {
+  f.negative_expected = true;
+  return f;
+}
 /// The decimal may carry a comparator.
-constexpr FieldInfo with_comparator(FieldInfo f) { f.comparator_allowed = true; return f; }
+constexpr FieldInfo with_comparator(FieldInfo f) {
+  f.comparator_allowed = true;
+  return f;
+}
 /// The documented input range.
 constexpr FieldInfo with_range(FieldInfo f, double min, double max) {
   f.has_range = true;
@@ -171,10 +227,13 @@ constexpr FieldInfo with_range(FieldInfo f, double min, double max) {
 }
 
 /// Catalog of a record type: `catalog<DrugRecord>()`. Specialised in the record headers.
-template <class R> struct RecordTraits;
+template <class R>
+struct RecordTraits;
 
 template <class R>
-constexpr const auto& catalog() noexcept { return RecordTraits<R>::catalog; }
+constexpr const auto& catalog() noexcept {
+  return RecordTraits<R>::catalog;
+}
 
 /// Finds a catalog row by item number (nullptr if none).
 template <class R>

@@ -8,36 +8,36 @@ namespace myna {
 
 /// One 薬剤情報 record (a drug prescribed or dispensed), fields in table order.
 struct DrugRecord {
-  Text kana_name;                              ///< 1 カナ氏名
-  Text kana_name_other;                        ///< 2 カナ氏名(その他)
-  Text name;                                   ///< 3 氏名
-  Text name_other;                             ///< 4 氏名(その他)
-  Date birth_date;                             ///< 5 生年月日
-  Count age;                                   ///< 6 年齢
-  Coded sex1{CodeSetId::sex};                  ///< 7 男女区分1
-  Coded sex2{CodeSetId::sex};                  ///< 8 男女区分2
-  YearMonth treatment_month;                   ///< 9 診療年月
+  Text kana_name;                                               ///< 1 カナ氏名
+  Text kana_name_other;                                         ///< 2 カナ氏名(その他)
+  Text name;                                                    ///< 3 氏名
+  Text name_other;                                              ///< 4 氏名(その他)
+  Date birth_date;                                              ///< 5 生年月日
+  Count age;                                                    ///< 6 年齢
+  Coded sex1{CodeSetId::sex};                                   ///< 7 男女区分1
+  Coded sex2{CodeSetId::sex};                                   ///< 8 男女区分2
+  YearMonth treatment_month;                                    ///< 9 診療年月
   Coded inpatient_outpatient{CodeSetId::inpatient_outpatient};  ///< 10 入外等の別
-  InstitutionCode institution_code;            ///< 11 医療機関(薬局)コード
-  Text institution_name;                       ///< 12 医療機関(薬局)名称
-  InstitutionCode prescribing_institution_code;  ///< 13 処方箋発行医療機関コード
-  Text prescribing_institution_name;           ///< 14 処方箋発行医療機関名称
-  Text doctor_number;                          ///< 15 医師番号
-  Text doctor_name;                            ///< 16 保険医氏名
-  Date dispensing_date;                        ///< 17 調剤日
-  Date prescription_date;                      ///< 18 処方箋発行日
-  Count prescription_group;                    ///< 19 処方グループ番号
-  Coded treatment_category{CodeSetId::treatment_category};  ///< 20 診療識別等区分
-  Text dosage_name;                            ///< 21 用法名称
-  Text special_instruction;                    ///< 22 特別指示
-  MedicineCode medicine_code;                  ///< 23 医薬品コード
-  Text drug_name;                              ///< 24 薬剤名
-  Text unit;                                   ///< 25 単位
-  Decimal quantity;                            ///< 26 使用量
-  Decimal single_dose;                         ///< 27 一回用量
-  Count times;                                 ///< 28 回数
-  Text dispensing_unit;                        ///< 29 調剤単位
-  PriceListCode price_list_code;               ///< 30 薬価基準収載医薬品コード
+  InstitutionCode institution_code;                             ///< 11 医療機関(薬局)コード
+  Text institution_name;                                        ///< 12 医療機関(薬局)名称
+  InstitutionCode prescribing_institution_code;                 ///< 13 処方箋発行医療機関コード
+  Text prescribing_institution_name;                            ///< 14 処方箋発行医療機関名称
+  Text doctor_number;                                           ///< 15 医師番号
+  Text doctor_name;                                             ///< 16 保険医氏名
+  Date dispensing_date;                                         ///< 17 調剤日
+  Date prescription_date;                                       ///< 18 処方箋発行日
+  Count prescription_group;                                     ///< 19 処方グループ番号
+  Coded treatment_category{CodeSetId::treatment_category};      ///< 20 診療識別等区分
+  Text dosage_name;                                             ///< 21 用法名称
+  Text special_instruction;                                     ///< 22 特別指示
+  MedicineCode medicine_code;                                   ///< 23 医薬品コード
+  Text drug_name;                                               ///< 24 薬剤名
+  Text unit;                                                    ///< 25 単位
+  Decimal quantity;                                             ///< 26 使用量
+  Decimal single_dose;                                          ///< 27 一回用量
+  Count times;                                                  ///< 28 回数
+  Text dispensing_unit;                                         ///< 29 調剤単位
+  PriceListCode price_list_code;                                ///< 30 薬価基準収載医薬品コード
   /// Items whose value did not fit the SDK's rules, and keys the fields could not hold.
   Issues issues;
 };

@@ -8,12 +8,12 @@ namespace myna {
 
 /// One 医療費通知情報 record (medical expenses paid at one institution in one month).
 struct MedicalExpenseRecord {
-  Text patient_name;      ///< 1 受診者氏名
-  Text insurer_name;      ///< 2 保険者名称
-  Text unique_code;       ///< 3 ユニークコード
+  Text patient_name;          ///< 1 受診者氏名
+  Text insurer_name;          ///< 2 保険者名称
+  Text unique_code;           ///< 3 ユニークコード
   YearMonth treatment_month;  ///< 4 診療年月
-  Text institution_name;  ///< 5 医療機関(薬局)名称
-  Yen copayment;          ///< 6 窓口負担相当額
+  Text institution_name;      ///< 5 医療機関(薬局)名称
+  Yen copayment;              ///< 6 窓口負担相当額
   /// Items whose value did not fit the SDK's rules, and keys the fields could not hold.
   Issues issues;
 };

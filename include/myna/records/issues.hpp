@@ -54,7 +54,7 @@ struct ExtraItem {
   std::uint16_t item_number = 0;  ///< the repeated item, or 0 for a key that is no item
   Text key;                       ///< the key as received
   Text text;                      ///< the value as received (JSON text for a non-string value)
-  bool json = false;               ///< text is JSON text (number, literal, object, array), not a string
+  bool json = false;              ///< text is JSON text (number, literal, object, array), not a string
 };
 
 /// The issues (and extra items) of one record. One pointer in size, null when there are none,

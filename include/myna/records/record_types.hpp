@@ -16,7 +16,7 @@ namespace myna {
 
 /// Every information type, in the order of table 2.4-1.
 inline constexpr std::array<RecordType, 3> kAllRecordTypes = {RecordType::drug, RecordType::checkup,
-                                                               RecordType::expense};
+                                                              RecordType::expense};
 
 /// A small set of RecordType (one bit per type).
 class RecordTypes {

@@ -42,10 +42,10 @@ struct TextRep {
 };
 /// The extension of a TextRep: the text as received (unparsed), and what it belongs to.
 struct TextExtra {
-  TextRep* original;      ///< the received text; null when the block is the received text itself
-  std::uint8_t set;       ///< CodeSetId of an unparsed coded answer
-  bool has_value;         ///< Text: the block's characters are a (repaired) value
-  bool escapes;           ///< the original keeps unpaired surrogate escapes as text (backslash-ud800)
+  TextRep* original;  ///< the received text; null when the block is the received text itself
+  std::uint8_t set;   ///< CodeSetId of an unparsed coded answer
+  bool has_value;     ///< Text: the block's characters are a (repaired) value
+  bool escapes;       ///< the original keeps unpaired surrogate escapes as text (backslash-ud800)
 };
 TextRep* make_text_rep(std::string_view text);
 TextRep* make_extended_rep(std::string_view chars, const TextExtra& extra);
@@ -102,7 +102,9 @@ class ValueWord {
   bool is_packed() const noexcept { return (word_ & 1) != 0; }
   std::uint64_t payload() const noexcept { return word_ >> 1; }
   // The word is a tagged pointer by design (one word per value).
-  internal::TextRep* rep() const noexcept { return reinterpret_cast<internal::TextRep*>(word_); }  // NOLINT(performance-no-int-to-ptr)
+  internal::TextRep* rep() const noexcept {
+    return reinterpret_cast<internal::TextRep*>(word_);
+  }  // NOLINT(performance-no-int-to-ptr)
   /// The absent word of this value (an absent coded answer keeps its code set).
   std::uint64_t absent_word() const noexcept { return (word_ & 1) == 0 && word_ < kSmall ? word_ : 0; }
   void drop() noexcept {
@@ -272,9 +274,7 @@ class Text {
   /// Same state, same value and same received text.
   friend bool operator==(const Text& a, const Text& b) noexcept;
   friend bool operator!=(const Text& a, const Text& b) noexcept { return !(a == b); }
-  friend bool operator==(const Text& a, std::string_view b) noexcept {
-    return a.has_value() && a.view() == b;
-  }
+  friend bool operator==(const Text& a, std::string_view b) noexcept { return a.has_value() && a.view() == b; }
 
  private:
   explicit Text(internal::TextRep* rep) noexcept : rep_(rep) {}
@@ -368,11 +368,11 @@ class Count : public ValueWord {
 
 /// How a code string is validated (leading zeros always survive).
 enum class CodeFormat : std::uint8_t {
-  institution_code,    ///< 医療機関(薬局)コード / 特定健診機関番号: 10 digits
-  insurer_number,      ///< 保険者番号: 6 or 8 digits
-  medicine_code,       ///< レセプト電算処理システム用 医薬品コード: 9 digits
-  price_list_code,     ///< 薬価基準収載医薬品コード: 12 characters 0-9 A-Z
-  branch_number,       ///< 枝番: 2 digits
+  institution_code,  ///< 医療機関(薬局)コード / 特定健診機関番号: 10 digits
+  insurer_number,    ///< 保険者番号: 6 or 8 digits
+  medicine_code,     ///< レセプト電算処理システム用 医薬品コード: 9 digits
+  price_list_code,   ///< 薬価基準収載医薬品コード: 12 characters 0-9 A-Z
+  branch_number,     ///< 枝番: 2 digits
 };
 
 /// Validates text for a format; returns a message naming what is wrong, or empty when valid.
@@ -422,9 +422,9 @@ using BranchNumber = Code<CodeFormat::branch_number>;
 /// The period of a code table. Checkup questionnaire tables changed on 2024-04-01 (第4期);
 /// a record's period comes from its 実施年月日.
 enum class CodePeriod : std::uint8_t {
-  unknown,          ///< no usable date (or, for a table: valid in every period)
-  before_2024_04,   ///< 第3期: before 2024-04-01
-  from_2024_04,     ///< 第4期: from 2024-04-01
+  unknown,         ///< no usable date (or, for a table: valid in every period)
+  before_2024_04,  ///< 第3期: before 2024-04-01
+  from_2024_04,    ///< 第4期: from 2024-04-01
 };
 /// The period of a checkup date (unknown unless the date is valid).
 CodePeriod code_period(const Date& checkup_date) noexcept;
@@ -445,21 +445,21 @@ struct CodeTable {
 
 /// What a code means in a set, for a period.
 struct CodeLookup {
-  bool known = false;       ///< the code is listed (for an unknown period: in some table)
-  bool ambiguous = false;   ///< the period is unknown and the tables disagree on the code
-  std::string_view meaning; ///< "" when unknown, ambiguous or withheld
-  std::string_view system;  ///< the CodeSystem of the table used, "" when none applies
+  bool known = false;        ///< the code is listed (for an unknown period: in some table)
+  bool ambiguous = false;    ///< the period is unknown and the tables disagree on the code
+  std::string_view meaning;  ///< "" when unknown, ambiguous or withheld
+  std::string_view system;   ///< the CodeSystem of the table used, "" when none applies
 };
 
 /// A code set: its tables (one, or one per period) and where they come from
 /// (tools/code_tables/code_tables.json; docs/records.md lists the sources).
 struct CodeSet {
   CodeSetId id;
-  std::string_view key;      ///< stable identifier, e.g. "drinking_frequency"
-  std::string_view name;     ///< Japanese name of the code table
-  bool source_published;     ///< false: the meanings are our assumption (入外等の別, 診療識別等区分)
-  bool fhir_category_use;    ///< the meanings may derive FHIR categories
-  bool unknown_code_issue;   ///< a code outside the table is an unknown_code issue
+  std::string_view key;     ///< stable identifier, e.g. "drinking_frequency"
+  std::string_view name;    ///< Japanese name of the code table
+  bool source_published;    ///< false: the meanings are our assumption (入外等の別, 診療識別等区分)
+  bool fhir_category_use;   ///< the meanings may derive FHIR categories
+  bool unknown_code_issue;  ///< a code outside the table is an unknown_code issue
   const CodeTable* tables;
   std::size_t table_count;
 

@@ -37,10 +37,11 @@ class ScriptedClient : public Client {
  public:
   /// One call the double received.
   struct Call {
-    std::string operation;            ///< "fetch", "fetch_stream", "granted_types" (has_grant), "begin_consent" or "complete_consent"
-    std::string citizen;              ///< "" for begin_consent
-    std::optional<RecordType> type;   ///< set for fetch and fetch_stream
-    Date from, to;                    ///< the query's range, for fetch and fetch_stream
+    std::string
+        operation;  ///< "fetch", "fetch_stream", "granted_types" (has_grant), "begin_consent" or "complete_consent"
+    std::string citizen;             ///< "" for begin_consent
+    std::optional<RecordType> type;  ///< set for fetch and fetch_stream
+    Date from, to;                   ///< the query's range, for fetch and fetch_stream
   };
 
   explicit ScriptedClient(Profile profile = Profile())
@@ -163,8 +164,8 @@ class ScriptedClient : public Client {
                                         const Context& x) override {
     return stream<DrugRecord>(c, q, f, x);
   }
-  Result<RetrievalInfo> do_stream_checkups(const std::string& c, const Query& q,
-                                           const RecordCallback<CheckupRecord>& f, const Context& x) override {
+  Result<RetrievalInfo> do_stream_checkups(const std::string& c, const Query& q, const RecordCallback<CheckupRecord>& f,
+                                           const Context& x) override {
     return stream<CheckupRecord>(c, q, f, x);
   }
   Result<RetrievalInfo> do_stream_expenses(const std::string& c, const Query& q,
@@ -173,8 +174,8 @@ class ScriptedClient : public Client {
   }
 
  private:
-  using Outcome = std::variant<std::vector<DrugRecord>, std::vector<CheckupRecord>,
-                               std::vector<MedicalExpenseRecord>, Error>;
+  using Outcome =
+      std::variant<std::vector<DrugRecord>, std::vector<CheckupRecord>, std::vector<MedicalExpenseRecord>, Error>;
   struct Script {
     std::vector<Outcome> outcomes;
     std::size_t next = 0;
@@ -213,7 +214,8 @@ class ScriptedClient : public Client {
     info.request_attempts = 1;
     auto it = scripts_.find({citizen, query.type()});
     if (it == scripts_.end() || it->second.outcomes.empty())
-      return Error(ErrorCategory::consent_required, "consent needed again: no grant for this citizen (nothing scripted)");
+      return Error(ErrorCategory::consent_required,
+                   "consent needed again: no grant for this citizen (nothing scripted)");
     Script& s = it->second;
     const Outcome& o = s.outcomes[std::min(s.next, s.outcomes.size() - 1)];
     if (s.next < s.outcomes.size()) ++s.next;
@@ -232,7 +234,8 @@ class ScriptedClient : public Client {
   template <class R>
   Result<Fetched<R>> collect(const std::string& citizen, const Query& query, const Context& context) {
     Fetched<R> fetched;
-    if (context.cancelled()) return with_info(Error(ErrorCategory::cancelled, "the retrieval was cancelled"), fetched.info);
+    if (context.cancelled())
+      return with_info(Error(ErrorCategory::cancelled, "the retrieval was cancelled"), fetched.info);
     Outcome o = take(citizen, query, "fetch", fetched.info);
     if (Error* e = std::get_if<Error>(&o)) return with_info(std::move(*e), fetched.info);
     if (auto* records = std::get_if<std::vector<R>>(&o)) fetched.records = std::move(*records);

@@ -30,7 +30,7 @@ struct CurlTransportOptions {
   long low_speed_bytes = 1;
   std::chrono::seconds low_speed_time{30};
   std::size_t max_response_bytes = std::size_t{512} << 20;  ///< size cap for collected bodies
-  std::size_t max_idle_connections = 64;                   ///< pool size
+  std::size_t max_idle_connections = 64;                    ///< pool size
   /// Development only: allow http:// to loopback hosts (127.0.0.1, ::1, localhost). Off by
   /// default; bearer tokens are otherwise refused on plain HTTP.
   bool allow_plain_http_loopback = false;

@@ -16,11 +16,11 @@ struct PemPair {
 
 struct CertSpec {
   std::string common_name;
-  std::vector<std::string> dns_names;  ///< subjectAltName DNS entries (server)
+  std::vector<std::string> dns_names;     ///< subjectAltName DNS entries (server)
   std::vector<std::string> ip_addresses;  ///< subjectAltName IP entries (server)
-  bool server = true;                  ///< serverAuth; false: clientAuth
+  bool server = true;                     ///< serverAuth; false: clientAuth
   std::chrono::hours valid_for{24 * 30};
-  bool expired = false;                ///< validity entirely in the past
+  bool expired = false;  ///< validity entirely in the past
 };
 
 /// Not thread-safe: issue certificates from one thread at a time.

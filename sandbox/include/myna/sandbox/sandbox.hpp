@@ -19,9 +19,9 @@ namespace myna::sandbox {
 /// Faults the sandbox can inject. Rates are probabilities per eligible call (0..1); at most
 /// one call fault per HTTP call. Token calls only ever get `latency` (a code is single-use).
 struct Faults {
-  double http_500 = 0;            ///< 500 (HTML body) on request/result, before any processing
-  double rate_limit_429 = 0;      ///< 429 with Retry-After: "1", or an HTTP-date ~2 s ahead every other time
-  double maintenance_503 = 0;     ///< 503 + Retry-After: 1 + error telegram with errorCode E0005
+  double http_500 = 0;         ///< 500 (HTML body) on request/result, before any processing
+  double rate_limit_429 = 0;   ///< 429 with Retry-After: "1", or an HTTP-date ~2 s ahead every other time
+  double maintenance_503 = 0;  ///< 503 + Retry-After: 1 + error telegram with errorCode E0005
   /// The connection is shut down without a response (libcurl: "Empty reply from server",
   /// CURLE_GOT_NOTHING, also over TLS). request: AFTER the process was created (a lost
   /// response: re-send the same telegramId); result: before any processing.
@@ -29,12 +29,12 @@ struct Faults {
   /// Result with data cut at half its size: alternately a Content-Length larger than the
   /// bytes sent, or well-formed chunks without the last chunk (libcurl: CURLE_PARTIAL_FILE).
   double truncated_body = 0;
-  double malformed_json = 0;      ///< result with data: 200 with a body that is not JSON
+  double malformed_json = 0;  ///< result with data: 200 with a body that is not JSON
   /// request/result: 401 invalid_token and the (otherwise valid) access token really expires;
   /// refresh it. Counted only when the token was valid.
   double expired_token = 0;
   double duplicate_notification = 0;  ///< send the notification twice (50 ms apart)
-  double late_notification = 0;   ///< send it late_delay after the result became ready
+  double late_notification = 0;       ///< send it late_delay after the result became ready
   double missing_notification = 0;    ///< never send it (the result is still fetchable)
   /// Also send two forged notifications: one with the request's telegramId and an unknown
   /// processId, delivered before the request response (inside the request window, while the
@@ -46,22 +46,22 @@ struct Faults {
   /// invalid UTF-8, a wrong JSON type, an unknown key); Sandbox::odd_values_served() says
   /// exactly what was sent. Not counted in faults_injected (the telegram is well-formed).
   double odd_values = 0;
-  std::chrono::milliseconds latency{0};        ///< added to every response (all endpoints)
+  std::chrono::milliseconds latency{0};  ///< added to every response (all endpoints)
   /// Holds each request response this long after the process was created, so that its
   /// notification (at notification_delay) can arrive before it, inside the request window.
   std::chrono::milliseconds request_response_delay{0};
   std::chrono::milliseconds late_delay{std::chrono::seconds(3)};
-  std::uint64_t seed = 1;         ///< fault decisions are deterministic per seed (set_faults restarts it)
+  std::uint64_t seed = 1;  ///< fault decisions are deterministic per seed (set_faults restarts it)
 };
 
 struct SandboxOptions {
   std::string host = "127.0.0.1";
-  int port = 0;                     ///< API host port; 0: a free port
-  int app_port = 0;                 ///< consent host port; 0: a free port
+  int port = 0;      ///< API host port; 0: a free port
+  int app_port = 0;  ///< consent host port; 0: a free port
   /// HTTPS with a generated CA. The client certificate is requested from every client but
   /// required only by the token endpoint (403 invalid_client without it); false: plain HTTP.
   bool tls = true;
-  std::string state_dir;            ///< where CA/certs are written ("" = a fresh temp dir)
+  std::string state_dir;                ///< where CA/certs are written ("" = a fresh temp dir)
   Profile profile = default_profile();  ///< provider id, paths, telegram types it accepts
   std::uint64_t data_seed = 20261127;
   /// Where completion notifications go; several URLs are used round-robin (load balancer).
@@ -123,10 +123,10 @@ struct OddValue {
 
 /// What the sandbox saw (for tests).
 struct SandboxStats {
-  std::uint64_t requests = 0;  ///< request telegrams answered with a processId (repeats included)
+  std::uint64_t requests = 0;           ///< request telegrams answered with a processId (repeats included)
   std::uint64_t processes_created = 0;  ///< distinct processes (a repeated telegramId creates none)
-  std::uint64_t results = 0;   ///< result telegrams served with data
-  std::uint64_t tokens_issued = 0;  ///< access tokens issued (code exchange and refresh)
+  std::uint64_t results = 0;            ///< result telegrams served with data
+  std::uint64_t tokens_issued = 0;      ///< access tokens issued (code exchange and refresh)
   /// Genuine notifications POSTed (duplicates included); acked = 200 with the exact echo;
   /// rejected = anything else (other status, wrong echo, connection failure).
   std::uint64_t notifications_sent = 0, notifications_acked = 0, notifications_rejected = 0;
