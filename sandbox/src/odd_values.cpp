@@ -34,8 +34,8 @@ constexpr std::array<Variant, 7> kDrug{{
      "\xE3\x81\x9D\xE3\x81\xAE\xE4\xBB\x96\xE5\x82\x99\xE8\x80\x83"},  // その他備考: 一包化
 }};
 
-// Checkups: an unknown 喫煙 code, a lab value with a comparator, full-width digits in 体重,
-// an unknown key.
+// Checkups: an unknown 喫煙 code (ambiguous_code where the record has no 実施年月日), a lab
+// value with a comparator, full-width digits in 体重, an unknown key.
 constexpr std::array<Variant, 4> kCheckup{{
     {112, "unknown_code", "7", How::valid, IssueKind::unknown_code, true},
     {55, "comparator", "<0.5", How::valid, kUnparsed, false},
@@ -94,6 +94,11 @@ OddValue apply_odd_variant(R& record, std::size_t choice) {
     assign_unparsed(f->of(record), v.wire);
   else
     (void)assign_wire_text(*f, f->of(record), v.wire);
+  if (f->kind == ValueKind::coded && v.how == How::valid) {  // read in the record's period
+    odd.issues.clear();
+    for (const Issue& i : myna::sandbox::code_issues(record))
+      if (i.item_number == v.item) odd.issues.push_back(i.kind);
+  }
   return odd;
 }
 

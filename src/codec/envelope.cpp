@@ -146,8 +146,8 @@ class EnvelopeHandler {
 
   std::string path() const { return k1_ + "." + k2_; }
 
-  bool fail(std::string field, std::string what) {
-    error_ = envelope_error(std::move(field), std::move(what), stream_.cursor().offset());
+  bool fail(const std::string& field, const std::string& what) {
+    error_ = envelope_error(field, what, stream_.cursor().offset());
     return false;
   }
 

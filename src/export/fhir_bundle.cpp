@@ -257,7 +257,7 @@ void PatientBuilder::name(const Text& kanji, const Text& kana, bool other) {
 }
 
 void PatientBuilder::birth_date(Date date) {
-  if (birth_date_.is_absent()) birth_date_ = date;
+  if (birth_date_.is_absent()) birth_date_ = std::move(date);
 }
 
 void PatientBuilder::sex(const Coded& sex) {

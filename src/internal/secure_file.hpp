@@ -226,7 +226,7 @@ inline Status remove_temp_files(const std::string& dir, const std::string& name)
   ::closedir(d);
   for (const std::string& file : stale)
     if (::unlink(std::string(dir).append("/").append(file).c_str()) != 0 && errno != ENOENT)
-      return storage_error("cannot remove " + file + " in " + dir, errno);
+      return storage_error(std::string("cannot remove ").append(file).append(" in ").append(dir), errno);
   return {};
 }
 

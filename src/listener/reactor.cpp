@@ -199,7 +199,7 @@ void Reactor::deliver_answers(SteadyClock::time_point now) {
   for (Answer& a : answers) {
     auto it = connections_.find(a.connection);
     if (it == connections_.end()) continue;  // gone meanwhile
-    it->second->answer(std::move(a.response), a.close, now);
+    it->second->answer(a.response, a.close, now);
     settle(it);
   }
 }

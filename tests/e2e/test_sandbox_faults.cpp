@@ -1,6 +1,8 @@
 // Every switchable fault of the sandbox, observed from the wire as a client sees it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "e2e/harness.hpp"
 #include "myna/records.hpp"
 
@@ -383,4 +385,65 @@ TEST_CASE("fault odd_values off: nothing odd is served", "[e2e][sandbox][faults]
   Harness h;
   CHECK(check_odd_values<DrugRecord>(h, "C0000033", RecordType::drug) == 0);
   CHECK(h.sandbox->odd_values_served().empty());
+}
+
+namespace {
+
+/// A record's issues ordered by item (the decoder reports ambiguous codes at the record's end).
+std::vector<Issue> by_item(std::vector<Issue> issues) {
+  std::stable_sort(issues.begin(), issues.end(),
+                   [](const Issue& a, const Issue& b) { return a.item_number < b.item_number; });
+  return issues;
+}
+
+}  // namespace
+
+TEST_CASE("generated checkups without 実施年月日: exactly the ground truth's ambiguous codes", "[e2e][sandbox]") {
+  Harness h;
+  const Query q = make_query(RecordType::checkup, "20150101", "20261231").value();
+  // The first citizen with a checkup the generator left without 実施年月日.
+  std::size_t citizen = 0;
+  for (std::size_t i = 1; i < 2000 && citizen == 0; ++i)
+    for (const CheckupRecord& r : h.sandbox->generator().records<CheckupRecord>(i, q))
+      if (!present(find_field<CheckupRecord>(14)->of(r))) citizen = i;
+  REQUIRE(citizen > 0);
+  const std::vector<CheckupRecord> truth = h.sandbox->generator().records<CheckupRecord>(citizen, q);
+
+  Session s = h.sign_in(sandbox::citizen_id(citizen));
+  const std::string telegram_id = next_telegram_id(h.profile);
+  HttpResponse res = h.send_request(s.access_token, telegram_id, q);
+  REQUIRE(res.status == 200);
+  const std::string process_id = h.header_of(res).process_id;
+  REQUIRE(h.endpoint.wait_for_process(process_id));
+  HttpResponse result = h.fetch_result(s.access_token, telegram_id, process_id);
+  REQUIRE(result.status == 200);
+  auto decoded = codec::decode_result<CheckupRecord>(result.body, h.profile, DecodeOptions{});
+  REQUIRE(decoded);
+  REQUIRE(decoded->records.size() == truth.size());
+
+  std::size_t ambiguous = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    INFO("record " << i);
+    const std::vector<Issue> expected = sandbox::code_issues(truth[i]);
+    const bool dated = present(find_field<CheckupRecord>(14)->of(truth[i]));
+    for (const Issue& issue : expected) {
+      CHECK_FALSE(dated);  // dated generated records have no issue
+      CHECK(issue.kind == IssueKind::ambiguous_code);
+      ambiguous += issue.kind == IssueKind::ambiguous_code;
+    }
+    const Issues& got = decoded->records[i].issues;
+    CHECK(by_item(std::vector<Issue>(got.begin(), got.end())) == expected);
+  }
+  CHECK(ambiguous > 0);  // 喫煙, 飲酒 … read without a period
+}
+
+TEST_CASE("code_issues: an unknown code is ambiguous without 実施年月日, unknown with it", "[e2e][sandbox]") {
+  CheckupRecord r;
+  const FieldInfo& smoking = *find_field<CheckupRecord>(112);
+  REQUIRE(assign_wire_text(smoking, smoking.of(r), "7").ok());
+  CHECK(sandbox::code_issues(r) == std::vector<Issue>{Issue{112, smoking.ja, IssueKind::ambiguous_code}});
+  r.visit.checkup_date = Date::make(2024, 6, 3).value();
+  CHECK(sandbox::code_issues(r) == std::vector<Issue>{Issue{112, smoking.ja, IssueKind::unknown_code}});
+  REQUIRE(assign_wire_text(smoking, smoking.of(r), "1").ok());
+  CHECK(sandbox::code_issues(r).empty());
 }

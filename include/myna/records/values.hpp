@@ -103,8 +103,8 @@ class ValueWord {
   std::uint64_t payload() const noexcept { return word_ >> 1; }
   // The word is a tagged pointer by design (one word per value).
   internal::TextRep* rep() const noexcept {
-    return reinterpret_cast<internal::TextRep*>(word_);
-  }  // NOLINT(performance-no-int-to-ptr)
+    return reinterpret_cast<internal::TextRep*>(word_);  // NOLINT(performance-no-int-to-ptr)
+  }
   /// The absent word of this value (an absent coded answer keeps its code set).
   std::uint64_t absent_word() const noexcept { return (word_ & 1) == 0 && word_ < kSmall ? word_ : 0; }
   void drop() noexcept {
