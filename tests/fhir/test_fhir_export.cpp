@@ -86,9 +86,9 @@ struct Checker {
 
   void fail(const std::string& where, const std::string& what) { problems.push_back(where + ": " + what); }
 
-  void codings(const std::string& where, const Value& concept) {
-    if (!concept.IsObject() || !concept.HasMember("coding")) return;
-    for (const Value& c : concept["coding"].GetArray()) {
+  void codings(const std::string& where, const Value& codeable) {
+    if (!codeable.IsObject() || !codeable.HasMember("coding")) return;
+    for (const Value& c : codeable["coding"].GetArray()) {
       std::string system = str(c, "system"), code = str(c, "code");
       if (system == fhir_system::kMedicineCode && !all_digits(code, 9))
         fail(where, "医薬品コード is not 9 digits: " + code);
