@@ -213,14 +213,4 @@ void shutdown_connections(const SocketAddress& listener) noexcept {
   });
 }
 
-void ignore_sigpipe() noexcept {
-  struct sigaction current {};
-  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    ::sigemptyset(&ignore.sa_mask);
-    ::sigaction(SIGPIPE, &ignore, nullptr);
-  }
-}
-
 }  // namespace myna::internal::sandbox

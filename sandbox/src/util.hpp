@@ -2,6 +2,8 @@
 // socket tricks for fault injection. Internal to the sandbox.
 #pragma once
 
+#include "internal/sigpipe.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -68,6 +70,6 @@ void shutdown_connections(const SocketAddress& local) noexcept;
 
 /// Ignores SIGPIPE process-wide unless the application installed its own handler (a peer
 /// closing its end must not kill the process while the server writes).
-void ignore_sigpipe() noexcept;
+using internal::ignore_sigpipe;  // internal/sigpipe.hpp
 
 }  // namespace myna::internal::sandbox

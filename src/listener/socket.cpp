@@ -77,14 +77,4 @@ std::string address_text(const sockaddr_storage& address) {
   return text;
 }
 
-void ignore_sigpipe() {
-  struct sigaction current {};
-  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    ::sigemptyset(&ignore.sa_mask);
-    ::sigaction(SIGPIPE, &ignore, nullptr);
-  }
-}
-
 }  // namespace myna::internal::listener

@@ -2,6 +2,8 @@
 // SO_REUSEPORT, peer addresses as text, and the process-wide SIGPIPE policy.
 #pragma once
 
+#include "internal/sigpipe.hpp"
+
 #include <sys/socket.h>
 
 #include <string>
@@ -30,6 +32,6 @@ bool make_nonblocking(int fd);
 
 /// Ignores SIGPIPE process-wide unless the application installed its own handler (a peer
 /// closing mid-answer must not kill the process; TLS writes cannot use MSG_NOSIGNAL).
-void ignore_sigpipe();
+using internal::ignore_sigpipe;  // internal/sigpipe.hpp
 
 }  // namespace myna::internal::listener
