@@ -8,6 +8,7 @@
 
 #include "internal/host_port.hpp"
 #include "internal/text.hpp"
+#include "myna/secret.hpp"
 
 namespace myna {
 namespace {
@@ -60,6 +61,13 @@ const std::vector<ConfigKey>& configuration_keys() {
       {"notify_path", "PATH", "path of the notification endpoint (default /myna/notify)", false},
       {"notify_cert", "FILE", "TLS certificate of the notification endpoint (PEM)", true},
       {"notify_key", "FILE", "its private key (PEM)", true},
+      {"notify_client_ca", "FILE", "notifier authentication: CA (PEM) whose client certificates may notify", true},
+      {"notify_client_names", "NAMES", "with notify_client_ca: the certificate names accepted (comma-separated)",
+       false},
+      {"notify_allowed_networks", "CIDRS", "addresses allowed to notify, e.g. 203.0.113.0/24 (comma-separated)",
+       false},
+      {"notify_path_secret_file", "FILE",
+       "a file (readable by you only) holding the secret path segment notifications must carry", true},
       {"notification_timeout", "SECONDS", "wait this long for the notification (default 300)", false},
       {"use_pkce", "BOOL", "send a PKCE S256 challenge (if your specification asks for it)", false},
       {"supports_refresh", "BOOL", "the token endpoint issues refresh tokens", false},
@@ -226,6 +234,60 @@ Result<ClientOptions> Configuration::client_options() const {
   return options;
 }
 
+namespace {
+
+/// The comma-separated items of a list value, trimmed; empty items are skipped.
+std::vector<std::string> list_items(std::string_view list) {
+  std::vector<std::string> items;
+  for (std::size_t start = 0; start <= list.size();) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    const std::string_view item = internal::trim_ows(list.substr(start, comma - start));
+    if (!item.empty()) items.emplace_back(item);
+    start = comma + 1;
+  }
+  return items;
+}
+
+/// The secret path segment from its file: the first line. The file must be a regular file that
+/// only its owner can read (the secret is what keeps forged notifications out).
+Result<SecretString> read_path_secret(const Configuration& c, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return bad_value(c, "notify_path_secret_file", "cannot be read: " + path);
+  struct stat st {};
+  const bool private_file = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0;
+  SecretString secret;
+  std::string buf(512, '\0');
+  const ssize_t n = private_file ? ::read(fd, buf.data(), buf.size()) : -1;
+  if (n > 0) {
+    std::string_view text(buf.data(), static_cast<std::size_t>(n));
+    secret = SecretString(std::string(internal::trim_ows(text.substr(0, text.find('\n')))));
+  }
+  wipe(buf);
+  ::close(fd);
+  if (!private_file)
+    return bad_value(c, "notify_path_secret_file", "must be a regular file only its owner can access (chmod 600 " +
+                                                        path + ")");
+  if (secret.empty()) return bad_value(c, "notify_path_secret_file", "holds no secret on its first line: " + path);
+  return secret;
+}
+
+Status read_notifier(const Configuration& c, NotifierAuthentication& notifier) {
+  notifier.client_ca_file = c.get("notify_client_ca").value_or("");
+  notifier.client_names = list_items(c.get("notify_client_names").value_or(""));
+  notifier.allowed_networks = list_items(c.get("notify_allowed_networks").value_or(""));
+  if (!notifier.client_names.empty() && notifier.client_ca_file.empty())
+    return bad_value(c, "notify_client_names", "needs notify_client_ca (names are checked on its certificates)");
+  if (auto file = c.get("notify_path_secret_file")) {
+    auto secret = read_path_secret(c, *file);
+    if (!secret) return std::move(secret).error();
+    notifier.path_secret = std::move(*secret);
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::optional<ListenerOptions>> Configuration::listener_options() const {
   const auto listen = get("notify_listen");
   if (!listen) return std::optional<ListenerOptions>();
@@ -237,6 +299,7 @@ Result<std::optional<ListenerOptions>> Configuration::listener_options() const {
   options.notification_path = get("notify_path").value_or(options.notification_path);
   options.cert_file = get("notify_cert").value_or("");
   options.key_file = get("notify_key").value_or("");
+  if (Status st = read_notifier(*this, options.notifier); !st) return std::move(st).error();
   return std::optional<ListenerOptions>(std::move(options));
 }
 

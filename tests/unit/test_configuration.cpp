@@ -67,6 +67,52 @@ TEST_CASE("configuration: a sandbox-style file becomes ClientOptions and Listene
   CHECK(load_client_options(path).ok());
 }
 
+TEST_CASE("configuration: the notifier-authentication keys fill ListenerOptions::notifier", "[configuration][security]") {
+  test::TempDir dir;
+  const std::string secret_file = dir.path() + "/notify.secret";
+  std::ofstream(secret_file) << "  s3cret-Path_Segment.0123456789  \nsecond line ignored\n";
+  std::filesystem::permissions(secret_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string base = "notify_listen = 127.0.0.1:9443\n";
+  auto config = Configuration::parse(base +
+                                         "notify_client_ca = notifier-ca.pem\n"
+                                         "notify_client_names = notify.myna.example, , backup.example \n"
+                                         "notify_allowed_networks = 203.0.113.0/24,2001:db8::/32\n"
+                                         "notify_path_secret_file = notify.secret\n",
+                                     "cfg", dir.path());
+  REQUIRE(config.ok());
+  auto listener = config->listener_options();
+  REQUIRE(listener.ok());
+  const NotifierAuthentication& n = (*listener)->notifier;
+  CHECK(n.client_ca_file == dir.path() + "/notifier-ca.pem");
+  CHECK(n.client_names == std::vector<std::string>{"notify.myna.example", "backup.example"});
+  CHECK(n.allowed_networks == std::vector<std::string>{"203.0.113.0/24", "2001:db8::/32"});
+  CHECK(n.path_secret.reveal() == "s3cret-Path_Segment.0123456789");
+
+  SECTION("a secret file others can read is refused, without its content in the message") {
+    std::filesystem::permissions(secret_file, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+    auto refused = config->listener_options();
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message().find("cfg:5: notify_path_secret_file must be a regular file") != std::string::npos);
+    CHECK(refused.error().message().find("s3cret") == std::string::npos);
+  }
+  SECTION("names without a CA are refused") {
+    auto names_only = Configuration::parse(base + "notify_client_names = a.example\n", "cfg", dir.path());
+    REQUIRE(names_only.ok());
+    auto refused = names_only->listener_options();
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message().find("notify_client_names needs notify_client_ca") != std::string::npos);
+  }
+  SECTION("unset, nothing is required of the notifier") {
+    auto plain = Configuration::parse(base, "cfg", dir.path());
+    REQUIRE(plain.ok());
+    const NotifierAuthentication none = (*plain->listener_options())->notifier;
+    CHECK(none.client_ca_file.empty());
+    CHECK(none.client_names.empty());
+    CHECK(none.allowed_networks.empty());
+    CHECK(none.path_secret.empty());
+  }
+}
+
 TEST_CASE("configuration: unset keys keep the defaults", "[configuration]") {
   auto config = Configuration::parse("api_base_url = https://sp.example\n", "cfg", "/etc/myna");
   REQUIRE(config.ok());
