@@ -164,3 +164,13 @@ TEST_CASE("configuration: every key has a help line", "[configuration]") {
     CHECK_FALSE(k.help.empty());
   }
 }
+
+TEST_CASE("configuration: every key is in the table of docs/configuration.md", "[configuration]") {
+  std::ifstream file(std::string(MYNA_SOURCE_DIR) + "/docs/configuration.md");
+  const std::string doc((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(doc.empty());
+  for (const ConfigKey& k : configuration_keys()) {
+    INFO(k.key);
+    CHECK(doc.find("| `" + std::string(k.key) + "` |") != std::string::npos);
+  }
+}
