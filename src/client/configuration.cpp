@@ -64,8 +64,7 @@ const std::vector<ConfigKey>& configuration_keys() {
       {"notify_client_ca", "FILE", "notifier authentication: CA (PEM) whose client certificates may notify", true},
       {"notify_client_names", "NAMES", "with notify_client_ca: the certificate names accepted (comma-separated)",
        false},
-      {"notify_allowed_networks", "CIDRS", "addresses allowed to notify, e.g. 203.0.113.0/24 (comma-separated)",
-       false},
+      {"notify_allowed_networks", "CIDRS", "addresses allowed to notify, e.g. 203.0.113.0/24 (comma-separated)", false},
       {"notify_path_secret_file", "FILE",
        "a file (readable by you only) holding the secret path segment notifications must carry", true},
       {"notification_timeout", "SECONDS", "wait this long for the notification (default 300)", false},
@@ -266,8 +265,8 @@ Result<SecretString> read_path_secret(const Configuration& c, const std::string&
   wipe(buf);
   ::close(fd);
   if (!private_file)
-    return bad_value(c, "notify_path_secret_file", "must be a regular file only its owner can access (chmod 600 " +
-                                                        path + ")");
+    return bad_value(c, "notify_path_secret_file",
+                     "must be a regular file only its owner can access (chmod 600 " + path + ")");
   if (secret.empty()) return bad_value(c, "notify_path_secret_file", "holds no secret on its first line: " + path);
   return secret;
 }

@@ -67,7 +67,8 @@ TEST_CASE("configuration: a sandbox-style file becomes ClientOptions and Listene
   CHECK(load_client_options(path).ok());
 }
 
-TEST_CASE("configuration: the notifier-authentication keys fill ListenerOptions::notifier", "[configuration][security]") {
+TEST_CASE("configuration: the notifier-authentication keys fill ListenerOptions::notifier",
+          "[configuration][security]") {
   test::TempDir dir;
   const std::string secret_file = dir.path() + "/notify.secret";
   std::ofstream(secret_file) << "  s3cret-Path_Segment.0123456789  \nsecond line ignored\n";
