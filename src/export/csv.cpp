@@ -82,7 +82,7 @@ std::string csv_header(const CsvOptions& options) {
     if (!out.empty()) out += ',';
     append_csv_field(out, field_name(f, options.header));
   }
-  return out + "," + std::string(kCsvIssuesColumn) + "\r\n";
+  return out + "," + std::string(kCsvIssuesColumn) + "," + std::string(kCsvExtraItemsColumn) + "\r\n";
 }
 
 template <class R>
@@ -99,6 +99,8 @@ std::string csv_row(const R& record) {
   }
   out += ',';
   append_csv_field(out, issues_text(record.issues));
+  out += ',';
+  append_csv_field(out, extra_items_json(record.issues));
   return out + "\r\n";
 }
 
@@ -145,9 +147,9 @@ Result<std::vector<CsvField>> read_csv_row(std::string_view text, std::size_t& p
 template <class R>
 Result<R> record_from_csv_row(const std::vector<CsvField>& row) {
   const auto& fields = catalog<R>();
-  if (row.size() != fields.size() + 1 && row.size() != fields.size())  // the issues column is optional
+  if (row.size() < fields.size() || row.size() > fields.size() + 2)  // issues and extra items are optional
     return Error(ErrorCategory::validation, "CSV row has " + std::to_string(row.size()) + " fields, expected " +
-                                                std::to_string(fields.size() + 1));
+                                                std::to_string(fields.size() + 2));
   R record;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (!row[i]) continue;

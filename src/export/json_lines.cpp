@@ -54,20 +54,6 @@ void append_issues(std::string& out, const Issues& issues) {
   out += ']';
 }
 
-/// "extra_items": [{"item": 0, "key": "…", "value": "…"}, ...] (keys that are no item, repeated items).
-void append_extras(std::string& out, const Issues& issues) {
-  out += ",\"extra_items\":[";
-  for (const ExtraItem* x = issues.extra_begin(); x != issues.extra_end(); ++x) {
-    if (out.back() != '[') out += ',';
-    out += "{\"item\":" + std::to_string(x->item_number) + ",\"key\":";
-    internal::append_json_string(out, internal::repair_utf8(x->key.view()));
-    out += ",\"value\":";
-    internal::append_json_string(out, internal::repair_utf8(x->text.view()));
-    out += '}';
-  }
-  out += ']';
-}
-
 template <class R>
 std::string to_json_object(const R& record, const JsonLinesOptions& options) {
   std::string out = "{";
@@ -83,7 +69,7 @@ std::string to_json_object(const R& record, const JsonLinesOptions& options) {
       internal::append_json_string(out, export_text(ref));  // unparsed: the text as received
   }
   if (!record.issues.empty()) append_issues(out, record.issues);
-  if (record.issues.extra_count() > 0) append_extras(out, record.issues);
+  if (record.issues.extra_count() > 0) out += ",\"extra_items\":" + extra_items_json(record.issues);
   if (out.size() > 1 && out[1] == ',') out.erase(1, 1);
   return out + "}";
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "export/stream_status.hpp"
+#include "internal/json_string.hpp"
 #include "internal/utf8.hpp"
 
 namespace myna {
@@ -32,6 +33,20 @@ std::string issues_text(const Issues& issues) {
   std::ostringstream out;
   out << issues;
   return out.str();
+}
+
+std::string extra_items_json(const Issues& issues) {
+  if (issues.extra_count() == 0) return {};
+  std::string out = "[";
+  for (const ExtraItem* x = issues.extra_begin(); x != issues.extra_end(); ++x) {
+    if (out.size() > 1) out += ',';
+    out += "{\"item\":" + std::to_string(x->item_number) + ",\"key\":";
+    internal::append_json_string(out, internal::repair_utf8(x->key.view()));
+    out += ",\"value\":";
+    internal::append_json_string(out, internal::repair_utf8(x->text.view()));
+    out += '}';
+  }
+  return out + "]";
 }
 
 namespace internal {

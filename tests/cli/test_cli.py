@@ -337,14 +337,16 @@ class TestLoginFetch(unittest.TestCase):
             records = parse_json_lines(j.stdout)
             table = parse_csv(c.stdout)
             self.assertGreater(len(records), 0, kind)
-            # One column per item, then the record's issues (empty for the sandbox's clean data).
-            self.assertEqual(table[0], [rows[n]['en'] for n in sorted(rows)] + ['issues'])
+            # One column per item, then the record's issues and extra items (empty for the
+            # sandbox's clean data).
+            self.assertEqual(table[0], [rows[n]['en'] for n in sorted(rows)] + ['issues', 'extra_items'])
             self.assertEqual(len(table), len(records) + 1)
             for record, row in zip(records, table[1:]):
-                self.assertEqual(len(row), len(rows) + 1)
-                self.assertEqual(row[-1], '')
+                self.assertEqual(len(row), len(rows) + 2)
+                self.assertEqual(row[-2:], ['', ''])
                 self.assertNotIn('issues', record)
-                for name, cell in zip(table[0][:-1], row):
+                self.assertNotIn('extra_items', record)
+                for name, cell in zip(table[0][:-2], row):
                     self.assertEqual(record.get(name, ''), cell, f'{kind} {name}')
             if kind == 'drugs':
                 for record in records:

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "internal/json_string.hpp"
 #include "internal/utf8.hpp"
 #include "myna/codec/payload.hpp"
 #include "myna/export/csv.hpp"
@@ -124,6 +125,12 @@ void check_exports(const std::string& name, const std::string& body) {
     }
     issues += r.issues.size();
     extras += r.issues.extra_count();
+    // Each extra item's key and value (JSON-escaped) in the CSV's extra_items column.
+    for (const ExtraItem* x = r.issues.extra_begin(); x != r.issues.extra_end(); ++x) {
+      std::string value;
+      internal::append_json_string(value, internal::repair_utf8(x->text.view()));
+      CHECK(csv.find(csv_quoted(value)) != std::string::npos);
+    }
   }
   g_totals.issues += static_cast<int>(issues);
   // Each issue once, each extra item once (with its key), never a value in an issue.

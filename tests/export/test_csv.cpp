@@ -97,11 +97,12 @@ TEST_CASE("csv: absent is an empty field, an empty text is a quoted empty string
 
 TEST_CASE("csv: headers from the catalog in Japanese or English, BOM on request") {
   std::vector<MedicalExpenseRecord> none;
-  CHECK(to_csv(none) == "受診者氏名,保険者名称,ユニークコード,診療年月,医療機関(薬局)名称,窓口負担相当額,issues\r\n");
+  CHECK(to_csv(none) ==
+        "受診者氏名,保険者名称,ユニークコード,診療年月,医療機関(薬局)名称,窓口負担相当額,issues,extra_items\r\n");
   CsvOptions en;
   en.header = FieldNames::english;
   CHECK(to_csv(none, en) ==
-        "patient_name,insurer_name,unique_code,treatment_month,institution_name,copayment,issues\r\n");
+        "patient_name,insurer_name,unique_code,treatment_month,institution_name,copayment,issues,extra_items\r\n");
   CsvOptions bom;
   bom.bom = true;
   std::string text = to_csv(none, bom);
@@ -112,7 +113,7 @@ TEST_CASE("csv: headers from the catalog in Japanese or English, BOM on request"
   r.treatment_month = YearMonth::make(2024, 3).value();
   r.copayment = Yen::make(1230).value();
   r.unique_code = Text("00012");
-  CHECK(csv_row(r) == ",,00012,2024-03,,1230,\r\n");  // no issues: an empty last column
+  CHECK(csv_row(r) == ",,00012,2024-03,,1230,,\r\n");  // no issues: an empty last column
 
   // The streaming writer writes the same document, header included when there are no rows.
   std::ostringstream out;
@@ -163,12 +164,12 @@ TEST_CASE("csv: a failing stream is a storage error") {
   CHECK(st.error().category() == ErrorCategory::storage);
 }
 
-TEST_CASE("csv: unparsed values as received, repaired text, the issues column") {
+TEST_CASE("csv: unparsed values as received, repaired text, the issues and extra_items columns") {
   const Profile profile;
   const std::string payload = "[{\"org\":{\"" + profile.payload_key(RecordType::drug) +
                               "\":[{\"氏名\":\"\",\"調剤日\":\"R06.01.15\",\"薬剤名\":\"ab\xFF"
                               "cd\","
-                              "\"使用量\":\"-1\",\"備考\":\"x\"}]}}]";
+                              "\"使用量\":\"-1\",\"備考\":\"x, \\\"y\\\"\",\"使用量\":\"2\"}]}}]";
   auto decoded = codec::decode_payload<DrugRecord>(payload, profile);
   REQUIRE(decoded);
   REQUIRE(decoded->size() == 1);
@@ -182,20 +183,24 @@ TEST_CASE("csv: unparsed values as received, repaired text, the issues column") 
   std::size_t pos = 0;
   auto fields = read_csv_row(row, pos);
   REQUIRE(fields.ok());
-  REQUIRE(fields->size() == catalog<DrugRecord>().size() + 1);
+  REQUIRE(fields->size() == catalog<DrugRecord>().size() + 2);
   CHECK_FALSE((*fields)[0].has_value());  // カナ氏名 absent
   REQUIRE((*fields)[2].has_value());      // 氏名 present and empty
   CHECK((*fields)[2]->empty());
-  REQUIRE(fields->back().has_value());
-  const std::string issues = *fields->back();
+  REQUIRE((*fields)[fields->size() - 2].has_value());
+  const std::string issues = *(*fields)[fields->size() - 2];
   CHECK(issues.find("item 17 調剤日: unparsed_value") != std::string::npos);
   CHECK(issues.find("item 24 薬剤名: text_repaired") != std::string::npos);
   CHECK(issues.find("unknown_item") != std::string::npos);
+  CHECK(issues.find("duplicate_item") != std::string::npos);
   CHECK(issues.find("R06") == std::string::npos);  // never the value
+  // The extra items with their values: the key that is no item and the second 使用量.
+  REQUIRE(fields->back().has_value());
+  CHECK(*fields->back() == R"([{"item":0,"key":"備考","value":"x, \"y\""},{"item":26,"key":"使用量","value":"2"}])");
 
   // A clean record has an empty issues column.
   DrugRecord clean;
   clean.name = Text("山田");
   const std::string clean_row = csv_row(clean);
-  CHECK(clean_row.substr(clean_row.size() - 3) == ",\r\n");
+  CHECK(clean_row.substr(clean_row.size() - 4) == ",,\r\n");
 }

@@ -27,6 +27,9 @@ struct CsvOptions {
 /// The last column of every row: the record's issues (issues_text), empty when there are none.
 /// Unparsed values are written as received (repaired where the bytes were not UTF-8).
 inline constexpr std::string_view kCsvIssuesColumn = "issues";
+/// The column after it: the record's extra items (extra_items_json: keys that are no item,
+/// later values of a repeated item, with their values as received), empty when there are none.
+inline constexpr std::string_view kCsvExtraItemsColumn = "extra_items";
 
 /// The UTF-8 byte order mark.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
@@ -60,7 +63,7 @@ using CsvField = std::optional<std::string>;
 Result<std::vector<CsvField>> read_csv_row(std::string_view text, std::size_t& pos);
 
 /// Rebuilds a record from a row written by csv_row (the inverse; codes and values are
-/// validated as in strict decoding; the issues column is not read back). A validation error
+/// validated as in strict decoding; the issues and extra_items columns are not read back). A validation error
 /// names the item.
 template <class R>
 Result<R> record_from_csv_row(const std::vector<CsvField>& row);

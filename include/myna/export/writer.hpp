@@ -48,6 +48,10 @@ std::string export_text(ConstFieldRef ref);
 /// A record's issues as one line: "item 117 喫煙: unknown_code; item 0: unknown_item" (never
 /// a value); "" when there are none.
 std::string issues_text(const Issues& issues);
+/// A record's extra items (keys that are no item, later values of a repeated item) as a JSON
+/// array, `[{"item":0,"key":"備考","value":"…"}]`, key and value as received (repaired to valid
+/// UTF-8); "" when there are none.
+std::string extra_items_json(const Issues& issues);
 
 /// The catalog name chosen by `names`.
 inline std::string_view field_name(const FieldInfo& field, FieldNames names) noexcept {
