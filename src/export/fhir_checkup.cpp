@@ -2,6 +2,7 @@
 // JP Core profile observation_profile() picks; coded with the 特定健診項目コード where the item
 // has one. Laboratory items reference a Specimen of their JLAC10 material. The qualification
 // items feed the Patient; 特定健診機関 becomes the performer; 実施年月日 the effective date.
+// A checkup without any of items 18–143 becomes a JP_Encounter (the visit) instead.
 #include <array>
 
 #include "export/fhir_mappers.hpp"
@@ -13,6 +14,7 @@ using C = CheckupRecord;
 
 constexpr const char* kCategorySystem = "http://jpfhir.jp/fhir/core/CodeSystem/JP_SimpleObservationCategory_CS";
 constexpr const char* kAbsentReasonSystem = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+constexpr const char* kActCodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
 struct Material {
   std::string_view code, name;
@@ -98,6 +100,21 @@ void add_record_level(Json& obs, const C& r) {
       add_extension(obs, received_item_extension(f.number, f.ja, export_text(f.of(r))));
 }
 
+/// A checkup none of whose items 18–143 is present: the visit as a JP_Encounter, which then
+/// carries what belongs to the record (its issues, extra items, received texts).
+Json visit_encounter(const std::string& url, const std::string& patient, const std::string& performer, const C& r) {
+  Json enc = new_resource("Encounter", url, "JP_Encounter");
+  enc.set("status", "finished");
+  enc.set("class", coding(kActCodeSystem, "AMB", "ambulatory"));
+  enc.set("type", Json::array().push(text_concept("特定健康診査")));
+  enc.set("subject", reference(patient));
+  if (r.visit.checkup_date.has_value())
+    enc.set("period", Json::object().set("start", r.visit.checkup_date.to_string()));
+  if (!performer.empty()) enc.set("serviceProvider", reference(performer));
+  add_record_level(enc, r);
+  return enc;
+}
+
 }  // namespace
 
 void CheckupMapper::identify(PatientBuilder& patient, const C& r) const {
@@ -150,6 +167,10 @@ Status CheckupMapper::add(Bundle& bundle, const std::string& patient, const C& r
       obs.set("specimen", reference(*s));
     }
     if (Status st = bundle.add(url, std::move(obs)); !st) return st;
+  }
+  if (first) {
+    std::string url = bundle.full_url("encounter/" + std::to_string(count_));
+    if (Status st = bundle.add(url, visit_encounter(url, patient, *performer, r)); !st) return st;
   }
   ++count_;
   return {};

@@ -478,3 +478,28 @@ TEST_CASE("fhir: code tables without a published source derive no category") {
   CHECK(noted);
   CHECK_FALSE(code_set(CodeSetId::inpatient_outpatient).fhir_category_use);
 }
+
+TEST_CASE("fhir: a checkup without results becomes an Encounter that keeps its issues and extra items") {
+  auto records = corpus<CheckupRecord>("checkup_without_results");
+  REQUIRE(records.size() == 1);
+  CHECK(check_export(records, "C1").empty());
+  auto doc = parse_json(export_bundle(records, "C1"));
+  CHECK(resources(doc, "Observation").empty());
+  const auto encounters = resources(doc, "Encounter");
+  REQUIRE(encounters.size() == 1);
+  const Value& enc = *encounters[0];
+  CHECK(std::string(enc["meta"]["profile"][0].GetString()) ==
+        "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Encounter");
+  CHECK(str(enc, "status") == "finished");
+  CHECK(str(enc["period"], "start") == "2024-06-15");
+  CHECK(enc.HasMember("serviceProvider"));
+  CHECK(extension_parts(enc, "urn:mynaportal-sdk:fhir:issue", "kind") ==
+        std::vector<std::string>{"unparsed_value", "unknown_item"});
+  const auto received = extension_parts(enc, "urn:mynaportal-sdk:fhir:received-item", "text");
+  CHECK(std::find(received.begin(), received.end(), "58歳") != received.end());
+  CHECK(std::find(received.begin(), received.end(), "受診中止") != received.end());
+
+  // With any result item there is no Encounter: the first Observation carries the record.
+  auto with_results = corpus<CheckupRecord>("checkup_lab_comparators");
+  CHECK(resources(parse_json(export_bundle(with_results, "C1")), "Encounter").empty());
+}

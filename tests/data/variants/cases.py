@@ -373,6 +373,13 @@ case('checkup_date_forms', 'checkup',
       checkup('20240615', [('生年月日', s('19650230'), unparsed())])],
      sources=['src/records/values.cpp (date forms accepted today)'])
 
+case('checkup_without_results', 'checkup',
+     'Only the qualification and visit items (1-17), none of the results (18-143): a visit recorded '
+     'before its results, or a correction that re-sends the header. The record survives with an odd '
+     '年齢 kept as text and a key that is no item kept with its value (FHIR: a JP_Encounter carries them).',
+     [rec(CHECKUP, [('年齢', s('58歳'), unparsed()), ('備考', s('受診中止'), unknown_key())],
+          drop=tuple(k for k, _ in CHECKUP[14:]))])
+
 # ============================================================================= 医療費通知情報 (expense)
 
 case('expense_negative_copayment', 'expense',
