@@ -1,9 +1,11 @@
 // Streaming decoder, differential: decode_result<R> from a ByteSource that hands the body out
 // in chunks must agree with decode_result<R> on the whole buffer for every input: the same
-// ok/error, header, records, and error category, message and location.
+// ok/error, header, records with their issues and wire texts, and error category, message and
+// location. The buffer decoder scans the payload where it lies and falls back to the streaming
+// reader (RapidJSON) only to report an error, so this is also the scanner against RapidJSON.
 // Input: [selector][k][k chunk sizes][stop index if selected] body. selector % 3 picks the
-// record type; selector & 4 makes the record callback fail at the given record. Chunk sizes
-// are 1..256 bytes, used in turn.
+// record type; selector & 4 makes the record callback fail at the given record; selector & 8
+// decodes strictly. Chunk sizes are 1..256 bytes, used in turn.
 #include <memory>
 #include <vector>
 
@@ -39,6 +41,7 @@ class ChunkSource : public ByteSource {
 struct Plan {
   int type = 0;
   bool stop = false;
+  DecodeOptions options;
   std::size_t stop_at = 0;
   std::vector<std::size_t> sizes;
   std::string_view body;
@@ -50,6 +53,7 @@ Plan read_plan(std::string_view input) {
   const std::uint8_t selector = bytes.byte();
   plan.type = selector % 3;
   plan.stop = (selector & 4) != 0;
+  plan.options.policy = (selector & 8) != 0 ? DecodePolicy::strict : DecodePolicy::lenient;
   const int k = 1 + bytes.byte() % 8;
   for (int i = 0; i < k; ++i) plan.sizes.push_back(1 + std::size_t{bytes.byte()});
   if (plan.stop) plan.stop_at = bytes.byte();
@@ -67,7 +71,7 @@ const Error& stop_error() {
 template <class R>
 void compare(const Plan& plan) {
   static const Profile profile;
-  const auto whole = codec::decode_result<R>(plan.body, profile);
+  const auto whole = codec::decode_result<R>(plan.body, profile, plan.options);
 
   ChunkSource source(plan.body, plan.sizes);
   std::vector<R> records;
@@ -77,7 +81,7 @@ void compare(const Plan& plan) {
     records.push_back(std::move(r));
     return {};
   };
-  const Status streamed = codec::decode_result<R>(source, profile, on_record, header);
+  const Status streamed = codec::decode_result<R>(source, profile, plan.options, on_record, header);
 
   if (plan.stop && !streamed && same_error(streamed.error(), stop_error())) {
     if (records.size() != plan.stop_at) fuzz::fail("the callback's error came at the wrong record");
@@ -97,8 +101,14 @@ void compare(const Plan& plan) {
   }
   if (!(header == whole->header)) fuzz::fail("headers differ");
   if (records.size() != whole->records.size()) fuzz::fail("record counts differ");
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (!records_equal(records[i], whole->records[i])) fuzz::fail("record #" + std::to_string(i) + " differs");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const R &a = records[i], &b = whole->records[i];
+    if (!records_equal(a, b)) fuzz::fail("record #" + std::to_string(i) + " differs");
+    if (a.issues != b.issues) fuzz::fail("the issues of record #" + std::to_string(i) + " differ");
+    for (const FieldInfo& f : catalog<R>())
+      if (to_wire_text(f.of(a)) != to_wire_text(f.of(b)))
+        fuzz::fail("item " + std::to_string(f.number) + " of record #" + std::to_string(i) + " has another wire text");
+  }
 }
 
 }  // namespace

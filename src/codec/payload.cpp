@@ -1,13 +1,16 @@
 #include "myna/codec/payload.hpp"
 
+#include <cassert>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/writer.h>
 
 #include "codec/envelope_parser.hpp"
+#include "codec/number_text.hpp"
 #include "codec/payload_decoder.hpp"
-#include "codec/payload_window.hpp"
+#include "codec/payload_scanner.hpp"
 #include "codec/wire_text.hpp"
 #include "internal/json_string.hpp"
 #include "internal/utf8.hpp"
@@ -18,7 +21,8 @@ namespace myna::internal {
 template <class R, class Sink>
 Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy, Sink& sink) {
   PayloadStream stream(cursor, budget);
-  PayloadHandler<R, Sink> handler(profile, policy, sink, budget);
+  SinkRef<R> records(sink);
+  StreamingHandler<R> handler(profile, policy, records, budget);
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
   if (handler.error()) return *handler.error();
@@ -49,13 +53,12 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
 // streaming path", which then reports the error: one source of error texts and locations.
 Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode failed"); }
 
-// The embedded string of a body held whole: unescaped window by window and parsed in place.
+// The embedded string of a body held whole: scanned where it lies, still escaped.
 template <class R, class Sink>
 Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink) {
-  PayloadWindow window(cursor.p_, cursor.end_, profile.max_value_bytes);
-  if (!window.fill()) return in_place_failed();
-  if (!parse_in_place<R>(window, profile, policy, sink)) return in_place_failed();
-  cursor.p_ = window.after();
+  PayloadScanner<R, Sink> scanner(cursor.p_, cursor.end_, profile, policy, sink);
+  if (!scanner.run()) return in_place_failed();
+  cursor.p_ = scanner.after();
   return {};
 }
 
@@ -255,7 +258,9 @@ Result<ResultTelegram<R>> decode_result_unchecked(std::string_view body, const P
                                                   const DecodeOptions& options) {
   auto fast = decode_buffer<R>(body, profile, options.policy, PayloadPath::in_place);
   if (fast) return fast;
-  return decode_buffer<R>(body, profile, options.policy, PayloadPath::streaming);
+  auto reported = decode_buffer<R>(body, profile, options.policy, PayloadPath::streaming);
+  assert(!reported && "the payload scanner refused a telegram that the streaming decoder accepts");
+  return reported;
 }
 
 template <class R>
@@ -287,10 +292,6 @@ Status decode_result(ByteSource& body, const Profile& profile, const DecodeOptio
 
 template <class R>
 Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile, const DecodeOptions& options) {
-  std::vector<R> fast;  // in place first; the streaming path below reports errors
-  internal::PayloadWindow window(payload);
-  internal::VectorSink<R> fast_sink{fast};
-  if (internal::parse_in_place<R>(window, profile, options.policy, fast_sink)) return fast;
   // Present the bare document as the body of a JSON string: quote-free, escape-free text is
   // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
   std::string quoted;
@@ -298,6 +299,11 @@ Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& p
   internal::EscapingStream esc{&quoted};
   for (char c : payload) esc.Put(c);
   quoted.push_back('"');
+  const char* const end = quoted.data() + quoted.size();
+  std::vector<R> fast;  // scanned first; the streaming path below reports errors
+  internal::VectorSink<R> fast_sink{fast};
+  internal::PayloadScanner<R, internal::VectorSink<R>> scanner(quoted.data(), end, profile, options.policy, fast_sink);
+  if (scanner.run() && scanner.after() == end) return fast;
   std::vector<R> records;
   internal::ByteCursor cursor(quoted);
   internal::ValueBudget budget{profile.max_value_bytes};
@@ -305,6 +311,7 @@ Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& p
   if (auto st = internal::parse_payload<R>(cursor, budget, profile, options.policy, sink); !st)
     return std::move(st).error();
   if (cursor.p_ != cursor.end_) return internal::envelope_error("payload", "has trailing characters");
+  assert(false && "the payload scanner refused a payload that the streaming decoder accepts");
   return records;
 }
 

@@ -66,6 +66,18 @@ class RecordKeys {
 
   void start_record() noexcept { previous_ = 0; }
 
+  /// The key the next item is expected to have (from the records before), or empty.
+  std::string_view expected() const noexcept {
+    const int guess = next_[previous_];
+    return guess >= 0 ? RecordTraits<R>::catalog[static_cast<std::size_t>(guess)].ja : std::string_view();
+  }
+  /// The expected key arrived: its catalog index.
+  int take_expected() noexcept {
+    const int found = next_[previous_];
+    previous_ = static_cast<std::size_t>(found) + 1;
+    return found;
+  }
+
   /// Catalog index of an exact (not width-folded) key, or -1.
   int find(const char* s, std::size_t n) noexcept {
     int& guess = next_[previous_];
@@ -124,6 +136,19 @@ class PayloadHandler {
       case Level::record: return record_key(s, n);
       default: return true;
     }
+  }
+  /// The key the next item of the record being read is expected to have; empty when no
+  /// record item is expected (a payload reader may compare it with the wire bytes).
+  std::string_view expected_key() const noexcept {
+    return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected() : std::string_view();
+  }
+  /// Key() for the key expected_key() named.
+  bool ExpectedKey() {
+    budget_.reset();
+    take_unpaired();
+    ++position_;
+    level_ = Level::value;
+    return field_key(keys_.take_expected(), nullptr, 0);
   }
   bool StartObject() { return open(true); }
   bool EndObject(rapidjson_size) { return close(true); }
@@ -267,6 +292,12 @@ class PayloadHandler {
     level_ = Level::value;
     int index = keys_.find(s, n);
     if (index < 0) index = index_.find_folded(std::string_view(s, n));
+    return field_key(index, s, n);
+  }
+
+  // The key of a record item (catalog index), or of no item (-1); s, n: the key as received
+  // (null for the canonical key), kept when the value becomes an extra item.
+  bool field_key(int index, const char* s, std::size_t n) {
     if (index < 0) {  // a key that is no item: kept as an extra item
       field_ = -1;
       target_ = Target::unknown;
@@ -275,7 +306,12 @@ class PayloadHandler {
     }
     field_ = index;
     target_ = seen_[static_cast<std::size_t>(index)] ? Target::repeated : Target::field;
-    if (target_ == Target::repeated) extra_key_.assign(s, n);
+    if (target_ == Target::repeated) {
+      if (s)
+        extra_key_.assign(s, n);
+      else
+        extra_key_.assign(RecordTraits<R>::catalog[static_cast<std::size_t>(index)].ja);
+    }
     seen_[static_cast<std::size_t>(index)] = true;
     return true;
   }
