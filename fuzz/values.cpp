@@ -44,9 +44,10 @@ std::string number(std::string_view bytes) {
   for (std::size_t i = 1; i < bytes.size() && i < 20; ++i) {
     const auto b = static_cast<unsigned char>(bytes[i]);
     const bool leading_zero = out == "0" || out == "-0";
-    if (b % 17 == 0 && out.find('.') == std::string::npos && out.find('e') == std::string::npos)
+    const bool exponent = out.find_first_of("eE") != std::string::npos;
+    if (b % 17 == 0 && out.find('.') == std::string::npos && !exponent)
       out += ".0";
-    else if (b % 29 == 0 && out.find('e') == std::string::npos)
+    else if (b % 29 == 0 && !exponent)
       out += b & 32 ? "E+4" : "e1";
     else if (b % 31 == 0 && !leading_zero)
       out.append(330, static_cast<char>('1' + b % 9));

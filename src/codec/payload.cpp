@@ -8,21 +8,21 @@
 #include <rapidjson/writer.h>
 
 #include "codec/envelope_parser.hpp"
-#include "codec/number_text.hpp"
 #include "codec/payload_decoder.hpp"
 #include "codec/payload_scanner.hpp"
+#include "codec/stream_scanner.hpp"
+#include "codec/streaming_handler.hpp"
 #include "codec/wire_text.hpp"
 #include "internal/json_string.hpp"
 #include "internal/utf8.hpp"
 
 namespace myna::internal {
 
-// Runs the inner parser over the embedded string; the cursor is just after its opening quote.
-template <class R, class Sink>
-Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy, Sink& sink) {
+// RapidJSON's streaming reader over the embedded string from the cursor on (after its opening
+// quote, or at a take-over's made-up prefix), for the handler.
+template <class R>
+Status read_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, StreamingHandler<R>& handler) {
   PayloadStream stream(cursor, budget);
-  SinkRef<R> records(sink);
-  StreamingHandler<R> handler(profile, policy, records, budget);
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
   if (handler.error()) return *handler.error();
@@ -49,6 +49,20 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
   return {};
 }
 
+// The embedded string on bounded memory; the cursor is just after its opening quote. The
+// payload scanner reads it chunk by chunk; RapidJSON's reader takes over where it cannot (and
+// reads all of it for the reference decoder, scan = false).
+template <class R, class Sink>
+Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy, Sink& sink,
+                     bool scan = true) {
+  SinkRef<R> records(sink);
+  StreamingHandler<R> handler(profile, policy, records, budget);
+  auto reader = [&](ByteCursor& from) { return read_payload<R>(from, budget, profile, handler); };
+  if (!scan) return reader(cursor);
+  StreamScanner<R> scanner(cursor, budget, profile, handler);
+  return scanner.run(reader);
+}
+
 // The buffer decoder's fast path. Any failure here only means "decode again on the
 // streaming path", which then reports the error: one source of error texts and locations.
 Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode failed"); }
@@ -56,13 +70,13 @@ Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode f
 // The embedded string of a body held whole: scanned where it lies, still escaped.
 template <class R, class Sink>
 Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink) {
-  PayloadScanner<R, Sink> scanner(cursor.p_, cursor.end_, profile, policy, sink);
-  if (!scanner.run()) return in_place_failed();
-  cursor.p_ = scanner.after();
+  const char* after = scan_payload<R>(cursor.p_, cursor.end_, profile, policy, sink);
+  if (!after) return in_place_failed();
+  cursor.p_ = after;
   return {};
 }
 
-enum class PayloadPath : bool { streaming, in_place };
+enum class PayloadPath : std::uint8_t { streaming, in_place, reference };
 
 // Records of a telegram whose commonHeader already carries a service error are not delivered.
 template <class R, class Sink>
@@ -82,8 +96,9 @@ Status decode_body(ByteCursor& cursor, const Profile& profile, DecodePolicy poli
   Envelope env;
   ServiceErrorGate<R, Sink> gate{sink, env, profile};
   PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) {
-    return path == PayloadPath::in_place ? parse_payload_in_place<R>(c, profile, policy, gate)
-                                         : parse_payload<R>(c, b, profile, policy, gate);
+    return path == PayloadPath::in_place
+               ? parse_payload_in_place<R>(c, profile, policy, gate)
+               : parse_payload<R>(c, b, profile, policy, gate, path == PayloadPath::streaming);
   };
   Status st = parse_envelope(cursor, profile, env, &parser);
   header = std::move(env.header);
@@ -264,6 +279,15 @@ Result<ResultTelegram<R>> decode_result_unchecked(std::string_view body, const P
 }
 
 template <class R>
+Result<ResultTelegram<R>> decode_result_reference(std::string_view body, const Profile& profile,
+                                                  const DecodeOptions& options) {
+  auto decoded = decode_buffer<R>(body, profile, options.policy, PayloadPath::reference);
+  if (decoded)
+    if (Status st = codec::check_service_error(decoded->header, profile); !st) return std::move(st).error();
+  return decoded;
+}
+
+template <class R>
 Status decode_result_unchecked(ByteSource& body, const Profile& profile, const DecodeOptions& options,
                                const RecordCallback<R>& on_record, CommonHeader& header) {
   ByteCursor cursor(body);
@@ -302,8 +326,7 @@ Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& p
   const char* const end = quoted.data() + quoted.size();
   std::vector<R> fast;  // scanned first; the streaming path below reports errors
   internal::VectorSink<R> fast_sink{fast};
-  internal::PayloadScanner<R, internal::VectorSink<R>> scanner(quoted.data(), end, profile, options.policy, fast_sink);
-  if (scanner.run() && scanner.after() == end) return fast;
+  if (internal::scan_payload<R>(quoted.data(), end, profile, options.policy, fast_sink) == end) return fast;
   std::vector<R> records;
   internal::ByteCursor cursor(quoted);
   internal::ValueBudget budget{profile.max_value_bytes};
@@ -393,7 +416,8 @@ namespace myna::internal {
   template Result<ResultTelegram<R>> decode_result_unchecked<R>(std::string_view, const Profile&, \
                                                                 const DecodeOptions&);            \
   template Status decode_result_unchecked<R>(ByteSource&, const Profile&, const DecodeOptions&,   \
-                                             const RecordCallback<R>&, CommonHeader&);
+                                             const RecordCallback<R>&, CommonHeader&);            \
+  template Result<ResultTelegram<R>> decode_result_reference<R>(std::string_view, const Profile&, const DecodeOptions&);
 MYNA_INSTANTIATE_UNCHECKED(DrugRecord)
 MYNA_INSTANTIATE_UNCHECKED(CheckupRecord)
 MYNA_INSTANTIATE_UNCHECKED(MedicalExpenseRecord)

@@ -100,6 +100,8 @@ class RecordKeys {
 template <class R, class Sink>
 class PayloadHandler {
   using rapidjson_size = rapidjson::SizeType;
+  enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
+  enum class Pending : std::uint8_t { none, records, skip };
 
  public:
   PayloadHandler(const Profile& profile, DecodePolicy policy, Sink& sink, ValueBudget& budget)
@@ -155,6 +157,29 @@ class PayloadHandler {
   bool StartArray() { return open(false); }
   bool EndArray(rapidjson_size) { return close(false); }
 
+  // ---- resuming (streaming reader)
+  /// What the handler must get back to read on from a place between elements.
+  struct Checkpoint {
+    std::int64_t record_index;
+    std::size_t depth, skip;
+    Level level;
+    Pending pending;
+  };
+  /// Between records and outside any record item: a place to resume from.
+  bool resumable() const noexcept { return level_ != Level::record && level_ != Level::value && !capture_.active(); }
+  Checkpoint checkpoint() const noexcept { return {record_index_, depth_, skip_, level_, pending_}; }
+  /// Back to a checkpoint: whatever was read after it (part of a record) is forgotten.
+  void restore(const Checkpoint& c) noexcept {
+    record_index_ = c.record_index, depth_ = c.depth, skip_ = c.skip, level_ = c.level, pending_ = c.pending;
+    field_ = -1, position_ = 0, target_ = Target::field, unpaired_ = false;
+    capture_.reset();
+    seen_.reset();
+    record_.~R();
+    new (&record_) R();
+    budget_.reset();
+    budget_.unpaired_escapes = 0;
+  }
+
   // ---- results
   const std::optional<Error>& error() const noexcept { return error_; }
   std::int64_t record_index() const noexcept { return record_index_; }
@@ -175,8 +200,6 @@ class PayloadHandler {
   }
 
  private:
-  enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
-  enum class Pending : std::uint8_t { none, records, skip };
   /// Where the value after a record key goes.
   enum class Target : std::uint8_t { field, repeated, unknown };
 

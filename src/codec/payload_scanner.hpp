@@ -38,20 +38,49 @@ inline bool is_json_number(std::string_view s) noexcept {
   return i == s.size();
 }
 
-template <class R, class Sink>
+/// Scans a payload for a record handler (PayloadHandler). Over a body held whole (final
+/// text) it reads to the end; over text that ends where a chunk ended, it stops with
+/// need_more when it reaches that end, and remembers the last place between records
+/// (checkpoint) to read on from once more text is there.
+template <class Handler>
 class PayloadScanner {
  public:
-  /// The body of the embedded JSON string, from raw (after its opening quote) to end.
-  PayloadScanner(const char* raw, const char* end, const Profile& profile, DecodePolicy policy, Sink& sink)
-      : p_(raw),
-        end_(end),
-        max_value_(profile.max_value_bytes),
-        budget_{profile.max_value_bytes},
-        handler_(profile, policy, sink, budget_) {}
+  enum class Outcome : std::uint8_t { done, failed, need_more };
+  /// A place to read on from: the text offset (from the text's start), the open objects and
+  /// arrays, and the handler's state there.
+  struct Checkpoint {
+    std::size_t offset = 0;
+    std::vector<char> stack;
+    typename Handler::Checkpoint handler;
+  };
 
-  /// Decodes the payload; true when it was whole and every record was taken.
-  bool run() {
-    if (!value(token())) return false;
+  PayloadScanner(Handler& handler, ValueBudget& budget, std::size_t max_value)
+      : max_value_(max_value), budget_(budget), handler_(handler), checkpoint_{0, {}, handler.checkpoint()} {}
+
+  /// Reads [begin, end) from the checkpoint (whose offset counts from begin) on; final: the
+  /// text may not continue after end. done: the payload is whole, after() is past its closing
+  /// quote; failed: it is not valid here (handler error, syntax, limits); need_more: the text
+  /// ended first (only when not final; the handler must then be restored to the checkpoint).
+  Outcome run(const char* begin, const char* end, bool final) {
+    begin_ = begin, p_ = begin + checkpoint_.offset, end_ = end, final_ = final;
+    stack_ = checkpoint_.stack;
+    const bool ok = scan();
+    if (ok) return Outcome::done;
+    return !final_ && !handler_.error() && end_ - p_ < kLookahead ? Outcome::need_more : Outcome::failed;
+  }
+  /// After done: the position after the embedded string's closing quote.
+  const char* after() const noexcept { return p_; }
+  const Checkpoint& checkpoint() const noexcept { return checkpoint_; }
+  /// The text before the checkpoint is gone: offsets now count from the checkpoint.
+  void rebase() noexcept { checkpoint_.offset = 0; }
+
+ private:
+  // Bytes one payload character may take at most (a surrogate pair escape): a read that
+  // failed for want of text stopped at most this far before its end.
+  static constexpr std::ptrdiff_t kLookahead = 16;
+
+  bool scan() {
+    if (stack_.empty() && !value(token())) return false;
     while (!stack_.empty()) {
       const bool object = stack_.back() == '{';
       if (object && end_ - p_ >= 3 && p_[0] == ',' && p_[1] == '\\' && p_[2] == '"') {  // the usual `,"`
@@ -64,7 +93,7 @@ class PayloadScanner {
         if (!(object ? member(token()) : value(token()))) return false;
       } else if (c == (object ? '}' : ']')) {
         stack_.pop_back();
-        if (!(object ? handler_.EndObject(0) : handler_.EndArray(0))) return false;
+        if (!(object ? handler_.EndObject(0) : handler_.EndArray(0)) || !closed()) return false;
       } else {
         return false;
       }
@@ -73,10 +102,20 @@ class PayloadScanner {
     ++p_;  // the closing quote of the envelope's string
     return true;
   }
-  /// After run(): the body position after the embedded string's closing quote.
-  const char* after() const noexcept { return p_; }
 
- private:
+  // After an object or array closed (a record was delivered, perhaps): a checkpoint when
+  // reading text that continues and the handler is between records.
+  bool closed() {
+    if (!final_ && !stack_.empty() && handler_.resumable()) save_checkpoint();
+    return true;
+  }
+
+  void save_checkpoint() {
+    checkpoint_.offset = static_cast<std::size_t>(p_ - begin_);
+    checkpoint_.stack = stack_;
+    checkpoint_.handler = handler_.checkpoint();
+  }
+
   static constexpr int kEnd = 256;  // token(): the embedded string ends here
   using Size = rapidjson::SizeType;
 
@@ -107,14 +146,14 @@ class PayloadScanner {
       case '{': {
         if (!handler_.StartObject()) return false;
         const int next = token();
-        if (next == '}') return handler_.EndObject(0);
+        if (next == '}') return handler_.EndObject(0) && closed();
         stack_.push_back('{');
         return member(next);
       }
       case '[': {
         if (!handler_.StartArray()) return false;
         const char* at = p_;
-        if (token() == ']') return handler_.EndArray(0);
+        if (token() == ']') return handler_.EndArray(0) && closed();
         p_ = at;
         stack_.push_back('[');
         return value(token());
@@ -168,6 +207,7 @@ class PayloadScanner {
       const int c = take_byte(p_, end_);
       if (!is_number_char(c)) {
         p_ = at;
+        if (c < 0 && !final_ && end_ - at < kLookahead) return false;  // the number may go on
         break;
       }
       if (scratch_.size() >= max_value_) return false;
@@ -277,13 +317,28 @@ class PayloadScanner {
     return true;
   }
 
-  const char* p_;
-  const char* end_;
+  const char* begin_ = nullptr;
+  const char* p_ = nullptr;
+  const char* end_ = nullptr;
+  bool final_ = true;
   std::size_t max_value_;
-  ValueBudget budget_;
-  PayloadHandler<R, Sink> handler_;
+  ValueBudget& budget_;
+  Handler& handler_;
   std::vector<char> stack_;  // the open objects and arrays after the first element of each
   std::string scratch_;
+  Checkpoint checkpoint_;
 };
+
+/// Decodes the payload string of a body held whole, [raw, end) from after its opening quote;
+/// the position after its closing quote, or null when it is not decoded whole (the caller
+/// then decodes on the streaming path, which reports the error).
+template <class R, class Sink>
+const char* scan_payload(const char* raw, const char* end, const Profile& profile, DecodePolicy policy, Sink& sink) {
+  ValueBudget budget{profile.max_value_bytes};
+  PayloadHandler<R, Sink> handler(profile, policy, sink, budget);
+  PayloadScanner<PayloadHandler<R, Sink>> scanner(handler, budget, profile.max_value_bytes);
+  using Outcome = typename PayloadScanner<PayloadHandler<R, Sink>>::Outcome;
+  return scanner.run(raw, end, true) == Outcome::done ? scanner.after() : nullptr;
+}
 
 }  // namespace myna::internal

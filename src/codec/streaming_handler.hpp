@@ -1,9 +1,12 @@
-// Numbers of the payload on the streaming path (internal). RapidJSON 1.1.0 refuses a number
-// beyond a double's range (1e400, a 400-digit integer) as kParseErrorNumberTooBig even when
-// it hands numbers on as text; RFC 8259 sets no such limit, and the record handler keeps a
-// number as its text anyway. So the payload reader's number parser is replaced, for the
-// payload stream and handler only, by one that checks the grammar alone: the same errors at
-// the same offsets as RapidJSON's for malformed numbers, no limit on size.
+// The record handler as RapidJSON's streaming reader sees it (internal).
+//  - One handler type per record type (the sink behind SinkRef), which
+//  - can take over from the payload scanner at a checkpoint: the reader is then given a short
+//    made-up prefix that opens the objects and arrays open there, whose events it swallows.
+//  - Numbers: RapidJSON 1.1.0 refuses a number beyond a double's range (1e400, a 400-digit
+//    integer) as kParseErrorNumberTooBig even when it hands numbers on as text; RFC 8259 sets
+//    no such limit, and the handler keeps a number as its text anyway. The reader's number
+//    parser is replaced, for this stream and handler only, by one that checks the grammar
+//    alone: the same errors at the same offsets as RapidJSON's otherwise.
 #pragma once
 
 #include <string>
@@ -30,8 +33,36 @@ class SinkRef {
   Status (*call_)(void*, R&&);
 };
 
+/// The handler of the streaming reader: the record handler, and the number of events still to
+/// swallow (the made-up prefix of a take-over).
 template <class R>
-using StreamingHandler = PayloadHandler<R, SinkRef<R>>;
+class StreamingHandler : public PayloadHandler<R, SinkRef<R>> {
+  using Base = PayloadHandler<R, SinkRef<R>>;
+  using Size = rapidjson::SizeType;
+
+ public:
+  using Base::Base;
+  void swallow(std::size_t events) noexcept { swallow_ = events; }
+
+  bool Null() { return swallowed() || Base::Null(); }
+  bool Bool(bool b) { return swallowed() || Base::Bool(b); }
+  bool Int(int i) { return swallowed() || Base::Int(i); }
+  bool Uint(unsigned u) { return swallowed() || Base::Uint(u); }
+  bool Int64(std::int64_t i) { return swallowed() || Base::Int64(i); }
+  bool Uint64(std::uint64_t u) { return swallowed() || Base::Uint64(u); }
+  bool Double(double d) { return swallowed() || Base::Double(d); }
+  bool RawNumber(const char* s, Size n, bool copy) { return swallowed() || Base::RawNumber(s, n, copy); }
+  bool String(const char* s, Size n, bool copy) { return swallowed() || Base::String(s, n, copy); }
+  bool Key(const char* s, Size n, bool copy) { return swallowed() || Base::Key(s, n, copy); }
+  bool StartObject() { return swallowed() || Base::StartObject(); }
+  bool EndObject(Size n) { return swallowed() || Base::EndObject(n); }
+  bool StartArray() { return swallowed() || Base::StartArray(); }
+  bool EndArray(Size n) { return swallowed() || Base::EndArray(n); }
+
+ private:
+  bool swallowed() noexcept { return swallow_ > 0 && (--swallow_, true); }
+  std::size_t swallow_ = 0;
+};
 
 /// RapidJSON's number grammar and error codes, without its range limit; the text goes to
 /// the handler's RawNumber.
