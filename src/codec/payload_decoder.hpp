@@ -145,12 +145,19 @@ class PayloadHandler {
     return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected() : std::string_view();
   }
   /// Key() for the key expected_key() named.
-  bool ExpectedKey() {
+  void ExpectedKey() {
     budget_.reset();
-    take_unpaired();
+    budget_.unpaired_escapes = 0;
     ++position_;
     level_ = Level::value;
-    return field_key(keys_.take_expected(), nullptr, 0);
+    field_key(keys_.take_expected(), nullptr, 0);
+  }
+  /// String() right after ExpectedKey(), for a string of at most max_value_bytes without
+  /// unpaired surrogate escapes.
+  bool ItemString(const char* s, std::size_t n) {
+    budget_.reset();
+    level_ = Level::record;
+    return value(JsonKind::string, std::string_view(s, n));
   }
   bool StartObject() { return open(true); }
   bool EndObject(rapidjson_size) { return close(true); }

@@ -167,26 +167,44 @@ class PayloadScanner {
 
   // A member of an object: c is the character before its key.
   bool member(int c) {
-    if (c != '"' || !key()) return false;
+    if (c != '"') return false;
+    const bool item = expected_key();
+    if (!item && !string(true)) return false;
     if (end_ - p_ >= 3 && p_[0] == ':' && p_[1] == '\\' && p_[2] == '"') {  // the usual `:"`
       p_ += 3;
-      return string(false);
+      return item ? item_string() : string(false);
     }
     return token() == ':' && value(token());
   }
 
   // A key after its opening quote. Records repeat their keys in the same order: the key the
   // handler expects is compared with the wire bytes first (catalog keys hold no '"', '\\'
-  // or control character, so equal bytes followed by the closing quote are that key).
-  bool key() {
+  // or control character, so equal bytes followed by the closing quote are that key). True
+  // when it was that key (taken by the handler).
+  bool expected_key() {
     const std::string_view expected = handler_.expected_key();
     const std::size_t n = expected.size();
-    if (n != 0 && static_cast<std::size_t>(end_ - p_) >= n + 2 && std::memcmp(p_, expected.data(), n) == 0 &&
-        p_[n] == '\\' && p_[n + 1] == '"') {
-      p_ += n + 2;
-      return handler_.ExpectedKey();
+    if (n == 0 || static_cast<std::size_t>(end_ - p_) < n + 2 || std::memcmp(p_, expected.data(), n) != 0 ||
+        p_[n] != '\\' || p_[n + 1] != '"')
+      return false;
+    p_ += n + 2;
+    handler_.ExpectedKey();
+    return true;
+  }
+
+  // The string value of the record item whose key was just taken: without escapes straight
+  // to the item.
+  bool item_string() {
+    const char* start = p_;
+    const char* stop = find_special(p_, end_);
+    const auto n = static_cast<std::size_t>(stop - start);
+    if (end_ - stop >= 2 && stop[0] == '\\' && stop[1] == '"' && n <= max_value_) {
+      p_ = stop + 2;
+      return handler_.ItemString(start, n);
     }
-    return string(true);
+    p_ = stop;
+    scratch_.assign(start, stop);
+    return escaped_string(false);
   }
 
   bool literal(const char* rest) noexcept {
