@@ -1,6 +1,7 @@
 #include "myna/codec/payload.hpp"
 
 #include <cassert>
+#include <cstring>
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -155,7 +156,11 @@ inline std::string json_string_keeping_surrogate_escapes(std::string_view text) 
   std::string out = "\"";
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (surrogate_escape_at(text, i)) {
-      out.append(text.substr(i, 6));
+      // A high surrogate escape written raw right before a low one would read back as one
+      // character: its backslash is written escaped instead (the text reads back the same).
+      auto low = [&](std::size_t at) { return std::strchr("cdefCDEF", text[at + 3]) != nullptr; };
+      const bool pairs = !low(i) && surrogate_escape_at(text, i + 6) && low(i + 6);
+      out.append(pairs ? "\\\\" : "\\").append(text.substr(i + 1, 5));
       i += 5;
       continue;
     }

@@ -137,7 +137,7 @@ class StreamScanner {
       prefix += open == '[' ? "[" : "{\\\"\\\":";  // an array, or an object and a member's key
       events += open == '[' ? 1 : 2;
     }
-    if (!checkpoint.stack.empty()) prefix += '0', ++events;  // the element before the checkpoint
+    if (!checkpoint.stack.empty()) prefix += "null", ++events;  // the element before the checkpoint
     handler_.swallow(events);
     const std::string_view carried = std::string_view(carry_).substr(checkpoint.offset);
     const std::uint64_t start = cursor_.offset_of(chunk_) - chunk_at_ + checkpoint.offset;
