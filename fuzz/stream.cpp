@@ -1,12 +1,17 @@
 // Streaming decoder, differential: decode_result<R> from a ByteSource that hands the body out
 // in chunks must agree with decode_result<R> on the whole buffer for every input: the same
-// ok/error, header, records, and error category, message and location.
+// ok/error, header, records with their issues and wire texts, and error category, message and
+// location. Both read the payload with the payload scanner (RapidJSON's reader takes over only
+// where the scanner stops: errors); a third decoder, the reference, reads it with RapidJSON
+// from the start, and the buffer decoder must agree with it the same way: scanner against
+// RapidJSON.
 // Input: [selector][k][k chunk sizes][stop index if selected] body. selector % 3 picks the
-// record type; selector & 4 makes the record callback fail at the given record. Chunk sizes
-// are 1..256 bytes, used in turn.
+// record type; selector & 4 makes the record callback fail at the given record; selector & 8
+// decodes strictly. Chunk sizes are 1..256 bytes, used in turn.
 #include <memory>
 #include <vector>
 
+#include "codec/decode_unchecked.hpp"
 #include "fuzz.hpp"
 #include "myna/codec/payload.hpp"
 
@@ -39,6 +44,7 @@ class ChunkSource : public ByteSource {
 struct Plan {
   int type = 0;
   bool stop = false;
+  DecodeOptions options;
   std::size_t stop_at = 0;
   std::vector<std::size_t> sizes;
   std::string_view body;
@@ -50,6 +56,7 @@ Plan read_plan(std::string_view input) {
   const std::uint8_t selector = bytes.byte();
   plan.type = selector % 3;
   plan.stop = (selector & 4) != 0;
+  plan.options.policy = (selector & 8) != 0 ? DecodePolicy::strict : DecodePolicy::lenient;
   const int k = 1 + bytes.byte() % 8;
   for (int i = 0; i < k; ++i) plan.sizes.push_back(1 + std::size_t{bytes.byte()});
   if (plan.stop) plan.stop_at = bytes.byte();
@@ -65,9 +72,41 @@ const Error& stop_error() {
 }
 
 template <class R>
+void same_records(const std::vector<R>& records, const std::vector<R>& expected, const char* what) {
+  if (records.size() != expected.size()) fuzz::fail(std::string(what) + ": record counts differ");
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const R &a = records[i], &b = expected[i];
+    const std::string which = std::string(what) + ": record #" + std::to_string(i);
+    if (!records_equal(a, b)) fuzz::fail(which + " differs");
+    if (a.issues != b.issues) fuzz::fail(which + ": the issues differ");
+    for (const FieldInfo& f : catalog<R>())
+      if (to_wire_text(f.of(a)) != to_wire_text(f.of(b)))
+        fuzz::fail(which + ": item " + std::to_string(f.number) + " has another wire text");
+  }
+}
+
+// The buffer decoder (payload scanner) against the reference decoder (RapidJSON throughout).
+template <class R>
+void against_reference(const Result<ResultTelegram<R>>& whole, const Plan& plan, const Profile& profile) {
+  const auto reference = internal::decode_result_reference<R>(plan.body, profile, plan.options);
+  if (whole.ok() != reference.ok())
+    fuzz::fail(whole ? "only the reference decoder fails" : "only the payload scanner fails",
+               whole ? reference.error() : whole.error());
+  if (!whole) {
+    if (!same_error(whole.error(), reference.error()))
+      fuzz::fail("errors differ:\n  scanner: " + fuzz::describe(whole.error()) +
+                 "\n  reference: " + fuzz::describe(reference.error()));
+    return;
+  }
+  if (!(reference->header == whole->header)) fuzz::fail("scanner and reference: headers differ");
+  same_records(whole->records, reference->records, "scanner and reference");
+}
+
+template <class R>
 void compare(const Plan& plan) {
   static const Profile profile;
-  const auto whole = codec::decode_result<R>(plan.body, profile);
+  const auto whole = codec::decode_result<R>(plan.body, profile, plan.options);
+  against_reference<R>(whole, plan, profile);
 
   ChunkSource source(plan.body, plan.sizes);
   std::vector<R> records;
@@ -77,7 +116,7 @@ void compare(const Plan& plan) {
     records.push_back(std::move(r));
     return {};
   };
-  const Status streamed = codec::decode_result<R>(source, profile, on_record, header);
+  const Status streamed = codec::decode_result<R>(source, profile, plan.options, on_record, header);
 
   if (plan.stop && !streamed && same_error(streamed.error(), stop_error())) {
     if (records.size() != plan.stop_at) fuzz::fail("the callback's error came at the wrong record");
@@ -96,9 +135,7 @@ void compare(const Plan& plan) {
     return;
   }
   if (!(header == whole->header)) fuzz::fail("headers differ");
-  if (records.size() != whole->records.size()) fuzz::fail("record counts differ");
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (!records_equal(records[i], whole->records[i])) fuzz::fail("record #" + std::to_string(i) + " differs");
+  same_records(records, whole->records, "streaming and buffer");
 }
 
 }  // namespace

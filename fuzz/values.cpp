@@ -35,19 +35,23 @@ void string_body(std::string& out, std::string_view bytes) {
   }
 }
 
-/// A JSON number from bytes: -?digits(.digits)?(e-?digits)?, with an exponent of at most three
-/// digits: RapidJSON refuses numbers beyond the range of a double (exponent above 308) as
-/// invalid JSON even when it reads numbers as text (a known limit, docs/fuzzing.md).
+/// A JSON number from bytes: -?digits(.digits)?(e[+-]?digits)?, of any size: a byte may add
+/// 330 digits, so that numbers beyond the range of a double (1e400, 400-digit integers) are
+/// made as well; RFC 8259 sets no limit, and the decoder keeps them with their text.
 std::string number(std::string_view bytes) {
   std::string out = !bytes.empty() && (bytes[0] & 1) ? "-" : "";
   out += static_cast<char>('0' + (bytes.empty() ? 1 : static_cast<unsigned char>(bytes[0]) % 10));
   for (std::size_t i = 1; i < bytes.size() && i < 20; ++i) {
     const auto b = static_cast<unsigned char>(bytes[i]);
-    if (b % 17 == 0 && out.find('.') == std::string::npos && out.find('e') == std::string::npos)
+    const bool leading_zero = out == "0" || out == "-0";
+    const bool exponent = out.find_first_of("eE") != std::string::npos;
+    if (b % 17 == 0 && out.find('.') == std::string::npos && !exponent)
       out += ".0";
-    else if (b % 29 == 0 && out.find('e') == std::string::npos)
-      out += "e1";
-    else if (out != "0" && out != "-0" && !(out.find('e') != std::string::npos && out.size() - out.find('e') > 3))
+    else if (b % 29 == 0 && !exponent)
+      out += b & 32 ? "E+4" : "e1";
+    else if (b % 31 == 0 && !leading_zero)
+      out.append(330, static_cast<char>('1' + b % 9));
+    else if (!leading_zero)
       out += static_cast<char>('0' + b % 10);
   }
   return out;

@@ -13,4 +13,10 @@ template <class R>
 Status decode_result_unchecked(ByteSource& body, const Profile& profile, const DecodeOptions& options,
                                const RecordCallback<R>& on_record, CommonHeader& header);
 
+/// The reference decoder (tests and fuzzing): the payload read by RapidJSON's streaming reader
+/// from its start, as the SDK did before its payload scanner; same checks as decode_result.
+template <class R>
+Result<ResultTelegram<R>> decode_result_reference(std::string_view body, const Profile& profile,
+                                                  const DecodeOptions& options);
+
 }  // namespace myna::internal

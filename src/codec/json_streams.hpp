@@ -63,7 +63,8 @@ inline std::uint8_t encode_utf8(unsigned cp, char* out) noexcept {
 class ByteCursor {
  public:
   explicit ByteCursor(std::string_view whole) : p_(whole.data()), end_(whole.data() + whole.size()) {}
-  explicit ByteCursor(ByteSource& source) : source_(&source) {}
+  /// offset: the body offset of the source's first byte (a source that resumes a body).
+  explicit ByteCursor(ByteSource& source, std::uint64_t offset = 0) : source_(&source), consumed_before_(offset) {}
 
   /// Makes at least one byte available; false at the end of the body or on a source error.
   bool refill() {
@@ -88,6 +89,8 @@ class ByteCursor {
   }
 
   std::uint64_t offset() const noexcept { return offset_of(p_); }
+  /// More chunks may follow the current one.
+  bool may_continue() const noexcept { return source_ != nullptr && !source_error_; }
   /// Size of the current chunk (the whole body for a buffer).
   std::size_t chunk_size() const noexcept { return static_cast<std::size_t>(end_ - begin_); }
   /// Absolute offset of a position inside the current chunk.

@@ -1,5 +1,8 @@
 #include "myna/codec/payload.hpp"
 
+#include <cassert>
+#include <cstring>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -7,18 +10,20 @@
 
 #include "codec/envelope_parser.hpp"
 #include "codec/payload_decoder.hpp"
-#include "codec/payload_window.hpp"
+#include "codec/payload_scanner.hpp"
+#include "codec/stream_scanner.hpp"
+#include "codec/streaming_handler.hpp"
 #include "codec/wire_text.hpp"
 #include "internal/json_string.hpp"
 #include "internal/utf8.hpp"
 
 namespace myna::internal {
 
-// Runs the inner parser over the embedded string; the cursor is just after its opening quote.
-template <class R, class Sink>
-Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy, Sink& sink) {
+// RapidJSON's streaming reader over the embedded string from the cursor on (after its opening
+// quote, or at a take-over's made-up prefix), for the handler.
+template <class R>
+Status read_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, StreamingHandler<R>& handler) {
   PayloadStream stream(cursor, budget);
-  PayloadHandler<R, Sink> handler(profile, policy, sink, budget);
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kPayloadFlags>(stream, handler);
   if (handler.error()) return *handler.error();
@@ -45,21 +50,34 @@ Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& pro
   return {};
 }
 
+// The embedded string on bounded memory; the cursor is just after its opening quote. The
+// payload scanner reads it chunk by chunk; RapidJSON's reader takes over where it cannot (and
+// reads all of it for the reference decoder, scan = false).
+template <class R, class Sink>
+Status parse_payload(ByteCursor& cursor, ValueBudget& budget, const Profile& profile, DecodePolicy policy, Sink& sink,
+                     bool scan = true) {
+  SinkRef<R> records(sink);
+  StreamingHandler<R> handler(profile, policy, records, budget);
+  auto reader = [&](ByteCursor& from) { return read_payload<R>(from, budget, profile, handler); };
+  if (!scan) return reader(cursor);
+  StreamScanner<R> scanner(cursor, budget, profile, handler);
+  return scanner.run(reader);
+}
+
 // The buffer decoder's fast path. Any failure here only means "decode again on the
 // streaming path", which then reports the error: one source of error texts and locations.
 Error in_place_failed() { return Error(ErrorCategory::decode, "in-place decode failed"); }
 
-// The embedded string of a body held whole: unescaped window by window and parsed in place.
+// The embedded string of a body held whole: scanned where it lies, still escaped.
 template <class R, class Sink>
 Status parse_payload_in_place(ByteCursor& cursor, const Profile& profile, DecodePolicy policy, Sink& sink) {
-  PayloadWindow window(cursor.p_, cursor.end_, profile.max_value_bytes);
-  if (!window.fill()) return in_place_failed();
-  if (!parse_in_place<R>(window, profile, policy, sink)) return in_place_failed();
-  cursor.p_ = window.after();
+  const char* after = scan_payload<R>(cursor.p_, cursor.end_, profile, policy, sink);
+  if (!after) return in_place_failed();
+  cursor.p_ = after;
   return {};
 }
 
-enum class PayloadPath : bool { streaming, in_place };
+enum class PayloadPath : std::uint8_t { streaming, in_place, reference };
 
 // Records of a telegram whose commonHeader already carries a service error are not delivered.
 template <class R, class Sink>
@@ -79,8 +97,9 @@ Status decode_body(ByteCursor& cursor, const Profile& profile, DecodePolicy poli
   Envelope env;
   ServiceErrorGate<R, Sink> gate{sink, env, profile};
   PayloadParser parser = [&](ByteCursor& c, ValueBudget& b) {
-    return path == PayloadPath::in_place ? parse_payload_in_place<R>(c, profile, policy, gate)
-                                         : parse_payload<R>(c, b, profile, policy, gate);
+    return path == PayloadPath::in_place
+               ? parse_payload_in_place<R>(c, profile, policy, gate)
+               : parse_payload<R>(c, b, profile, policy, gate, path == PayloadPath::streaming);
   };
   Status st = parse_envelope(cursor, profile, env, &parser);
   header = std::move(env.header);
@@ -137,7 +156,11 @@ inline std::string json_string_keeping_surrogate_escapes(std::string_view text) 
   std::string out = "\"";
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (surrogate_escape_at(text, i)) {
-      out.append(text.substr(i, 6));
+      // A high surrogate escape written raw right before a low one would read back as one
+      // character: its backslash is written escaped instead (the text reads back the same).
+      auto low = [&](std::size_t at) { return std::strchr("cdefCDEF", text[at + 3]) != nullptr; };
+      const bool pairs = !low(i) && surrogate_escape_at(text, i + 6) && low(i + 6);
+      out.append(pairs ? "\\\\" : "\\").append(text.substr(i + 1, 5));
       i += 5;
       continue;
     }
@@ -255,7 +278,18 @@ Result<ResultTelegram<R>> decode_result_unchecked(std::string_view body, const P
                                                   const DecodeOptions& options) {
   auto fast = decode_buffer<R>(body, profile, options.policy, PayloadPath::in_place);
   if (fast) return fast;
-  return decode_buffer<R>(body, profile, options.policy, PayloadPath::streaming);
+  auto reported = decode_buffer<R>(body, profile, options.policy, PayloadPath::streaming);
+  assert(!reported && "the payload scanner refused a telegram that the streaming decoder accepts");
+  return reported;
+}
+
+template <class R>
+Result<ResultTelegram<R>> decode_result_reference(std::string_view body, const Profile& profile,
+                                                  const DecodeOptions& options) {
+  auto decoded = decode_buffer<R>(body, profile, options.policy, PayloadPath::reference);
+  if (decoded)
+    if (Status st = codec::check_service_error(decoded->header, profile); !st) return std::move(st).error();
+  return decoded;
 }
 
 template <class R>
@@ -287,10 +321,6 @@ Status decode_result(ByteSource& body, const Profile& profile, const DecodeOptio
 
 template <class R>
 Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile, const DecodeOptions& options) {
-  std::vector<R> fast;  // in place first; the streaming path below reports errors
-  internal::PayloadWindow window(payload);
-  internal::VectorSink<R> fast_sink{fast};
-  if (internal::parse_in_place<R>(window, profile, options.policy, fast_sink)) return fast;
   // Present the bare document as the body of a JSON string: quote-free, escape-free text is
   // read directly; any '"' or '\\' would end or escape it, so re-escape when needed.
   std::string quoted;
@@ -298,6 +328,10 @@ Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& p
   internal::EscapingStream esc{&quoted};
   for (char c : payload) esc.Put(c);
   quoted.push_back('"');
+  const char* const end = quoted.data() + quoted.size();
+  std::vector<R> fast;  // scanned first; the streaming path below reports errors
+  internal::VectorSink<R> fast_sink{fast};
+  if (internal::scan_payload<R>(quoted.data(), end, profile, options.policy, fast_sink) == end) return fast;
   std::vector<R> records;
   internal::ByteCursor cursor(quoted);
   internal::ValueBudget budget{profile.max_value_bytes};
@@ -305,6 +339,7 @@ Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& p
   if (auto st = internal::parse_payload<R>(cursor, budget, profile, options.policy, sink); !st)
     return std::move(st).error();
   if (cursor.p_ != cursor.end_) return internal::envelope_error("payload", "has trailing characters");
+  assert(false && "the payload scanner refused a payload that the streaming decoder accepts");
   return records;
 }
 
@@ -386,7 +421,8 @@ namespace myna::internal {
   template Result<ResultTelegram<R>> decode_result_unchecked<R>(std::string_view, const Profile&, \
                                                                 const DecodeOptions&);            \
   template Status decode_result_unchecked<R>(ByteSource&, const Profile&, const DecodeOptions&,   \
-                                             const RecordCallback<R>&, CommonHeader&);
+                                             const RecordCallback<R>&, CommonHeader&);            \
+  template Result<ResultTelegram<R>> decode_result_reference<R>(std::string_view, const Profile&, const DecodeOptions&);
 MYNA_INSTANTIATE_UNCHECKED(DrugRecord)
 MYNA_INSTANTIATE_UNCHECKED(CheckupRecord)
 MYNA_INSTANTIATE_UNCHECKED(MedicalExpenseRecord)

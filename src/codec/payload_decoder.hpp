@@ -66,6 +66,18 @@ class RecordKeys {
 
   void start_record() noexcept { previous_ = 0; }
 
+  /// The key the next item is expected to have (from the records before), or empty.
+  std::string_view expected() const noexcept {
+    const int guess = next_[previous_];
+    return guess >= 0 ? RecordTraits<R>::catalog[static_cast<std::size_t>(guess)].ja : std::string_view();
+  }
+  /// The expected key arrived: its catalog index.
+  int take_expected() noexcept {
+    const int found = next_[previous_];
+    previous_ = static_cast<std::size_t>(found) + 1;
+    return found;
+  }
+
   /// Catalog index of an exact (not width-folded) key, or -1.
   int find(const char* s, std::size_t n) noexcept {
     int& guess = next_[previous_];
@@ -88,6 +100,8 @@ class RecordKeys {
 template <class R, class Sink>
 class PayloadHandler {
   using rapidjson_size = rapidjson::SizeType;
+  enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
+  enum class Pending : std::uint8_t { none, records, skip };
 
  public:
   PayloadHandler(const Profile& profile, DecodePolicy policy, Sink& sink, ValueBudget& budget)
@@ -125,10 +139,53 @@ class PayloadHandler {
       default: return true;
     }
   }
+  /// The key the next item of the record being read is expected to have; empty when no
+  /// record item is expected (a payload reader may compare it with the wire bytes).
+  std::string_view expected_key() const noexcept {
+    return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected() : std::string_view();
+  }
+  /// Key() for the key expected_key() named.
+  void ExpectedKey() {
+    budget_.reset();
+    budget_.unpaired_escapes = 0;
+    ++position_;
+    level_ = Level::value;
+    field_key(keys_.take_expected(), nullptr, 0);
+  }
+  /// String() right after ExpectedKey(), for a string of at most max_value_bytes without
+  /// unpaired surrogate escapes.
+  bool ItemString(const char* s, std::size_t n) {
+    budget_.reset();
+    level_ = Level::record;
+    return value(JsonKind::string, std::string_view(s, n));
+  }
   bool StartObject() { return open(true); }
   bool EndObject(rapidjson_size) { return close(true); }
   bool StartArray() { return open(false); }
   bool EndArray(rapidjson_size) { return close(false); }
+
+  // ---- resuming (streaming reader)
+  /// What the handler must get back to read on from a place between elements.
+  struct Checkpoint {
+    std::int64_t record_index;
+    std::size_t depth, skip;
+    Level level;
+    Pending pending;
+  };
+  /// Between records and outside any record item: a place to resume from.
+  bool resumable() const noexcept { return level_ != Level::record && level_ != Level::value && !capture_.active(); }
+  Checkpoint checkpoint() const noexcept { return {record_index_, depth_, skip_, level_, pending_}; }
+  /// Back to a checkpoint: whatever was read after it (part of a record) is forgotten.
+  void restore(const Checkpoint& c) noexcept {
+    record_index_ = c.record_index, depth_ = c.depth, skip_ = c.skip, level_ = c.level, pending_ = c.pending;
+    field_ = -1, position_ = 0, target_ = Target::field, unpaired_ = false;
+    capture_.reset();
+    seen_.reset();
+    record_.~R();
+    new (&record_) R();
+    budget_.reset();
+    budget_.unpaired_escapes = 0;
+  }
 
   // ---- results
   const std::optional<Error>& error() const noexcept { return error_; }
@@ -150,8 +207,6 @@ class PayloadHandler {
   }
 
  private:
-  enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
-  enum class Pending : std::uint8_t { none, records, skip };
   /// Where the value after a record key goes.
   enum class Target : std::uint8_t { field, repeated, unknown };
 
@@ -267,6 +322,12 @@ class PayloadHandler {
     level_ = Level::value;
     int index = keys_.find(s, n);
     if (index < 0) index = index_.find_folded(std::string_view(s, n));
+    return field_key(index, s, n);
+  }
+
+  // The key of a record item (catalog index), or of no item (-1); s, n: the key as received
+  // (null for the canonical key), kept when the value becomes an extra item.
+  bool field_key(int index, const char* s, std::size_t n) {
     if (index < 0) {  // a key that is no item: kept as an extra item
       field_ = -1;
       target_ = Target::unknown;
@@ -275,7 +336,12 @@ class PayloadHandler {
     }
     field_ = index;
     target_ = seen_[static_cast<std::size_t>(index)] ? Target::repeated : Target::field;
-    if (target_ == Target::repeated) extra_key_.assign(s, n);
+    if (target_ == Target::repeated) {
+      if (s)
+        extra_key_.assign(s, n);
+      else
+        extra_key_.assign(RecordTraits<R>::catalog[static_cast<std::size_t>(index)].ja);
+    }
     seen_[static_cast<std::size_t>(index)] = true;
     return true;
   }

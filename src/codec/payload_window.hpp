@@ -1,4 +1,5 @@
-// The buffer decoder's fast path (internal). The embedded payload is unescaped piece by piece
+// The buffer decoder's former fast path (internal; replaced by payload_scanner.hpp, kept for
+// test_codec_paths, which checks it against the other paths). The payload is unescaped piece by piece
 // into a small window that RapidJSON parses in place (in-situ: the handler gets strings where
 // they lie instead of copies made character by character into the parser's stack). A window
 // ends only right after a string's closing quote; the parser finds the window's NUL there

@@ -166,6 +166,7 @@ inline std::string strict_message(const FieldInfo& info, IssueKind kind) {
 class JsonCapture {
  public:
   bool active() const noexcept { return depth_ > 0; }
+  void reset() noexcept { depth_ = 0; }
   const std::string& text() const noexcept { return text_; }
 
   void open(char bracket) {

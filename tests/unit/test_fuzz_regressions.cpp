@@ -144,3 +144,37 @@ TEST_CASE("fuzz: a JSON body cut inside a UTF-8 character is malformed, not an o
   CHECK(internal::parse_flat_object(valid, [](std::string_view, const internal::FlatValue&) { return true; }) ==
         internal::FlatParse::ok);
 }
+
+// fuzz/regressions/stream/takeover-number-prefix: where the payload scanner stops, RapidJSON's
+// reader takes over from the end of the last whole element, fed a made-up prefix that reopens
+// the open objects and arrays and ends in a dummy element. The dummy was the number 0, which
+// ran on into the real text after it ("0E": a missing exponent instead of the real error).
+TEST_CASE("fuzz: the streaming reader's take-over reports the error a reader from the start reports", "[fuzz][codec]") {
+  const std::string body = result_body("[{\"org\":{\"薬剤情報\":[{\"氏名\":\"山田\"}]}E}]");
+  const auto whole = codec::decode_result<DrugRecord>(body, Profile{});
+  REQUIRE_FALSE(whole.ok());
+  CHECK(whole.error().message().find("Missing a comma or '}'") != std::string::npos);
+  for (std::size_t chunk : {1u, 7u, 64u}) {
+    test::ChunkedSource source(body, {chunk});
+    CommonHeader header;
+    const Status st = codec::decode_result<DrugRecord>(
+        source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().message() == whole.error().message());
+    CHECK(st.error().location()->byte_offset == whole.error().location()->byte_offset);
+  }
+}
+
+// fuzz/regressions/payload_expense/literal-backslash-before-surrogate-escape: a text holding a
+// literal "\ud83d" (an escaped backslash) right before an unpaired surrogate escape "\ude00"
+// was written back with both as escapes, which read back as one character (U+1F600).
+TEST_CASE("fuzz: text with surrogate escapes kept as text re-encodes to the same text", "[fuzz][codec]") {
+  const std::string payload = "[{\"org\":{\"医療費通知情報\":[{\"受診者氏名\":\"a\\\\ud83d\\ude00b\"}]}}]";
+  auto decoded = codec::decode_payload<MedicalExpenseRecord>(payload, Profile{});
+  REQUIRE(decoded.ok());
+  const auto again = codec::decode_payload<MedicalExpenseRecord>(codec::encode_payload(*decoded, Profile{}), Profile{});
+  REQUIRE(again.ok());
+  REQUIRE(again->size() == 1);
+  CHECK(records_equal(again->front(), decoded->front()));
+  CHECK(again->front().patient_name.unparsed_text() == decoded->front().patient_name.unparsed_text());
+}

@@ -1,7 +1,7 @@
 // Payload codec: the records of a result telegram. The payload is a JSON document embedded
 // as a string in selfPersonalDataProvisionInfo.selfPersonalData; its record keys are the
-// guideline's Japanese item names. Decoding is SAX (RapidJSON Reader) straight into records,
-// in one pass over the body, from a buffer or from a stream of chunks, on bounded memory.
+// guideline's Japanese item names. Decoding reads the payload where it lies (still escaped) into records, in
+// one pass over the body, from a buffer or from a stream of chunks, on bounded memory (docs/performance.md).
 #pragma once
 
 #include <cstdint>

@@ -456,3 +456,15 @@ case('structure_records_not_array', 'drug',
      payload=b'[{"' + '社会保険診療報酬支払基金・国民健康保険中央会'.encode('utf-8') + b'":{"' + '薬剤情報'.encode('utf-8')
      + b'":{"' + 'カナ氏名'.encode('utf-8') + b'":"x"}}}]',
      error=dict(outcome='error', category='decode'))
+
+
+case('drug_numbers_beyond_double', 'drug',
+     'JSON numbers beyond the range of a double (RFC 8259 sets no limit on numbers): 1e400 for a date, '
+     'a 400-digit integer for a code and for a count, -2.5E+999 for a quantity. Each is a value kept '
+     'with its text (wrong_json_type where the item is no number), never a broken telegram: lenient '
+     'decodes the record, strict refuses it for its first issue like any other value.',
+     [rec(DRUG, [('調剤日', num('1e400'), unparsed('wrong_json_type', 'unparsed_value')),
+                 ('医薬品コード', num('9' * 400), unparsed('wrong_json_type', 'unparsed_value')),
+                 ('回数', num('1' + '0' * 399), unparsed('unparsed_value')),
+                 ('使用量', num('-2.5E+999'), unparsed('unparsed_value'))])],
+     sources=['RFC 8259 section 6 (no range on numbers)', 'docs/wire-format.md value kinds'])
