@@ -23,11 +23,13 @@ endif()
 file(RELATIVE_PATH MYNA_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 
 # myna_install_component(component TARGET t PC name DESCRIPTION text REQUIRES ... DEPENDS ...
-#                        [HEADERS dir-or-file...] [HEADER_BASE dir] [EXCLUDE file-name...])
+#                        [HEADERS dir-or-file...] [HEADER_BASE dir] [EXCLUDE file-name...]
+#                        [GENERATED file...])
+#   GENERATED: headers this build generated under its include/ (the component's export header).
 #   REQUIRES: pkg-config modules of the components it builds on; DEPENDS: pkg-config modules of
 #   its private dependencies (Requires.private in a shared build, Requires in a static one).
 function(myna_install_component component)
-  cmake_parse_arguments(C "" "TARGET;PC;DESCRIPTION;HEADER_BASE" "REQUIRES;DEPENDS;HEADERS;EXCLUDE" ${ARGN})
+  cmake_parse_arguments(C "" "TARGET;PC;DESCRIPTION;HEADER_BASE" "REQUIRES;DEPENDS;HEADERS;EXCLUDE;GENERATED" ${ARGN})
   install(TARGETS ${C_TARGET} EXPORT MynaPortal-${component}
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -53,6 +55,11 @@ function(myna_install_component component)
     endif()
   endforeach()
 
+  foreach(header IN LISTS C_GENERATED)
+    get_filename_component(parent ${header} DIRECTORY)
+    install(FILES ${PROJECT_BINARY_DIR}/include/${header} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent})
+  endforeach()
+
   set(PC_NAME ${C_PC})
   set(PC_THREADS "")
   if(component STREQUAL "core")
@@ -65,12 +72,21 @@ function(myna_install_component component)
   endif()
   list(JOIN C_REQUIRES " " requires)
   list(JOIN C_DEPENDS " " depends)
+  set(PC_CFLAGS "")
   if(MYNA_SHARED)
     set(PC_REQUIRES "${requires}")
     set(PC_REQUIRES_PRIVATE "${depends}")
   else()
     string(STRIP "${requires} ${depends}" PC_REQUIRES)
     set(PC_REQUIRES_PRIVATE "")
+    # The static define that empties the component's export macro (CMake consumers get it from
+    # the target's INTERFACE_COMPILE_DEFINITIONS).
+    get_target_property(defines ${C_TARGET} INTERFACE_COMPILE_DEFINITIONS)
+    foreach(define IN LISTS defines)
+      if(define MATCHES "_STATIC_DEFINE$")
+        string(APPEND PC_CFLAGS " -D${define}")
+      endif()
+    endforeach()
   endif()
   configure_file(${PROJECT_SOURCE_DIR}/cmake/mynaportal.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/${C_PC}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/${C_PC}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
@@ -81,9 +97,8 @@ myna_install_component(core TARGET mynaportal_core PC mynaportal-core
   DESCRIPTION "Mynaportal SDK, network-free core: records, queries, codecs, exports"
   HEADER_BASE ${_myna_inc}
   HEADERS myna/error.hpp myna/log.hpp myna/profile.hpp myna/records.hpp myna/secret.hpp
-          myna/records myna/query myna/codec myna/export)
-install(FILES ${PROJECT_BINARY_DIR}/include/myna/version.hpp ${PROJECT_BINARY_DIR}/include/myna/export.hpp
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/myna)
+          myna/records myna/query myna/codec myna/export
+  GENERATED myna/version.hpp myna/core_export.hpp)
 set(MYNA_COMPONENTS core)
 
 if(TARGET mynaportal)
@@ -91,21 +106,21 @@ if(TARGET mynaportal)
     DESCRIPTION "C++ client SDK for the Mynaportal 医療保険情報取得 API (its own documented wire profile)"
     REQUIRES mynaportal-core DEPENDS libcurl openssl
     HEADER_BASE ${_myna_inc}
-    HEADERS myna EXCLUDE listener.hpp)  # every public header but the listener's (the core's again too)
+    HEADERS myna EXCLUDE listener.hpp GENERATED myna/export.hpp)  # every public header but the listener's (the core's again too)
   list(APPEND MYNA_COMPONENTS mynaportal)
 endif()
 if(TARGET mynaportal_listener)
   myna_install_component(listener TARGET mynaportal_listener PC mynaportal-listener
     DESCRIPTION "Mynaportal SDK: the built-in HTTPS completion-notification listener"
     REQUIRES mynaportal DEPENDS openssl
-    HEADER_BASE ${_myna_inc} HEADERS myna/client/listener.hpp)
+    HEADER_BASE ${_myna_inc} HEADERS myna/client/listener.hpp GENERATED myna/listener_export.hpp)
   list(APPEND MYNA_COMPONENTS listener)
 endif()
 if(TARGET mynaportal_postgres)
   myna_install_component(postgres TARGET mynaportal_postgres PC mynaportal-postgres
     DESCRIPTION "Mynaportal SDK: retrieval store, token store, record sink and work queue on PostgreSQL"
     REQUIRES mynaportal DEPENDS libpq libcrypto
-    HEADER_BASE ${PROJECT_SOURCE_DIR}/postgres/include HEADERS myna/postgres)
+    HEADER_BASE ${PROJECT_SOURCE_DIR}/postgres/include HEADERS myna/postgres GENERATED myna/postgres/export.hpp)
   list(APPEND MYNA_COMPONENTS postgres)
 endif()
 

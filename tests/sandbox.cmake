@@ -10,4 +10,5 @@ if(TARGET mynaportal_listener AND TARGET myna_sandbox)
   myna_test(unit_listener LABELS unit threads
     SOURCES unit/test_listener.cpp unit/test_listener_reader.cpp
     LIBS mynaportal_listener myna_sandbox CURL::libcurl OpenSSL::SSL)
+  myna_test_internals(unit_listener listener/http_request.cpp)  # the request reader
 endif()

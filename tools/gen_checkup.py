@@ -25,9 +25,9 @@ w = out.append
 w('// 特定健診情報: table 2.4-3 of the guideline (143 items), grouped by its 項目分類.')
 w('// Generated from tools/checkup_table.txt by tools/gen_checkup.py; edit the table, not this file.')
 w('// clang-format off')
-w('#pragma once\n\n#include "myna/records/catalog.hpp"\n#include "myna/records/issues.hpp"\n\nnamespace myna {\n')
+w('#pragma once\n\n#include "myna/core_export.hpp"\n#include "myna/records/catalog.hpp"\n#include "myna/records/issues.hpp"\n\nnamespace myna {\n')
 w('/// One 特定健診情報 record: members grouped as the table groups its items.')
-w('struct CheckupRecord {')
+w('struct MYNA_CORE_API CheckupRecord {')
 for key, (cls, mem, ja) in groups.items():
     gi = [i for i in items if i['g'] == key]
     w(f'  /// {ja} (items {gi[0]["n"]}–{gi[-1]["n"]})')

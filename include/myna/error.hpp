@@ -14,6 +14,8 @@
 #include <utility>
 #include <variant>
 
+#include "myna/core_export.hpp"
+
 namespace myna {
 
 struct RetrievalInfo;
@@ -42,7 +44,7 @@ enum class ErrorCategory : std::uint8_t {
 };
 
 /// Stable lower-case name of a category, e.g. "consent_denied".
-const char* to_string(ErrorCategory category) noexcept;
+MYNA_CORE_API const char* to_string(ErrorCategory category) noexcept;
 
 /// Where inside a telegram a decode error was found.
 struct DecodeLocation {
@@ -58,7 +60,7 @@ struct DecodeLocation {
 /// Messages never contain tokens, codes, keys or record values (only item names and positions).
 /// A value type: const use from several threads is safe, a change needs one thread at a time
 /// (as for Result and Status).
-class Error {
+class MYNA_CORE_API Error {
  public:
   using Clock = std::chrono::system_clock;
 
@@ -111,11 +113,11 @@ class Error {
   std::shared_ptr<const RetrievalInfo> retrieval_;
 };
 
-std::ostream& operator<<(std::ostream& os, const Error& error);
-std::ostream& operator<<(std::ostream& os, ErrorCategory category);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Error& error);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, ErrorCategory category);
 
 /// Thrown only by Result::value() / Status::value() on an error.
-class Exception : public std::exception {
+class MYNA_CORE_API Exception : public std::exception {
  public:
   explicit Exception(Error error);
   const char* what() const noexcept override { return what_.c_str(); }

@@ -6,11 +6,13 @@
 #include <functional>
 #include <string_view>
 
+#include "myna/core_export.hpp"
+
 namespace myna {
 
 enum class LogLevel { trace = 0, debug = 1, info = 2, warn = 3, error = 4, off = 5 };
 
-const char* to_string(LogLevel level) noexcept;
+MYNA_CORE_API const char* to_string(LogLevel level) noexcept;
 
 /// Receives one formatted line per event (already free of secrets and PHI). The SDK calls it
 /// from any thread and from several at once (batch workers, the listener, the notification

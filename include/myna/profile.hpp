@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "myna/core_export.hpp"
 #include "myna/records/catalog.hpp"
 #include "myna/records/record_types.hpp"
 
@@ -29,7 +30,7 @@ struct KeyAlias {
   std::string key;
 };
 
-struct Profile {
+struct MYNA_CORE_API Profile {
   // ---- hosts and paths
   std::string authorize_base_url = "https://localhost";  ///< {app host}: the browser goes here
   std::string api_base_url = "https://localhost";        ///< {sp host}: server-to-server calls

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "myna/error.hpp"
+#include "myna/export.hpp"
 #include "myna/records/catalog.hpp"
 #include "myna/records/issues.hpp"
 #include "myna/records/values.hpp"
@@ -49,8 +50,8 @@ struct RetrievalInfo {
 /// One line for people and logs: ids, type, range, timings, attempts, bytes, records and issue
 /// counts per kind; absent times print as "(absent)", an empty id as "(none)". No record
 /// value, no citizen key, no secret.
-std::string to_string(const RetrievalInfo& info);
-std::ostream& operator<<(std::ostream& os, const RetrievalInfo& info);
+MYNA_API std::string to_string(const RetrievalInfo& info);
+MYNA_API std::ostream& operator<<(std::ostream& os, const RetrievalInfo& info);
 
 /// What the audit sink receives once per retrieval, success or failure.
 struct AuditEvent {

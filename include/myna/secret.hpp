@@ -6,9 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "myna/core_export.hpp"
+
 namespace myna {
 
-class SecretString {
+class MYNA_CORE_API SecretString {
  public:
   SecretString() = default;
   explicit SecretString(std::string value) : value_(std::move(value)) {}
@@ -32,9 +34,9 @@ class SecretString {
 };
 
 /// Prints "[redacted]" whatever the value.
-std::ostream& operator<<(std::ostream& os, const SecretString& secret);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const SecretString& secret);
 
 /// Overwrites a buffer with zeros (stores the compiler may not drop), then clears it.
-void wipe(std::string& buffer) noexcept;
+MYNA_CORE_API void wipe(std::string& buffer) noexcept;
 
 }  // namespace myna

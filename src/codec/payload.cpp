@@ -8,6 +8,7 @@
 #include <rapidjson/reader.h>
 #include <rapidjson/writer.h>
 
+#include "codec/decode_unchecked.hpp"
 #include "codec/envelope_parser.hpp"
 #include "codec/payload_decoder.hpp"
 #include "codec/payload_scanner.hpp"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the SDK's libraries once more in another flavour, in a build directory kept between runs
 # (so a rerun only rebuilds what changed), and checks that flavour:
-#   shared         BUILD_SHARED_LIBS=ON with every component, then run.sh (find_package, pkg-config)
+#   shared         BUILD_SHARED_LIBS=ON with every component, then symbols.sh (what each library
+#                  exports) and run.sh (find_package, pkg-config)
 #   add_subdirectory / FetchContent
 #                  the SDK as a subproject of tests/package/subproject with its defaults
 # usage: flavour.sh FLAVOUR SOURCE_DIR WORK_DIR CXX [CXXFLAGS] [LAUNCHER] [POSTGRES=ON|OFF]
@@ -16,6 +17,7 @@ case $flavour in
       -DMYNA_BUILD_POSTGRES="$postgres" -DMYNA_INSTALL=ON >/dev/null
     cmake --build "$work" >/dev/null
     find "$work" -maxdepth 1 -name 'libmynaportal*.so*' | grep -q . || { echo "no shared libraries built"; exit 1; }
+    "$source_dir/tests/package/symbols.sh" "$work"
     "$source_dir/tests/package/run.sh" "$work" "$source_dir" "$cxx" "$cxxflags"
     ;;
   add_subdirectory | FetchContent)

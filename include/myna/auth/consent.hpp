@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "myna/error.hpp"
+#include "myna/export.hpp"
 #include "myna/profile.hpp"
 #include "myna/secret.hpp"
 
@@ -25,14 +26,14 @@ struct ConsentRequest {
 /// state (and PKCE S256 challenge when the profile asks). The types travel in
 /// profile.consent_types_parameter (default `scope=drugs checkups`); a profile without that
 /// parameter sends none, and the grant then covers every type.
-Result<ConsentRequest> begin_consent(const Profile& profile, RecordTypes types);
+MYNA_API Result<ConsentRequest> begin_consent(const Profile& profile, RecordTypes types);
 /// All three information types.
-Result<ConsentRequest> begin_consent(const Profile& profile);
+MYNA_API Result<ConsentRequest> begin_consent(const Profile& profile);
 
 /// The citizen's answer. not_registered: the citizen has no Mynaportal account (利用者登録);
 /// they register first, then consent again (docs/integration.md).
 enum class ConsentOutcome { granted, denied, certificate_expired, error, not_registered };
-const char* to_string(ConsentOutcome outcome) noexcept;
+MYNA_API const char* to_string(ConsentOutcome outcome) noexcept;
 
 /// The citizen's answer, read from the redirect.
 struct ConsentResponse {
@@ -53,17 +54,17 @@ struct ConsentResponse {
 /// or a missing code is an auth Error (possible CSRF); a refusal is outcome denied /
 /// certificate_expired / not_registered. The form `state=Certificate expired` gives
 /// certificate_expired with authenticated == false.
-Result<ConsentResponse> parse_redirect(std::string_view redirect, const SecretString& expected_state);
+MYNA_API Result<ConsentResponse> parse_redirect(std::string_view redirect, const SecretString& expected_state);
 
 /// The same outcome as an Error for callers that only want the code: consent_denied,
 /// certificate_expired (only with the expected state), not_registered or auth. The
 /// unverifiable `state=Certificate expired` form is an auth error ("could not verify; try
 /// again") whose Error::service_code() is "certificate_expired".
-Result<SecretString> consent_code(std::string_view redirect, const SecretString& expected_state);
+MYNA_API Result<SecretString> consent_code(std::string_view redirect, const SecretString& expected_state);
 
 /// Percent-encodes a query value (RFC 3986 unreserved kept).
-std::string url_encode(std::string_view value);
+MYNA_API std::string url_encode(std::string_view value);
 /// Decodes %XX and '+' in a query value; malformed escapes are kept literally.
-std::string url_decode(std::string_view value);
+MYNA_API std::string url_decode(std::string_view value);
 
 }  // namespace myna

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "myna/export.hpp"
 #include "myna/log.hpp"
 #include "myna/profile.hpp"
 #include "myna/secret.hpp"
@@ -31,21 +32,21 @@ struct Token {
 };
 
 /// Prints the times and whether a refresh token exists; never the tokens.
-std::ostream& operator<<(std::ostream& os, const Token& token);
+MYNA_API std::ostream& operator<<(std::ostream& os, const Token& token);
 
 /// Parses a token endpoint response (JSON: access_token, token_type, expires_in,
 /// refresh_token, grant_expires_in, scope); 4xx JSON error bodies become auth errors naming
 /// the OAuth error code. now is the time the response was received. The granted types are
 /// the response's `scope` read with the profile (its words that name no type are ignored),
 /// else `requested`.
-Result<Token> parse_token_response(int http_status, std::string_view body, const Profile& profile,
-                                   std::chrono::system_clock::time_point now,
-                                   std::chrono::system_clock::time_point granted_at,
-                                   RecordTypes requested = RecordTypes::all());
+MYNA_API Result<Token> parse_token_response(int http_status, std::string_view body, const Profile& profile,
+                                            std::chrono::system_clock::time_point now,
+                                            std::chrono::system_clock::time_point granted_at,
+                                            RecordTypes requested = RecordTypes::all());
 
 /// Talks to the token endpoint (form POST; mutual TLS through the transport). Thread-safe
 /// once set up (set_clock before first use).
-class TokenClient {
+class MYNA_API TokenClient {
  public:
   TokenClient(Profile profile, std::shared_ptr<HttpTransport> transport, Logger logger = {});
   /// Exchanges an authorization code (never retried: a code is single-use). `requested`: the
@@ -69,7 +70,7 @@ class TokenClient {
 /// Stores tokens per citizen key (the application's own id for the citizen). An
 /// implementation must be thread-safe: a Client calls it from several threads at once
 /// (batch workers, consent completion); the memory and file stores below are.
-class TokenStore {
+class MYNA_API TokenStore {
  public:
   virtual ~TokenStore() = default;
   virtual Result<std::optional<Token>> load(const std::string& citizen) = 0;
@@ -78,17 +79,17 @@ class TokenStore {
 };
 
 /// In-process store (lost when the process ends).
-std::shared_ptr<TokenStore> make_memory_token_store();
+MYNA_API std::shared_ptr<TokenStore> make_memory_token_store();
 /// One file per citizen in dir (created 0700), files 0600, replaced atomically
 /// (write temp + fsync + rename), so a crash never leaves a half-written token. A crash may
 /// leave a private temp copy; remove() deletes those too.
-Result<std::shared_ptr<TokenStore>> make_file_token_store(std::string dir);
+MYNA_API Result<std::shared_ptr<TokenStore>> make_file_token_store(std::string dir);
 
 /// Hands out a valid access token for a citizen: loads it, refreshes it early (one refresh
 /// at a time per citizen even when many threads ask), and says "consent needed again"
 /// (consent_required) when the 期間連携 period is over or no token exists. Thread-safe once
 /// set up (set_clock before first use).
-class TokenProvider {
+class MYNA_API TokenProvider {
  public:
   TokenProvider(Profile profile, std::shared_ptr<TokenStore> store, std::shared_ptr<TokenClient> client,
                 Logger logger = {});
@@ -104,7 +105,7 @@ class TokenProvider {
   void set_clock(std::function<std::chrono::system_clock::time_point()> now);
 
  private:
-  struct Impl;
+  struct MYNA_NO_EXPORT Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -16,6 +16,7 @@
 #include "myna/auth/consent.hpp"
 #include "myna/auth/token.hpp"
 #include "myna/codec/payload.hpp"
+#include "myna/export.hpp"
 #include "myna/log.hpp"
 #include "myna/process/notification_handler.hpp"
 #include "myna/process/retrieval.hpp"
@@ -110,7 +111,7 @@ struct BatchOptions {
 ///
 /// Thread-safe: one client is meant to be shared by every thread of the application (it owns
 /// its connection pool); an implementation must keep that promise.
-class Client {
+class MYNA_API Client {
  public:
   /// The real client, talking to the service described by options.profile.
   static Result<std::shared_ptr<Client>> create(ClientOptions options);

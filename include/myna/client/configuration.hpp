@@ -16,6 +16,7 @@
 
 #include "myna/client/client.hpp"
 #include "myna/client/listener.hpp"
+#include "myna/export.hpp"
 
 namespace myna {
 
@@ -28,12 +29,12 @@ struct ConfigKey {
 };
 
 /// Every key, in the order the documentation lists them.
-const std::vector<ConfigKey>& configuration_keys();
+MYNA_API const std::vector<ConfigKey>& configuration_keys();
 
 /// The settings of a configuration file, plus whatever the caller sets on top (the `myna`
 /// tool adds MYNA_* variables and flags). Errors name the file (or source) and the line,
 /// never a value.
-class Configuration {
+class MYNA_API Configuration {
  public:
   /// Reads a file: lines `key = value`, `#` comments, blank lines. A missing or unreadable
   /// file, an unknown key or a malformed line is a validation error naming the file (and line).
@@ -77,6 +78,6 @@ class Configuration {
 };
 
 /// Configuration::load(path), then client_options().
-Result<ClientOptions> load_client_options(const std::string& path);
+MYNA_API Result<ClientOptions> load_client_options(const std::string& path);
 
 }  // namespace myna

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "myna/error.hpp"
+#include "myna/listener_export.hpp"
 #include "myna/process/notification_handler.hpp"
 #include "myna/secret.hpp"
 
@@ -79,7 +80,7 @@ using RedirectCallback = std::function<void(std::string target)>;
 /// Thread-safe; the notification and redirect callbacks run on the listener's worker threads,
 /// several at once, so they must be thread-safe (NotificationHandler::handle is). Do not call
 /// stop() from a callback.
-class CallbackListener {
+class MYNA_LISTENER_API CallbackListener {
  public:
   /// Starts serving in background threads; the handler answers notification POSTs; on_redirect
   /// (optional) receives the full redirect target of GET redirect_path. The handler must

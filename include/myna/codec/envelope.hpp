@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "myna/core_export.hpp"
 #include "myna/error.hpp"
 #include "myna/profile.hpp"
 
@@ -33,17 +34,17 @@ struct RequestTelegram {
 namespace codec {
 
 /// {"commonHeader":{...},"selfProvisionDataReqInfo":{"inquiryCondition":"..."}}
-std::string encode_request(const RequestTelegram& telegram);
-Result<RequestTelegram> decode_request(std::string_view body, const Profile& profile);
+MYNA_CORE_API std::string encode_request(const RequestTelegram& telegram);
+MYNA_CORE_API Result<RequestTelegram> decode_request(std::string_view body, const Profile& profile);
 
 /// {"commonHeader":{...}}: request response, completion notification, notification reply,
 /// result request (and a result response that carries only an error code).
-std::string encode_header(const CommonHeader& header);
+MYNA_CORE_API std::string encode_header(const CommonHeader& header);
 /// Decodes a header-only telegram; other top-level members are ignored.
-Result<CommonHeader> decode_header(std::string_view body, const Profile& profile);
+MYNA_CORE_API Result<CommonHeader> decode_header(std::string_view body, const Profile& profile);
 
 /// Maps a non-success errorCode to a typed error (Status ok when the code means success).
-Status check_service_error(const CommonHeader& header, const Profile& profile);
+MYNA_CORE_API Status check_service_error(const CommonHeader& header, const Profile& profile);
 
 }  // namespace codec
 }  // namespace myna

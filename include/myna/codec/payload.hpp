@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "myna/codec/envelope.hpp"
+#include "myna/core_export.hpp"
 #include "myna/records.hpp"
 
 namespace myna {
@@ -42,7 +43,7 @@ struct ResultTelegram {
 
 /// A body that arrives in chunks (from a socket, a file, a pipe). Read by one decoder on one
 /// thread; an implementation that is fed from another thread synchronises itself.
-class ByteSource {
+class MYNA_CORE_API ByteSource {
  public:
   virtual ~ByteSource() = default;
   /// The next chunk; an empty view means the body is complete. The view stays valid until
@@ -62,16 +63,16 @@ namespace codec {
 /// Decodes a whole result telegram (envelope + embedded payload). A commonHeader that carries
 /// a service error code is that typed error (check_service_error), with no records.
 template <class R>
-Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile,
-                                        const DecodeOptions& options = {});
+MYNA_CORE_API Result<ResultTelegram<R>> decode_result(std::string_view body, const Profile& profile,
+                                                      const DecodeOptions& options = {});
 
 /// Decodes a result telegram from chunks, handing records to on_record as they are decoded.
 /// header receives the commonHeader. Records may be delivered before a later error: treat
 /// the retrieval as complete only when this returns ok. A service error code in the
 /// commonHeader is that typed error (no record is delivered once the header has said so).
 template <class R>
-Status decode_result(ByteSource& body, const Profile& profile, const DecodeOptions& options,
-                     const RecordCallback<R>& on_record, CommonHeader& header);
+MYNA_CORE_API Status decode_result(ByteSource& body, const Profile& profile, const DecodeOptions& options,
+                                   const RecordCallback<R>& on_record, CommonHeader& header);
 /// decode_result() with the default (lenient) options.
 template <class R>
 Status decode_result(ByteSource& body, const Profile& profile, const RecordCallback<R>& on_record,
@@ -81,24 +82,24 @@ Status decode_result(ByteSource& body, const Profile& profile, const RecordCallb
 
 /// Decodes a bare payload document (the embedded JSON, already unescaped).
 template <class R>
-Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile,
-                                      const DecodeOptions& options = {});
+MYNA_CORE_API Result<std::vector<R>> decode_payload(std::string_view payload, const Profile& profile,
+                                                    const DecodeOptions& options = {});
 
 /// Encodes records as a payload document.
 template <class R>
-std::string encode_payload(const std::vector<R>& records, const Profile& profile,
-                           std::string_view provider_org = kDefaultProviderOrg);
+MYNA_CORE_API std::string encode_payload(const std::vector<R>& records, const Profile& profile,
+                                         std::string_view provider_org = kDefaultProviderOrg);
 
 /// Encodes a whole result telegram.
 template <class R>
-std::string encode_result(const CommonHeader& header, const std::vector<R>& records, const Profile& profile,
-                          std::string_view provider_org = kDefaultProviderOrg);
+MYNA_CORE_API std::string encode_result(const CommonHeader& header, const std::vector<R>& records,
+                                        const Profile& profile, std::string_view provider_org = kDefaultProviderOrg);
 
 /// Incremental encoder of a result telegram, for bodies too large to hold (streaming):
 /// begin() + add()... + finish() concatenated equal encode_result(). Not thread-safe: one
 /// writer per telegram, used by one thread at a time.
 template <class R>
-class ResultWriter {
+class MYNA_CORE_API ResultWriter {
  public:
   ResultWriter(const Profile& profile, CommonHeader header, std::string_view provider_org = kDefaultProviderOrg);
   ~ResultWriter();
@@ -110,7 +111,7 @@ class ResultWriter {
   void finish(std::string& out);                ///< closes the payload and the envelope
 
  private:
-  struct Impl;
+  struct MYNA_CORE_NO_EXPORT Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "myna/core_export.hpp"
 #include "myna/export/writer.hpp"
 
 namespace myna {
@@ -35,24 +36,24 @@ inline constexpr std::string_view kCsvExtraItemsColumn = "extra_items";
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 /// Appends one CSV field (quoted when it holds a comma, quote, CR or LF, or when `quote` is set).
-void append_csv_field(std::string& out, std::string_view text, bool quote = false);
+MYNA_CORE_API void append_csv_field(std::string& out, std::string_view text, bool quote = false);
 
 /// The header row of a record type (with CRLF).
 template <class R>
-std::string csv_header(const CsvOptions& options = {});
+MYNA_CORE_API std::string csv_header(const CsvOptions& options = {});
 
 /// One record as a CSV row (with CRLF).
 template <class R>
-std::string csv_row(const R& record);
+MYNA_CORE_API std::string csv_row(const R& record);
 
 /// A writer of CSV rows to `out` (which must outlive the writer). The BOM and header come
 /// before the first row, or at finish() when there are no records.
 template <class R>
-std::unique_ptr<RecordWriter<R>> make_csv_writer(std::ostream& out, CsvOptions options = {});
+MYNA_CORE_API std::unique_ptr<RecordWriter<R>> make_csv_writer(std::ostream& out, CsvOptions options = {});
 
 /// All records as one CSV document.
 template <class R>
-std::string to_csv(const std::vector<R>& records, const CsvOptions& options = {});
+MYNA_CORE_API std::string to_csv(const std::vector<R>& records, const CsvOptions& options = {});
 
 /// One field of a parsed CSV row: nullopt for an empty unquoted field (absent).
 using CsvField = std::optional<std::string>;
@@ -60,13 +61,13 @@ using CsvField = std::optional<std::string>;
 /// Reads one RFC 4180 row starting at `pos` (which moves past the row's line end); quoted
 /// empty fields stay distinct from empty ones. A validation error names the offset of a
 /// malformed row (a stray quote, an unterminated quoted field).
-Result<std::vector<CsvField>> read_csv_row(std::string_view text, std::size_t& pos);
+MYNA_CORE_API Result<std::vector<CsvField>> read_csv_row(std::string_view text, std::size_t& pos);
 
 /// Rebuilds a record from a row written by csv_row (the inverse; codes and values are
 /// validated as in strict decoding; the issues and extra_items columns are not read back). A validation error
 /// names the item.
 template <class R>
-Result<R> record_from_csv_row(const std::vector<CsvField>& row);
+MYNA_CORE_API Result<R> record_from_csv_row(const std::vector<CsvField>& row);
 
 extern template std::string csv_header<DrugRecord>(const CsvOptions&);
 extern template std::string csv_header<CheckupRecord>(const CsvOptions&);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "myna/core_export.hpp"
 #include "myna/export/writer.hpp"
 
 namespace myna {
@@ -59,11 +60,11 @@ struct FhirOptions {
 /// records arrive; the Patient comes last, from every record's identity items. A validation
 /// error when patient_id is empty.
 template <class R>
-Result<std::unique_ptr<RecordWriter<R>>> make_fhir_writer(std::ostream& out, FhirOptions options);
+MYNA_CORE_API Result<std::unique_ptr<RecordWriter<R>>> make_fhir_writer(std::ostream& out, FhirOptions options);
 
 /// All records as one Bundle (JSON text).
 template <class R>
-Result<std::string> to_fhir_bundle(const std::vector<R>& records, const FhirOptions& options);
+MYNA_CORE_API Result<std::string> to_fhir_bundle(const std::vector<R>& records, const FhirOptions& options);
 
 extern template Result<std::unique_ptr<RecordWriter<DrugRecord>>> make_fhir_writer<DrugRecord>(std::ostream&,
                                                                                                FhirOptions);
@@ -86,10 +87,10 @@ enum class ObservationProfile : std::uint8_t {
 };
 
 /// The profile of a checkup catalog item (derived from its unit, code and group).
-ObservationProfile observation_profile(const FieldInfo& field) noexcept;
+MYNA_CORE_API ObservationProfile observation_profile(const FieldInfo& field) noexcept;
 /// Canonical URL of the profile, e.g. "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_LabResult".
-const char* profile_url(ObservationProfile profile) noexcept;
+MYNA_CORE_API const char* profile_url(ObservationProfile profile) noexcept;
 /// JLAC10 材料コード (3 digits, e.g. "023" 血清) of a laboratory item's code; "" if none.
-std::string_view specimen_material(const FieldInfo& field) noexcept;
+MYNA_CORE_API std::string_view specimen_material(const FieldInfo& field) noexcept;
 
 }  // namespace myna

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "myna/core_export.hpp"
 #include "myna/export/writer.hpp"
 
 namespace myna {
@@ -26,11 +27,11 @@ struct JsonLinesOptions {
 /// [{"item", "key", "value"}…] (keys that are no item, later values of repeated items).
 /// Always valid JSON and valid UTF-8.
 template <class R>
-std::string to_json_object(const R& record, const JsonLinesOptions& options = {});
+MYNA_CORE_API std::string to_json_object(const R& record, const JsonLinesOptions& options = {});
 
 /// A writer of one JSON object per line to `out` (which must outlive the writer).
 template <class R>
-std::unique_ptr<RecordWriter<R>> make_json_lines_writer(std::ostream& out, JsonLinesOptions options = {});
+MYNA_CORE_API std::unique_ptr<RecordWriter<R>> make_json_lines_writer(std::ostream& out, JsonLinesOptions options = {});
 
 extern template std::string to_json_object<DrugRecord>(const DrugRecord&, const JsonLinesOptions&);
 extern template std::string to_json_object<CheckupRecord>(const CheckupRecord&, const JsonLinesOptions&);

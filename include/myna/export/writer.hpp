@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "myna/core_export.hpp"
 #include "myna/error.hpp"
 #include "myna/records.hpp"
 
@@ -44,14 +45,14 @@ Status write_all(RecordWriter<R>& writer, const std::vector<R>& records) {
 /// decimals exact (with their comparator), codes with their leading zeros, coded answers as
 /// their code; an unparsed value the text as received (repaired text: its value). Always
 /// valid UTF-8 (invalid bytes become U+FFFD).
-std::string export_text(ConstFieldRef ref);
+MYNA_CORE_API std::string export_text(ConstFieldRef ref);
 /// A record's issues as one line: "item 117 喫煙: unknown_code; item 0: unknown_item" (never
 /// a value); "" when there are none.
-std::string issues_text(const Issues& issues);
+MYNA_CORE_API std::string issues_text(const Issues& issues);
 /// A record's extra items (keys that are no item, later values of a repeated item) as a JSON
 /// array, `[{"item":0,"key":"備考","value":"…"}]`, key and value as received (repaired to valid
 /// UTF-8); "" when there are none.
-std::string extra_items_json(const Issues& issues);
+MYNA_CORE_API std::string extra_items_json(const Issues& issues);
 
 /// The catalog name chosen by `names`.
 inline std::string_view field_name(const FieldInfo& field, FieldNames names) noexcept {

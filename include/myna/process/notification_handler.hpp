@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "myna/export.hpp"
 #include "myna/log.hpp"
 #include "myna/process/retrieval.hpp"
 #include "myna/profile.hpp"
@@ -22,7 +23,7 @@ struct NotificationReply {
 
 /// Thread-safe: handle() may be called from every worker of a web server at once (the
 /// retrieval store makes each notification's state change atomic).
-class NotificationHandler {
+class MYNA_API NotificationHandler {
  public:
   NotificationHandler(Profile profile, std::shared_ptr<RetrievalStore> store, Logger logger = {});
   NotificationReply handle(std::string_view body) const;

@@ -12,11 +12,12 @@
 #include <vector>
 
 #include "myna/error.hpp"
+#include "myna/export.hpp"
 #include "myna/secret.hpp"
 
 namespace myna {
 
-class NotifierGate {
+class MYNA_API NotifierGate {
  public:
   /// Length limits of a path secret (characters A–Z a–z 0–9 - . _ ~, one path segment).
   static constexpr std::size_t kMinSecretLength = 16, kMaxSecretLength = 256;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "myna/export.hpp"
 #include "myna/query/query.hpp"
 #include "myna/transport/context.hpp"
 
@@ -24,8 +25,8 @@ enum class RetrievalState {
   failed,
   timed_out,
 };
-const char* to_string(RetrievalState state) noexcept;
-bool is_final(RetrievalState state) noexcept;
+MYNA_API const char* to_string(RetrievalState state) noexcept;
+MYNA_API bool is_final(RetrievalState state) noexcept;
 
 /// A notification that arrived while the request telegram was still in flight, before the
 /// service's request response confirmed the retrieval's processId. Anyone who can reach the
@@ -61,7 +62,7 @@ struct Retrieval {
 /// (MynaPortal::postgres). All operations are atomic with respect to each other, and an
 /// implementation must be thread-safe: the client's batch workers and the notification
 /// handler call it at once (the SDK's stores are).
-class RetrievalStore {
+class MYNA_API RetrievalStore {
  public:
   virtual ~RetrievalStore() = default;
   /// Registers a new retrieval (state requested). Fails if the telegram id exists.
@@ -96,9 +97,9 @@ class RetrievalStore {
   virtual Status purge(std::chrono::seconds older_than) = 0;
 };
 
-std::shared_ptr<RetrievalStore> make_memory_retrieval_store();
+MYNA_API std::shared_ptr<RetrievalStore> make_memory_retrieval_store();
 /// One JSON file per retrieval in dir (0600, atomic replace); works across processes on one
 /// machine (file locks), not across machines — use the PostgreSQL store for that.
-Result<std::shared_ptr<RetrievalStore>> make_file_retrieval_store(std::string dir);
+MYNA_API Result<std::shared_ptr<RetrievalStore>> make_file_retrieval_store(std::string dir);
 
 }  // namespace myna

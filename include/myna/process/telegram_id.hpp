@@ -12,11 +12,12 @@
 #include <string_view>
 
 #include "myna/error.hpp"
+#include "myna/export.hpp"
 
 namespace myna {
 
 /// Thread-safe: next() may be called from several threads at once.
-class TelegramIdGenerator {
+class MYNA_API TelegramIdGenerator {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 

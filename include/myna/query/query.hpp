@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "myna/core_export.hpp"
 #include "myna/profile.hpp"
 #include "myna/records.hpp"
 
@@ -14,7 +15,7 @@ namespace myna {
 
 /// A validated 照会年月日 range (絞り込み開始日 <= 絞り込み終了日) for one record type.
 /// Tables 2.6-1..3: drugs and expenses match on 診療年月, checkups on 健診実施年月日.
-class Query {
+class MYNA_CORE_API Query {
  public:
   class Builder;
 
@@ -45,7 +46,7 @@ class Query {
 };
 
 /// Collects the bounds; build() validates them.
-class Query::Builder {
+class MYNA_CORE_API Query::Builder {
  public:
   explicit Builder(RecordType type) : type_(type) {}
   Builder& from(Date date) {
@@ -74,6 +75,6 @@ inline Query::Builder checkup_query() { return Query::Builder(RecordType::checku
 inline Query::Builder expense_query() { return Query::Builder(RecordType::expense); }
 
 /// Shorthand: drug_query().from(f).to(t).build() etc.
-Result<Query> make_query(RecordType type, std::string_view from, std::string_view to);
+MYNA_CORE_API Result<Query> make_query(RecordType type, std::string_view from, std::string_view to);
 
 }  // namespace myna

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "myna/core_export.hpp"
 #include "myna/records/values.hpp"
 
 namespace myna {
@@ -20,9 +21,9 @@ enum class RecordType : std::uint8_t {
 };
 
 /// Japanese name of the information type, e.g. "薬剤情報".
-std::string_view japanese_name(RecordType type) noexcept;
+MYNA_CORE_API std::string_view japanese_name(RecordType type) noexcept;
 /// Stable English identifier: "drugs", "checkups", "expenses".
-std::string_view english_name(RecordType type) noexcept;
+MYNA_CORE_API std::string_view english_name(RecordType type) noexcept;
 
 /// The C++ value type of a field.
 enum class ValueKind : std::uint8_t {
@@ -36,7 +37,7 @@ enum class ValueKind : std::uint8_t {
   coded,       ///< myna::Coded (answer from a code set)
 };
 
-const char* to_string(ValueKind kind) noexcept;
+MYNA_CORE_API const char* to_string(ValueKind kind) noexcept;
 
 /// A typed pointer to one member of one record.
 struct FieldRef {
@@ -250,32 +251,32 @@ void for_each_field(R& record, Fn&& fn) {
 }
 
 /// True when a typed value of the field can be read (valid; also repaired text).
-bool has_value(ConstFieldRef ref) noexcept;
+MYNA_CORE_API bool has_value(ConstFieldRef ref) noexcept;
 /// The field's state: absent, valid or unparsed.
-ValueState state(ConstFieldRef ref) noexcept;
+MYNA_CORE_API ValueState state(ConstFieldRef ref) noexcept;
 /// True unless the field is absent (an unparsed value is present).
 inline bool present(ConstFieldRef ref) noexcept { return state(ref) != ValueState::absent; }
 /// The received text of an unparsed field (for text: the bytes before repair).
-std::optional<std::string_view> unparsed_text(ConstFieldRef ref) noexcept;
+MYNA_CORE_API std::optional<std::string_view> unparsed_text(ConstFieldRef ref) noexcept;
 /// The field as text in wire format, exactly as received ("" when absent): dates YYYYMMDD or
 /// YYYY-MM-DD as received, decimals with their comparator, unparsed values their received text
 /// (repaired text: the received bytes, which may be invalid UTF-8).
-std::string to_wire_text(ConstFieldRef ref);
+MYNA_CORE_API std::string to_wire_text(ConstFieldRef ref);
 /// Human-readable text: dates YYYY-MM-DD, coded answers "1 (はい)", unparsed values their
 /// received text, repaired text its repaired value.
-std::string to_display_text(ConstFieldRef ref);
+MYNA_CORE_API std::string to_display_text(ConstFieldRef ref);
 /// Parses wire text into the field (validation per kind / format; comparators where the row
 /// allows them). An error leaves the field unchanged.
-Status assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
+MYNA_CORE_API Status assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
 /// assign_wire_text() without building an error (decoders' hot loop): false, with the field
 /// unchanged, where assign_wire_text() fails; that call then says why.
-bool try_assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
+MYNA_CORE_API bool try_assign_wire_text(const FieldInfo& info, FieldRef ref, std::string_view text);
 /// Keeps text as the field's unparsed value (text fields: unparsed without a value).
-void assign_unparsed(FieldRef ref, std::string_view text);
+MYNA_CORE_API void assign_unparsed(FieldRef ref, std::string_view text);
 /// Resets the field to absent.
-void clear(FieldRef ref) noexcept;
+MYNA_CORE_API void clear(FieldRef ref) noexcept;
 /// Field-by-field equality of two fields of the same kind.
-bool equal(ConstFieldRef a, ConstFieldRef b) noexcept;
+MYNA_CORE_API bool equal(ConstFieldRef a, ConstFieldRef b) noexcept;
 
 /// Field-by-field equality of two records via the catalog.
 template <class R>

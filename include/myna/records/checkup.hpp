@@ -3,13 +3,14 @@
 // clang-format off
 #pragma once
 
+#include "myna/core_export.hpp"
 #include "myna/records/catalog.hpp"
 #include "myna/records/issues.hpp"
 
 namespace myna {
 
 /// One 特定健診情報 record: members grouped as the table groups its items.
-struct CheckupRecord {
+struct MYNA_CORE_API CheckupRecord {
   /// 資格情報 (items 1–12)
   struct Qualification {
     InsurerNumber insurer_number;                            ///< 1 保険者番号

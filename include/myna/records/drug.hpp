@@ -1,13 +1,14 @@
 // 薬剤情報: table 2.4-2 of the guideline (30 fields).
 #pragma once
 
+#include "myna/core_export.hpp"
 #include "myna/records/catalog.hpp"
 #include "myna/records/issues.hpp"
 
 namespace myna {
 
 /// One 薬剤情報 record (a drug prescribed or dispensed), fields in table order.
-struct DrugRecord {
+struct MYNA_CORE_API DrugRecord {
   Text kana_name;                                               ///< 1 カナ氏名
   Text kana_name_other;                                         ///< 2 カナ氏名(その他)
   Text name;                                                    ///< 3 氏名

@@ -1,13 +1,14 @@
 // 医療費通知情報: table 2.4-4 of the guideline (6 fields).
 #pragma once
 
+#include "myna/core_export.hpp"
 #include "myna/records/catalog.hpp"
 #include "myna/records/issues.hpp"
 
 namespace myna {
 
 /// One 医療費通知情報 record (medical expenses paid at one institution in one month).
-struct MedicalExpenseRecord {
+struct MYNA_CORE_API MedicalExpenseRecord {
   Text patient_name;          ///< 1 受診者氏名
   Text insurer_name;          ///< 2 保険者名称
   Text unique_code;           ///< 3 ユニークコード

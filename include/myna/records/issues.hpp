@@ -12,6 +12,7 @@
 #include <optional>
 #include <string_view>
 
+#include "myna/core_export.hpp"
 #include "myna/records/values.hpp"
 
 namespace myna {
@@ -32,9 +33,9 @@ enum class IssueKind : std::uint8_t {
 inline constexpr std::size_t kIssueKindCount = static_cast<std::size_t>(IssueKind::count_);
 
 /// Stable snake_case name, e.g. "unknown_code".
-const char* to_string(IssueKind kind) noexcept;
+MYNA_CORE_API const char* to_string(IssueKind kind) noexcept;
 /// The kind with that name, nullopt for an unknown name.
-std::optional<IssueKind> issue_kind_from_string(std::string_view name) noexcept;
+MYNA_CORE_API std::optional<IssueKind> issue_kind_from_string(std::string_view name) noexcept;
 
 /// One issue: which item, and what kind. Never the value.
 struct Issue {
@@ -60,7 +61,7 @@ struct ExtraItem {
 /// The issues (and extra items) of one record. One pointer in size, null when there are none,
 /// so that clean records cost nothing. Copies are deep. Not thread-safe for concurrent writes
 /// (like any value); concurrent reads are fine.
-class Issues {
+class MYNA_CORE_API Issues {
  public:
   Issues() noexcept;
   Issues(const Issues& other);
@@ -87,7 +88,7 @@ class Issues {
   void add_extra(ExtraItem item);
   void clear() noexcept;
 
-  friend bool operator==(const Issues& a, const Issues& b) noexcept;
+  friend MYNA_CORE_API bool operator==(const Issues& a, const Issues& b) noexcept;
   friend bool operator!=(const Issues& a, const Issues& b) noexcept { return !(a == b); }
 
  private:
@@ -96,7 +97,7 @@ class Issues {
 };
 
 /// Counts of issues per kind (of a retrieval, a batch, a file). Plain value.
-class IssueCounts {
+class MYNA_CORE_API IssueCounts {
  public:
   std::uint64_t count(IssueKind kind) const noexcept { return counts_[static_cast<std::size_t>(kind)]; }
   std::uint64_t total() const noexcept;
@@ -113,8 +114,8 @@ class IssueCounts {
 };
 
 /// "unparsed_value=2 unknown_code=1" (kinds with a count only), "none" when empty.
-std::ostream& operator<<(std::ostream& os, const IssueCounts& counts);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const IssueCounts& counts);
 /// "item 117 喫煙: unknown_code" per issue, separated by "; ".
-std::ostream& operator<<(std::ostream& os, const Issues& issues);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Issues& issues);
 
 }  // namespace myna

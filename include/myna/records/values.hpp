@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "myna/core_export.hpp"
 #include "myna/error.hpp"
 #include "myna/records/code_set_id.hpp"
 
@@ -26,7 +27,7 @@ namespace myna {
 enum class ValueState : std::uint8_t { absent, valid, unparsed };
 
 /// Stable name: "absent", "valid", "unparsed".
-const char* to_string(ValueState state) noexcept;
+MYNA_CORE_API const char* to_string(ValueState state) noexcept;
 
 // What the value types below share; not API (one internal namespace, docs/namespaces.dox).
 namespace internal {
@@ -47,10 +48,10 @@ struct TextExtra {
   bool has_value;     ///< Text: the block's characters are a (repaired) value
   bool escapes;       ///< the original keeps unpaired surrogate escapes as text (backslash-ud800)
 };
-TextRep* make_text_rep(std::string_view text);
-TextRep* make_extended_rep(std::string_view chars, const TextExtra& extra);
-const TextExtra* extra_of(const TextRep* rep) noexcept;
-void free_text_rep(TextRep* rep) noexcept;
+MYNA_CORE_API TextRep* make_text_rep(std::string_view text);
+MYNA_CORE_API TextRep* make_extended_rep(std::string_view chars, const TextExtra& extra);
+MYNA_CORE_API const TextExtra* extra_of(const TextRep* rep) noexcept;
+MYNA_CORE_API void free_text_rep(TextRep* rep) noexcept;
 inline void retain(TextRep* rep) noexcept { rep->refs.fetch_add(1, std::memory_order_relaxed); }
 inline void release(TextRep* rep) noexcept {
   if (rep->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) free_text_rep(rep);
@@ -60,7 +61,7 @@ inline void release(TextRep* rep) noexcept {
 /// The storage every value type but Text shares: one tagged word. Low bit 1: the valid value,
 /// packed in the other 63 bits; a small word: absent; otherwise a pointer to the shared
 /// received text of an unparsed value (heap blocks are 8-aligned, so their low bit is 0).
-class ValueWord {
+class MYNA_CORE_API ValueWord {
  public:
   ValueState state() const noexcept {
     return (word_ & 1) ? ValueState::valid : is_pointer() ? ValueState::unparsed : ValueState::absent;
@@ -139,7 +140,7 @@ class ValueWord {
 
 /// A calendar date (proleptic Gregorian). Valid dates remember their received form:
 /// "YYYYMMDD" (wire) or "YYYY-MM-DD". Default: absent.
-class Date : public ValueWord {
+class MYNA_CORE_API Date : public ValueWord {
  public:
   constexpr Date() noexcept {}  // user-provided: not an aggregate
   /// Validated construction; Result holds a validation error for impossible dates.
@@ -183,11 +184,11 @@ class Date : public ValueWord {
   static Date packed(std::uint32_t yyyymmdd, bool iso) noexcept;
 };
 
-bool is_valid_date(int year, int month, int day) noexcept;
-int days_in_month(int year, int month) noexcept;
+MYNA_CORE_API bool is_valid_date(int year, int month, int day) noexcept;
+MYNA_CORE_API int days_in_month(int year, int month) noexcept;
 
 /// A year and month (診療年月); valid values remember "YYYYMM" or "YYYY-MM". Default: absent.
-class YearMonth : public ValueWord {
+class MYNA_CORE_API YearMonth : public ValueWord {
  public:
   constexpr YearMonth() noexcept {}  // user-provided: not an aggregate
   static Result<YearMonth> make(int year, int month);
@@ -227,7 +228,7 @@ class YearMonth : public ValueWord {
 /// sent invalid UTF-8 (or an unpaired surrogate escape) the value is the repaired text
 /// (U+FFFD per maximal ill-formed subpart) and unparsed_text() the received bytes. A JSON
 /// object, array or boolean in place of a text is unparsed without a value.
-class Text {
+class MYNA_CORE_API Text {
  public:
   Text() noexcept = default;
   explicit Text(std::string_view text);
@@ -272,7 +273,7 @@ class Text {
   bool empty() const noexcept { return view().empty(); }
 
   /// Same state, same value and same received text.
-  friend bool operator==(const Text& a, const Text& b) noexcept;
+  friend MYNA_CORE_API bool operator==(const Text& a, const Text& b) noexcept;
   friend bool operator!=(const Text& a, const Text& b) noexcept { return !(a == b); }
   friend bool operator==(const Text& a, std::string_view b) noexcept { return a.has_value() && a.view() == b; }
 
@@ -286,12 +287,12 @@ class Text {
 /// How a measured value relates to the number (lab values at the limits of an assay).
 enum class Comparator : std::uint8_t { none, less, less_equal, greater, greater_equal };
 /// "<", "<=", ">", ">=" or "" for none.
-std::string_view to_string(Comparator comparator) noexcept;
+MYNA_CORE_API std::string_view to_string(Comparator comparator) noexcept;
 
 /// An exact decimal in canonical form ("5.6" stays "5.6", "82.0" keeps its zero), optionally
 /// with a comparator ("<0.5"). Up to 15 significant digits (16 below 2^53) and 20
 /// fractional digits; longer spellings are unparsed, never lost. Default: absent.
-class Decimal : public ValueWord {
+class MYNA_CORE_API Decimal : public ValueWord {
  public:
   constexpr Decimal() noexcept {}  // user-provided: not an aggregate
   /// Parses the canonical form -?(0|[1-9][0-9]*)(.[0-9]+)?; no exponent, '+', spaces or
@@ -329,7 +330,7 @@ class Decimal : public ValueWord {
 };
 
 /// Money in whole yen; negative amounts are values (corrections). Default: absent.
-class Yen : public ValueWord {
+class MYNA_CORE_API Yen : public ValueWord {
  public:
   constexpr Yen() noexcept {}  // user-provided: not an aggregate
   static Result<Yen> make(std::int64_t amount);
@@ -348,7 +349,7 @@ class Yen : public ValueWord {
 
 /// A whole number (年齢, 回数, 処方グループ番号), -?(0|[1-9][0-9]{0,8}). Negative numbers are
 /// valid (the decoder notes them as out of range). Default: absent.
-class Count : public ValueWord {
+class MYNA_CORE_API Count : public ValueWord {
  public:
   constexpr Count() noexcept {}  // user-provided: not an aggregate
   static Result<Count> make(std::int64_t value);
@@ -376,12 +377,12 @@ enum class CodeFormat : std::uint8_t {
 };
 
 /// Validates text for a format; returns a message naming what is wrong, or empty when valid.
-std::string check_code(CodeFormat format, std::string_view text);
-const char* describe(CodeFormat format) noexcept;
+MYNA_CORE_API std::string check_code(CodeFormat format, std::string_view text);
+MYNA_CORE_API const char* describe(CodeFormat format) noexcept;
 
 /// Storage shared by all code types: a valid code (up to 12 characters 0-9 A-Z) is packed
 /// into the word; anything else is unparsed text.
-class CodeString : public ValueWord {
+class MYNA_CORE_API CodeString : public ValueWord {
  public:
   constexpr CodeString() noexcept {}  // user-provided: not an aggregate
   bool has_value() const noexcept { return is_packed(); }
@@ -427,7 +428,7 @@ enum class CodePeriod : std::uint8_t {
   from_2024_04,    ///< 第4期: from 2024-04-01
 };
 /// The period of a checkup date (unknown unless the date is valid).
-CodePeriod code_period(const Date& checkup_date) noexcept;
+MYNA_CORE_API CodePeriod code_period(const Date& checkup_date) noexcept;
 
 /// One code and its meaning ("" when the sources disagree: a known code without a meaning).
 struct CodeMeaning {
@@ -453,7 +454,7 @@ struct CodeLookup {
 
 /// A code set: its tables (one, or one per period) and where they come from
 /// (tools/code_tables/code_tables.json; docs/records.md lists the sources).
-struct CodeSet {
+struct MYNA_CORE_API CodeSet {
   CodeSetId id;
   std::string_view key;     ///< stable identifier, e.g. "drinking_frequency"
   std::string_view name;    ///< Japanese name of the code table
@@ -470,12 +471,12 @@ struct CodeSet {
   CodeLookup lookup(std::string_view code, CodePeriod period) const noexcept;
 };
 
-const CodeSet& code_set(CodeSetId id) noexcept;
+MYNA_CORE_API const CodeSet& code_set(CodeSetId id) noexcept;
 
 /// A coded answer: 1–3 ASCII digits as sent, its set and the period it is read in. Every set
 /// is open: a code the table does not list is valid, without meaning (the decoder notes
 /// unknown_code). Anything else (full-width digits, symbols, 4+ digits) is unparsed.
-class Coded : public ValueWord {
+class MYNA_CORE_API Coded : public ValueWord {
  public:
   constexpr Coded() noexcept {}  // user-provided: not an aggregate
   explicit constexpr Coded(CodeSetId set) noexcept : ValueWord(std::uint64_t{static_cast<std::uint8_t>(set)} << 1) {}
@@ -521,13 +522,13 @@ class Coded : public ValueWord {
 
 /// For people: the value as to_string() writes it; an absent value as "(absent)", an empty
 /// Text as "" (two quotation marks), so that absent and empty never look alike.
-std::ostream& operator<<(std::ostream& os, const Date& v);
-std::ostream& operator<<(std::ostream& os, const YearMonth& v);
-std::ostream& operator<<(std::ostream& os, const Text& v);
-std::ostream& operator<<(std::ostream& os, const Decimal& v);
-std::ostream& operator<<(std::ostream& os, const Yen& v);
-std::ostream& operator<<(std::ostream& os, const Count& v);
-std::ostream& operator<<(std::ostream& os, const CodeString& v);
-std::ostream& operator<<(std::ostream& os, const Coded& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Date& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const YearMonth& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Text& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Decimal& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Yen& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Count& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const CodeString& v);
+MYNA_CORE_API std::ostream& operator<<(std::ostream& os, const Coded& v);
 
 }  // namespace myna

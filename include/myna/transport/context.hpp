@@ -9,9 +9,11 @@
 #include <memory>
 #include <optional>
 
+#include "myna/export.hpp"
+
 namespace myna {
 
-class Context {
+class MYNA_API Context {
  public:
   using Clock = std::chrono::steady_clock;
 

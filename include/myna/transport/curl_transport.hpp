@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "myna/export.hpp"
 #include "myna/log.hpp"
 #include "myna/transport/transport.hpp"
 
@@ -40,6 +41,6 @@ struct CurlTransportOptions {
 /// Creates the libcurl transport (thread-safe, as every HttpTransport; its connection pool is
 /// shared by the threads that use it); fails with a validation/tls error when a file is missing
 /// or unreadable (an option that cannot be honoured is an error, never silently ignored).
-Result<std::shared_ptr<HttpTransport>> make_curl_transport(CurlTransportOptions options);
+MYNA_API Result<std::shared_ptr<HttpTransport>> make_curl_transport(CurlTransportOptions options);
 
 }  // namespace myna

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "myna/export.hpp"
+
 namespace myna {
 
 struct StopWindow {
@@ -16,9 +18,9 @@ struct StopWindow {
 };
 
 /// The documented stop window containing t, if any (the one ending last if several).
-std::optional<StopWindow> stop_window_at(std::chrono::system_clock::time_point t);
+MYNA_API std::optional<StopWindow> stop_window_at(std::chrono::system_clock::time_point t);
 
 /// When a stop window containing t ends (t itself when none applies).
-std::chrono::system_clock::time_point next_available(std::chrono::system_clock::time_point t);
+MYNA_API std::chrono::system_clock::time_point next_available(std::chrono::system_clock::time_point t);
 
 }  // namespace myna

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "myna/export.hpp"
 #include "myna/log.hpp"
 #include "myna/transport/transport.hpp"
 
@@ -31,20 +32,21 @@ struct RetryPolicy {
 
 /// Parses Retry-After in both forms: delta-seconds ("120") and HTTP-date
 /// ("Wed, 21 Oct 2026 07:28:00 GMT"). nullopt when absent or malformed.
-std::optional<std::chrono::system_clock::time_point> parse_retry_after(std::string_view value,
-                                                                       std::chrono::system_clock::time_point now);
+MYNA_API std::optional<std::chrono::system_clock::time_point> parse_retry_after(
+    std::string_view value, std::chrono::system_clock::time_point now);
 
 /// Maps a non-2xx response to an Error: 401/403 auth, 408 timeout, 429 rate_limited,
 /// 503 maintenance (with retry_after), other 5xx and 4xx http. Never includes the body.
-Error http_error(const HttpResponse& response, std::string_view what);
+MYNA_API Error http_error(const HttpResponse& response, std::string_view what);
 
 /// True for errors and responses a retry may help: network, timeout of an attempt, 408,
 /// 429, 5xx (incl. maintenance).
-bool is_retryable(const Error& error) noexcept;
+MYNA_API bool is_retryable(const Error& error) noexcept;
 
 /// Sends request, retrying per policy when request.idempotent; non-2xx responses become
 /// errors via http_error (2xx responses are returned). Waits are interrupted by the context.
-Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request, const Context& context,
-                                     const RetryPolicy& policy, const Logger& logger = {});
+MYNA_API Result<HttpResponse> send_with_retry(HttpTransport& transport, const HttpRequest& request,
+                                              const Context& context, const RetryPolicy& policy,
+                                              const Logger& logger = {});
 
 }  // namespace myna

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "myna/error.hpp"
+#include "myna/export.hpp"
 #include "myna/secret.hpp"
 #include "myna/transport/context.hpp"
 
@@ -38,7 +39,7 @@ struct HttpRequest {
   std::function<Status(std::string_view chunk)> on_body_chunk;
 };
 
-struct HttpResponse {
+struct MYNA_API HttpResponse {
   int status = 0;
   std::vector<HttpHeader> headers;
   std::string body;
@@ -48,7 +49,7 @@ struct HttpResponse {
 
 /// Thread-safe: send() may be called from many threads at once (an implementation must
 /// allow it; the libcurl transport and FakeTransport do).
-class HttpTransport {
+class MYNA_API HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   /// Sends one request. Returns a response for any HTTP status; an Error only when no

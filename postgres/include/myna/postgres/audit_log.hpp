@@ -13,12 +13,13 @@
 
 #include "myna/log.hpp"
 #include "myna/postgres/database.hpp"
+#include "myna/postgres/export.hpp"
 #include "myna/retrieval_info.hpp"
 
 namespace myna::pg {
 
 /// Thread-safe: each write takes a connection of the Database's pool.
-class AuditLog {
+class MYNA_PG_API AuditLog {
  public:
   static Result<std::shared_ptr<AuditLog>> create(std::shared_ptr<Database> db);
   ~AuditLog();

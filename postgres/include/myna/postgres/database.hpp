@@ -11,6 +11,7 @@
 
 #include "myna/error.hpp"
 #include "myna/log.hpp"
+#include "myna/postgres/export.hpp"
 #include "myna/secret.hpp"
 
 namespace myna::pg {
@@ -44,7 +45,7 @@ struct DatabaseStats {
 
 /// Thread-safe: one Database (its connection pool) serves every store, sink and queue of the
 /// process at once.
-class Database {
+class MYNA_PG_API Database {
  public:
   /// Connects once (to fail early with a clear error) and migrates the schema. Errors are
   /// ErrorCategory::storage (unreachable server, refused login, schema newer than the SDK)
@@ -64,7 +65,7 @@ class Database {
   Status ping();
   DatabaseStats stats() const;
 
-  struct Impl;  ///< internal (the component's stores use it)
+  struct MYNA_PG_NO_EXPORT Impl;  ///< internal (the component's stores use it)
   Impl& impl() const noexcept { return *impl_; }
 
  private:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "myna/postgres/database.hpp"
+#include "myna/postgres/export.hpp"
 #include "myna/query/query.hpp"
 #include "myna/records.hpp"
 
@@ -44,7 +45,7 @@ struct NaturalKey<MedicalExpenseRecord> {
 /// (null where absent) when the filter item is present, else "h:" + the hex SHA-256 of all
 /// items. The stored key adds the ordinal among equal identities within one retrieval.
 template <class R>
-std::string record_identity(const R& record);
+MYNA_PG_API std::string record_identity(const R& record);
 
 struct StoreReport {
   std::size_t inserted = 0;   ///< new rows
@@ -53,7 +54,7 @@ struct StoreReport {
 };
 
 /// Thread-safe: each call takes a connection of the Database's pool.
-class RecordSink {
+class MYNA_PG_API RecordSink {
  public:
   static Result<std::shared_ptr<RecordSink>> create(std::shared_ptr<Database> db);
   ~RecordSink();

@@ -10,6 +10,7 @@
 
 #include "myna/auth/token.hpp"
 #include "myna/postgres/database.hpp"
+#include "myna/postgres/export.hpp"
 #include "myna/process/retrieval.hpp"
 
 namespace myna::pg {
@@ -30,8 +31,8 @@ struct RetrievalStoreOptions {
 /// stores to the row it read, with the database's clock (so the stale claim takeover of
 /// claim_fetch() does not depend on the instances' clocks), and writes it back with a
 /// conditional UPDATE on the row's version: of racing claimers exactly one wins.
-Result<std::shared_ptr<RetrievalStore>> make_retrieval_store(std::shared_ptr<Database> db,
-                                                             RetrievalStoreOptions options = {});
+MYNA_PG_API Result<std::shared_ptr<RetrievalStore>> make_retrieval_store(std::shared_ptr<Database> db,
+                                                                         RetrievalStoreOptions options = {});
 
 struct TokenStoreOptions {
   /// 32 bytes: the AES-256-GCM key that encrypts access and refresh tokens. The application
@@ -45,9 +46,10 @@ struct TokenStoreOptions {
 /// and the column in the AAD, so a value copied to another row or column does not decrypt);
 /// times in clear. Plaintext buffers are wiped. A wrong key or a tampered value is a storage
 /// error, never a silent "no token".
-Result<std::shared_ptr<TokenStore>> make_token_store(std::shared_ptr<Database> db, TokenStoreOptions options);
+MYNA_PG_API Result<std::shared_ptr<TokenStore>> make_token_store(std::shared_ptr<Database> db,
+                                                                 TokenStoreOptions options);
 
 /// A 32-byte key from 64 hexadecimal characters (surrounding white space ignored).
-Result<SecretString> token_key_from_hex(std::string_view hex);
+MYNA_PG_API Result<SecretString> token_key_from_hex(std::string_view hex);
 
 }  // namespace myna::pg

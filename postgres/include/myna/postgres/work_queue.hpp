@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "myna/postgres/database.hpp"
+#include "myna/postgres/export.hpp"
 
 namespace myna::pg {
 
@@ -25,7 +26,7 @@ struct QueueCounts {
 };
 
 /// Thread-safe: each call takes a connection of the Database's pool.
-class WorkQueue {
+class MYNA_PG_API WorkQueue {
  public:
   /// A named queue (table myna_work; many queues share it).
   static Result<std::shared_ptr<WorkQueue>> create(std::shared_ptr<Database> db, std::string name);
