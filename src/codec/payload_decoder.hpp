@@ -97,9 +97,17 @@ class RecordKeys {
   std::size_t previous_ = 0;
 };
 
+/// Whether a sink stores the records itself and lets them be built in place: R& emplace()
+/// opens a default record, Status commit() keeps it, discard() takes it back out.
+template <class Sink, class = void>
+struct BuildsInPlace : std::false_type {};
+template <class Sink>
+struct BuildsInPlace<Sink, std::void_t<decltype(std::declval<Sink&>().emplace())>> : std::true_type {};
+
 template <class R, class Sink>
 class PayloadHandler {
   using rapidjson_size = rapidjson::SizeType;
+  static constexpr bool kInPlace = BuildsInPlace<Sink>::value;
   enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
   enum class Pending : std::uint8_t { none, records, skip };
 
@@ -112,6 +120,9 @@ class PayloadHandler {
         index_(key_index(RecordTraits<R>::type, profile)),
         keys_(index_),
         type_key_(profile.payload_key(RecordTraits<R>::type)) {}
+  PayloadHandler(const PayloadHandler&) = delete;
+  PayloadHandler& operator=(const PayloadHandler&) = delete;
+  ~PayloadHandler() { drop_open_record(); }
 
   // ---- RapidJSON handler interface
   bool Null() { return scalar(JsonKind::null, "null", 4); }
@@ -181,8 +192,8 @@ class PayloadHandler {
     field_ = -1, position_ = 0, target_ = Target::field, unpaired_ = false;
     capture_.reset();
     seen_.reset();
-    record_.~R();
-    new (&record_) R();
+    drop_open_record();
+    renew_own_record();
     budget_.reset();
     budget_.unpaired_escapes = 0;
   }
@@ -284,6 +295,7 @@ class PayloadHandler {
       return fail_shape("more than " + std::to_string(profile_.max_records) + " records");
     ++record_index_;
     level_ = Level::record;
+    if constexpr (kInPlace) record_ = &sink_.emplace(), open_ = true;
     seen_.reset();
     keys_.start_record();
     issues_.start_record();
@@ -294,27 +306,46 @@ class PayloadHandler {
   bool end_record() {
     level_ = Level::records;
     field_ = -1;
-    issues_.finish_codes(record_);
+    issues_.finish_codes(*record_);
     if (policy_ == DecodePolicy::strict) {
       Issue first;
       int field = -1;
       if (issues_.first_refused(first, field)) {
+        drop_open_record();
         field_ = field;
         if (field < 0) return fail_record(strict_message(RecordTraits<R>::catalog[0], first.kind));
         return fail_item(strict_message(RecordTraits<R>::catalog[static_cast<std::size_t>(field)], first.kind));
       }
     }
-    issues_.move_into(record_.issues);
-    Status st = sink_(std::move(record_));
-    // A fresh record in place: cheaper than move-assigning a temporary field by field.
-    static_assert(std::is_nothrow_default_constructible_v<R>);
-    record_.~R();
-    new (&record_) R();
+    issues_.move_into(record_->issues);
+    Status st;
+    if constexpr (kInPlace) {
+      open_ = false;
+      st = sink_.commit();
+    } else {
+      st = sink_(std::move(own_));
+      renew_own_record();
+    }
     if (!st) {
       error_ = std::move(st).error();
       return false;
     }
     return true;
+  }
+
+  /// A fresh record in place: cheaper than move-assigning a temporary field by field.
+  void renew_own_record() noexcept {
+    static_assert(std::is_nothrow_default_constructible_v<R>);
+    own_.~R();
+    new (&own_) R();
+  }
+  /// A record opened in the sink and not finished is taken back out (never delivered half).
+  void drop_open_record() noexcept {
+    if constexpr (kInPlace) {
+      if (open_) sink_.discard();
+      open_ = false;
+      record_ = &own_;
+    }
   }
 
   bool record_key(const char* s, std::size_t n) {
@@ -378,7 +409,7 @@ class PayloadHandler {
     const bool unpaired = std::exchange(unpaired_, false);
     if (target_ != Target::field) return extra(kind, text);
     const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
-    FieldRef ref = info.access(&record_);
+    FieldRef ref = info.access(record_);
     if (kind == JsonKind::string && ref.kind == ValueKind::text && !unpaired) {
       Text shared = interner_.get(text.data(), text.size());
       if (shared.has_value()) return *static_cast<Text*>(ref.ptr) = std::move(shared), true;
@@ -386,7 +417,7 @@ class PayloadHandler {
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
     if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
-      issues_.coded(field_, position_);
+      issues_.coded(field_, position_, *static_cast<Coded*>(ref.ptr));
     return true;
   }
 
@@ -401,7 +432,7 @@ class PayloadHandler {
     } else {
       issues_.add(-1, position_, IssueKind::unknown_item);
     }
-    record_.issues.add_extra(std::move(item));
+    record_->issues.add_extra(std::move(item));
     return true;
   }
 
@@ -457,7 +488,9 @@ class PayloadHandler {
   RecordIssues<R> issues_;
   JsonCapture capture_;
   std::string extra_key_;
-  R record_{};
+  R own_{};             ///< the record being read, unless the sink builds it in place
+  R* record_ = &own_;  ///< the record being read
+  bool open_ = false;  ///< record_ is open in the sink (in place)
   std::bitset<256> seen_;
   std::optional<Error> error_;
   std::int64_t record_index_ = -1;

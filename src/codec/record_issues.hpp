@@ -33,17 +33,17 @@ class RecordIssues {
   void add(int field, std::uint32_t position, const ValueIssues& issues) {
     for (std::uint8_t i = 0; i < issues.count; ++i) add(field, position, issues.kinds[i]);
   }
-  /// A valid coded answer to read at the end of the record.
-  void coded(int field, std::uint32_t position) { coded_.push_back({position, field, IssueKind::unknown_code}); }
+  /// A valid coded answer (a field of the record being read, which stays where it is until
+  /// the record ends) to read at the end of the record.
+  void coded(int field, std::uint32_t position, Coded& answer) { coded_.push_back({&answer, position, field}); }
 
   /// Reads the coded answers in the record's period and notes unknown and ambiguous codes.
-  void finish_codes(R& record) {
+  void finish_codes(const R& record) {
+    if (coded_.empty()) return;
     const CodePeriod period = record_period(record);
-    for (const Pending& c : coded_) {
-      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(c.field)];
-      auto& answer = *static_cast<Coded*>(info.access(&record).ptr);
-      answer.set_period(period);
-      const Verdict verdict = verdict_of(answer, period);
+    for (const CodedAnswer& c : coded_) {
+      c.answer->set_period(period);
+      const Verdict verdict = verdict_of(*c.answer, period);
       if (verdict == Verdict::ambiguous)
         add(c.field, kAtEnd, IssueKind::ambiguous_code);
       else if (verdict == Verdict::unknown)
@@ -75,6 +75,11 @@ class RecordIssues {
     std::uint32_t position;
     int field;
     IssueKind kind;
+  };
+  struct CodedAnswer {
+    Coded* answer;
+    std::uint32_t position;
+    int field;
   };
 
   enum class Verdict : std::uint8_t { fine, unknown, ambiguous };
@@ -118,7 +123,7 @@ class RecordIssues {
   };
 
   std::vector<Pending> pending_;
-  std::vector<Pending> coded_;
+  std::vector<CodedAnswer> coded_;
   std::array<Remembered, 256> verdicts_{};
 };
 
