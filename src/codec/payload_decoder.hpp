@@ -414,11 +414,25 @@ class PayloadHandler {
       Text shared = interner_.get(text.data(), text.size());
       if (shared.has_value()) return *static_cast<Text*>(ref.ptr) = std::move(shared), true;
     }
+    if (kind == JsonKind::string && !unpaired && store_code(info, ref, text)) return true;
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
     if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
       issues_.coded(field_, position_, *static_cast<Coded*>(ref.ptr));
     return true;
+  }
+
+  // A valid code or coded answer straight to its parser: what store_value does first for a
+  // non-empty string, without its dispatch. False (nothing stored) for anything else.
+  bool store_code(const FieldInfo& info, FieldRef ref, std::string_view text) {
+    if (text.empty()) return false;
+    if (ref.kind == ValueKind::coded) {
+      auto& answer = *static_cast<Coded*>(ref.ptr);
+      if (!answer.try_assign(text)) return false;
+      issues_.coded(field_, position_, answer);
+      return true;
+    }
+    return ref.kind == ValueKind::code && static_cast<CodeString*>(ref.ptr)->try_assign(info.format, text);
   }
 
   bool extra(JsonKind kind, std::string_view text) {

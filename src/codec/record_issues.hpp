@@ -92,7 +92,7 @@ class RecordIssues {
                         static_cast<std::uint64_t>(code.size()) << 24;
     for (std::size_t i = 0; i < code.size(); ++i)
       key |= static_cast<std::uint64_t>(static_cast<unsigned char>(code[i])) << (8 * i);
-    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> 56];
+    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits)];
     if (slot.key == key) return slot.verdict;
     const CodeSet& set = code_set(answer.set());
     const CodeLookup found = set.lookup(code, period);
@@ -124,7 +124,9 @@ class RecordIssues {
 
   std::vector<Pending> pending_;
   std::vector<CodedAnswer> coded_;
-  std::array<Remembered, 256> verdicts_{};
+  // Direct-mapped; a checkup record's code sets, periods and answers make a few hundred keys.
+  static constexpr unsigned kVerdictBits = 11;
+  std::array<Remembered, std::size_t{1} << kVerdictBits> verdicts_{};
 };
 
 /// What strict mode says about an issue (never the value).
