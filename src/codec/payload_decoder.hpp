@@ -414,7 +414,7 @@ class PayloadHandler {
       Text shared = interner_.get(text.data(), text.size());
       if (shared.has_value()) return *static_cast<Text*>(ref.ptr) = std::move(shared), true;
     }
-    if (kind == JsonKind::string && !unpaired && store_code(info, ref, text)) return true;
+    if (kind == JsonKind::string && !unpaired && store_canonical(info, ref, text)) return true;
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
     if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
@@ -422,17 +422,39 @@ class PayloadHandler {
     return true;
   }
 
-  // A valid code or coded answer straight to its parser: what store_value does first for a
-  // non-empty string, without its dispatch. False (nothing stored) for anything else.
-  bool store_code(const FieldInfo& info, FieldRef ref, std::string_view text) {
+  // The common canonical forms of a string value straight to their parser: what store_value
+  // does first for a non-empty string of these kinds, without its dispatch. False (nothing
+  // stored) for anything else (other kinds, a decimal with a comparator, any other text):
+  // store_value then decides.
+  bool store_canonical(const FieldInfo& info, FieldRef ref, std::string_view text) {
     if (text.empty()) return false;
-    if (ref.kind == ValueKind::coded) {
-      auto& answer = *static_cast<Coded*>(ref.ptr);
-      if (!answer.try_assign(text)) return false;
-      issues_.coded(field_, position_, answer);
-      return true;
+    switch (ref.kind) {
+      case ValueKind::coded: {
+        auto& answer = *static_cast<Coded*>(ref.ptr);
+        if (!answer.try_assign(text)) return false;
+        issues_.coded(field_, position_, answer);
+        return true;
+      }
+      case ValueKind::code: return static_cast<CodeString*>(ref.ptr)->try_assign(info.format, text);
+      case ValueKind::date: return store_parsed(Date::try_parse(text), ref);
+      case ValueKind::year_month: return store_parsed(YearMonth::try_parse(text), ref);
+      case ValueKind::yen: return store_parsed(Yen::try_parse(text), ref);
+      case ValueKind::decimal: return store_parsed(Decimal::try_parse(text), ref) && note_range(info, ref);
+      case ValueKind::count: return store_parsed(Count::try_parse(text), ref) && note_range(info, ref);
+      case ValueKind::text: return false;
     }
-    return ref.kind == ValueKind::code && static_cast<CodeString*>(ref.ptr)->try_assign(info.format, text);
+    return false;
+  }
+  template <class T>
+  static bool store_parsed(std::optional<T> parsed, FieldRef ref) noexcept {
+    if (!parsed) return false;
+    *static_cast<T*>(ref.ptr) = *parsed;
+    return true;
+  }
+  bool note_range(const FieldInfo& info, FieldRef ref) {
+    const ValueIssues found = range_issues(info, ConstFieldRef{ref.kind, ref.ptr});
+    if (!found.empty()) issues_.add(field_, position_, found);
+    return true;
   }
 
   bool extra(JsonKind kind, std::string_view text) {
