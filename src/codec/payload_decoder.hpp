@@ -418,7 +418,7 @@ class PayloadHandler {
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
     if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
-      issues_.coded(field_, position_, *static_cast<Coded*>(ref.ptr));
+      issues_.coded(field_, position_, *static_cast<Coded*>(ref.ptr), static_cast<const Coded*>(ref.ptr)->code());
     return true;
   }
 
@@ -432,7 +432,7 @@ class PayloadHandler {
       case ValueKind::coded: {
         auto& answer = *static_cast<Coded*>(ref.ptr);
         if (!answer.try_assign(text)) return false;
-        issues_.coded(field_, position_, answer);
+        issues_.coded(field_, position_, answer, text);
         return true;
       }
       case ValueKind::code: return static_cast<CodeString*>(ref.ptr)->try_assign(info.format, text);
