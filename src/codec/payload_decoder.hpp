@@ -524,7 +524,7 @@ class PayloadHandler {
   RecordIssues<R> issues_;
   JsonCapture capture_;
   std::string extra_key_;
-  R own_{};             ///< the record being read, unless the sink builds it in place
+  R own_{};            ///< the record being read, unless the sink builds it in place
   R* record_ = &own_;  ///< the record being read
   bool open_ = false;  ///< record_ is open in the sink (in place)
   std::bitset<256> seen_;
