@@ -90,6 +90,16 @@ struct ServiceErrorGate {
     if (env.header.error_code != profile.success_code) return {};
     return sink(std::move(r));
   }
+  // Building in place (when the sink stores the records itself).
+  template <class S = Sink, class = decltype(std::declval<S&>().emplace())>
+  R& emplace() {
+    return sink.emplace();
+  }
+  Status commit() {
+    if (env.header.error_code != profile.success_code) return sink.discard(), Status{};
+    return sink.commit();
+  }
+  void discard() { sink.discard(); }
 };
 
 template <class R, class Sink>
@@ -117,6 +127,11 @@ struct VectorSink {
     out.push_back(std::move(r));
     return {};
   }
+  // The record is built where it stays (no move of a whole record per record): emplace()
+  // opens it, commit() keeps it, discard() takes it back out.
+  R& emplace() { return out.emplace_back(); }
+  Status commit() { return {}; }
+  void discard() { out.pop_back(); }
 };
 
 template <class R>

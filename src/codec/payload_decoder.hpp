@@ -19,36 +19,10 @@
 
 #include "codec/json_streams.hpp"
 #include "codec/key_index.hpp"
+#include "codec/payload_lookups.hpp"
 #include "codec/record_issues.hpp"
-#include "internal/utf8.hpp"
 
 namespace myna::internal {
-
-/// Shares the storage of identical strings within one payload (names, institutions, drugs).
-class TextInterner {
- public:
-  /// The shared text of s, or an absent Text when s is not valid UTF-8 (only valid text
-  /// enters the table, so a hit needs no validation).
-  Text get(const char* s, std::size_t n) {
-    const std::string_view text(s, n);
-    if (n > 256) return is_valid_utf8(text) ? Text(text) : Text();
-    std::uint64_t h = hash_bytes(s, n);
-    Entry& e = table_[h & (kSize - 1)];
-    if (e.hash == h && e.text.has_value() && e.text.view() == text) return e.text;
-    if (!is_valid_utf8(text)) return Text();
-    e.hash = h;
-    e.text = Text(text);
-    return e.text;
-  }
-
- private:
-  static constexpr std::size_t kSize = 1024;  // direct-mapped: a miss just replaces
-  struct Entry {
-    std::uint64_t hash = 0;
-    Text text;
-  };
-  std::vector<Entry> table_ = std::vector<Entry>(kSize);
-};
 
 const KeyIndex& key_index(RecordType type, const Profile& profile);
 
@@ -56,50 +30,17 @@ const KeyIndex& key_index(RecordType type, const Profile& profile);
 // nesting beyond profile.max_depth first.
 constexpr unsigned kPayloadFlags = rapidjson::kParseNumbersAsStringsFlag;
 
-/// Finds the catalog row of a record key. The records of a payload list their items in much
-/// the same order, so the item that followed the previous one last time is tried first (one
-/// comparison); the hash index is the fallback and updates the guess.
-template <class R>
-class RecordKeys {
- public:
-  explicit RecordKeys(const KeyIndex& index) : index_(index) { next_.fill(-1); }
-
-  void start_record() noexcept { previous_ = 0; }
-
-  /// The key the next item is expected to have (from the records before), or empty.
-  std::string_view expected() const noexcept {
-    const int guess = next_[previous_];
-    return guess >= 0 ? RecordTraits<R>::catalog[static_cast<std::size_t>(guess)].ja : std::string_view();
-  }
-  /// The expected key arrived: its catalog index.
-  int take_expected() noexcept {
-    const int found = next_[previous_];
-    previous_ = static_cast<std::size_t>(found) + 1;
-    return found;
-  }
-
-  /// Catalog index of an exact (not width-folded) key, or -1.
-  int find(const char* s, std::size_t n) noexcept {
-    int& guess = next_[previous_];
-    const int found = guess >= 0 && is_key(guess, s, n) ? guess : index_.find(s, n);
-    if (found >= 0) guess = found, previous_ = static_cast<std::size_t>(found) + 1;
-    return found;
-  }
-
- private:
-  static bool is_key(int field, const char* s, std::size_t n) noexcept {
-    const std::string_view key = RecordTraits<R>::catalog[static_cast<std::size_t>(field)].ja;
-    return key.size() == n && std::memcmp(key.data(), s, n) == 0;
-  }
-
-  const KeyIndex& index_;
-  std::array<int, RecordTraits<R>::catalog.size() + 1> next_;  // [0]: record start, [i + 1]: after item i
-  std::size_t previous_ = 0;
-};
+/// Whether a sink stores the records itself and lets them be built in place: R& emplace()
+/// opens a default record, Status commit() keeps it, discard() takes it back out.
+template <class Sink, class = void>
+struct BuildsInPlace : std::false_type {};
+template <class Sink>
+struct BuildsInPlace<Sink, std::void_t<decltype(std::declval<Sink&>().emplace())>> : std::true_type {};
 
 template <class R, class Sink>
 class PayloadHandler {
   using rapidjson_size = rapidjson::SizeType;
+  static constexpr bool kInPlace = BuildsInPlace<Sink>::value;
   enum class Level : std::uint8_t { root, orgs, org, types, records, record, value, done };
   enum class Pending : std::uint8_t { none, records, skip };
 
@@ -112,6 +53,9 @@ class PayloadHandler {
         index_(key_index(RecordTraits<R>::type, profile)),
         keys_(index_),
         type_key_(profile.payload_key(RecordTraits<R>::type)) {}
+  PayloadHandler(const PayloadHandler&) = delete;
+  PayloadHandler& operator=(const PayloadHandler&) = delete;
+  ~PayloadHandler() { drop_open_record(); }
 
   // ---- RapidJSON handler interface
   bool Null() { return scalar(JsonKind::null, "null", 4); }
@@ -181,8 +125,8 @@ class PayloadHandler {
     field_ = -1, position_ = 0, target_ = Target::field, unpaired_ = false;
     capture_.reset();
     seen_.reset();
-    record_.~R();
-    new (&record_) R();
+    drop_open_record();
+    renew_own_record();
     budget_.reset();
     budget_.unpaired_escapes = 0;
   }
@@ -284,6 +228,7 @@ class PayloadHandler {
       return fail_shape("more than " + std::to_string(profile_.max_records) + " records");
     ++record_index_;
     level_ = Level::record;
+    if constexpr (kInPlace) record_ = &sink_.emplace(), open_ = true;
     seen_.reset();
     keys_.start_record();
     issues_.start_record();
@@ -294,27 +239,46 @@ class PayloadHandler {
   bool end_record() {
     level_ = Level::records;
     field_ = -1;
-    issues_.finish_codes(record_);
+    issues_.finish_codes(*record_);
     if (policy_ == DecodePolicy::strict) {
       Issue first;
       int field = -1;
       if (issues_.first_refused(first, field)) {
+        drop_open_record();
         field_ = field;
         if (field < 0) return fail_record(strict_message(RecordTraits<R>::catalog[0], first.kind));
         return fail_item(strict_message(RecordTraits<R>::catalog[static_cast<std::size_t>(field)], first.kind));
       }
     }
-    issues_.move_into(record_.issues);
-    Status st = sink_(std::move(record_));
-    // A fresh record in place: cheaper than move-assigning a temporary field by field.
-    static_assert(std::is_nothrow_default_constructible_v<R>);
-    record_.~R();
-    new (&record_) R();
+    issues_.move_into(record_->issues);
+    Status st;
+    if constexpr (kInPlace) {
+      open_ = false;
+      st = sink_.commit();
+    } else {
+      st = sink_(std::move(own_));
+      renew_own_record();
+    }
     if (!st) {
       error_ = std::move(st).error();
       return false;
     }
     return true;
+  }
+
+  /// A fresh record in place: cheaper than move-assigning a temporary field by field.
+  void renew_own_record() noexcept {
+    static_assert(std::is_nothrow_default_constructible_v<R>);
+    own_.~R();
+    new (&own_) R();
+  }
+  /// A record opened in the sink and not finished is taken back out (never delivered half).
+  void drop_open_record() noexcept {
+    if constexpr (kInPlace) {
+      if (open_) sink_.discard();
+      open_ = false;
+      record_ = &own_;
+    }
   }
 
   bool record_key(const char* s, std::size_t n) {
@@ -378,15 +342,51 @@ class PayloadHandler {
     const bool unpaired = std::exchange(unpaired_, false);
     if (target_ != Target::field) return extra(kind, text);
     const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(field_)];
-    FieldRef ref = info.access(&record_);
+    FieldRef ref = info.access(record_);
     if (kind == JsonKind::string && ref.kind == ValueKind::text && !unpaired) {
       Text shared = interner_.get(text.data(), text.size());
       if (shared.has_value()) return *static_cast<Text*>(ref.ptr) = std::move(shared), true;
     }
+    if (kind == JsonKind::string && !unpaired && store_canonical(info, ref, text)) return true;
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
     if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
-      issues_.coded(field_, position_);
+      issues_.coded(field_, position_, *static_cast<Coded*>(ref.ptr), static_cast<const Coded*>(ref.ptr)->code());
+    return true;
+  }
+
+  // The common canonical forms of a string value straight to their parser: what store_value
+  // does first for a non-empty string of these kinds, without its dispatch. False (nothing
+  // stored) for anything else (other kinds, a decimal with a comparator, any other text):
+  // store_value then decides.
+  bool store_canonical(const FieldInfo& info, FieldRef ref, std::string_view text) {
+    if (text.empty()) return false;
+    switch (ref.kind) {
+      case ValueKind::coded: {
+        auto& answer = *static_cast<Coded*>(ref.ptr);
+        if (!answer.try_assign(text)) return false;
+        issues_.coded(field_, position_, answer, text);
+        return true;
+      }
+      case ValueKind::code: return static_cast<CodeString*>(ref.ptr)->try_assign(info.format, text);
+      case ValueKind::date: return store_parsed(Date::try_parse(text), ref);
+      case ValueKind::year_month: return store_parsed(YearMonth::try_parse(text), ref);
+      case ValueKind::yen: return store_parsed(Yen::try_parse(text), ref);
+      case ValueKind::decimal: return store_parsed(Decimal::try_parse(text), ref) && note_range(info, ref);
+      case ValueKind::count: return store_parsed(Count::try_parse(text), ref) && note_range(info, ref);
+      case ValueKind::text: return false;
+    }
+    return false;
+  }
+  template <class T>
+  static bool store_parsed(std::optional<T> parsed, FieldRef ref) noexcept {
+    if (!parsed) return false;
+    *static_cast<T*>(ref.ptr) = *parsed;
+    return true;
+  }
+  bool note_range(const FieldInfo& info, FieldRef ref) {
+    const ValueIssues found = range_issues(info, ConstFieldRef{ref.kind, ref.ptr});
+    if (!found.empty()) issues_.add(field_, position_, found);
     return true;
   }
 
@@ -401,7 +401,7 @@ class PayloadHandler {
     } else {
       issues_.add(-1, position_, IssueKind::unknown_item);
     }
-    record_.issues.add_extra(std::move(item));
+    record_->issues.add_extra(std::move(item));
     return true;
   }
 
@@ -457,7 +457,9 @@ class PayloadHandler {
   RecordIssues<R> issues_;
   JsonCapture capture_;
   std::string extra_key_;
-  R record_{};
+  R own_{};            ///< the record being read, unless the sink builds it in place
+  R* record_ = &own_;  ///< the record being read
+  bool open_ = false;  ///< record_ is open in the sink (in place)
   std::bitset<256> seen_;
   std::optional<Error> error_;
   std::int64_t record_index_ = -1;

@@ -33,17 +33,19 @@ class RecordIssues {
   void add(int field, std::uint32_t position, const ValueIssues& issues) {
     for (std::uint8_t i = 0; i < issues.count; ++i) add(field, position, issues.kinds[i]);
   }
-  /// A valid coded answer to read at the end of the record.
-  void coded(int field, std::uint32_t position) { coded_.push_back({position, field, IssueKind::unknown_code}); }
+  /// A valid coded answer (a field of the record being read, which stays where it is until
+  /// the record ends) with its code, to read at the end of the record.
+  void coded(int field, std::uint32_t position, Coded& answer, std::string_view code) {
+    coded_.push_back({&answer, code_key(answer.set(), code), position, field});
+  }
 
   /// Reads the coded answers in the record's period and notes unknown and ambiguous codes.
-  void finish_codes(R& record) {
+  void finish_codes(const R& record) {
+    if (coded_.empty()) return;
     const CodePeriod period = record_period(record);
-    for (const Pending& c : coded_) {
-      const FieldInfo& info = RecordTraits<R>::catalog[static_cast<std::size_t>(c.field)];
-      auto& answer = *static_cast<Coded*>(info.access(&record).ptr);
-      answer.set_period(period);
-      const Verdict verdict = verdict_of(answer, period);
+    for (const CodedAnswer& c : coded_) {
+      c.answer->set_period(period);
+      const Verdict verdict = verdict_of(c.key | static_cast<std::uint64_t>(period) << 32);
       if (verdict == Verdict::ambiguous)
         add(c.field, kAtEnd, IssueKind::ambiguous_code);
       else if (verdict == Verdict::unknown)
@@ -76,21 +78,34 @@ class RecordIssues {
     int field;
     IssueKind kind;
   };
+  struct CodedAnswer {
+    Coded* answer;
+    std::uint64_t key;  ///< code_key() of the answer
+    std::uint32_t position;
+    int field;
+  };
 
   enum class Verdict : std::uint8_t { fine, unknown, ambiguous };
 
-  // What the code tables say about a valid coded answer, remembered per (set, period, code):
-  // a payload repeats a handful of codes, and a table lookup compares strings.
-  Verdict verdict_of(const Coded& answer, CodePeriod period) {
-    const std::string_view code = answer.code();
-    std::uint64_t key = static_cast<std::uint64_t>(answer.set()) << 40 | static_cast<std::uint64_t>(period) << 32 |
-                        static_cast<std::uint64_t>(code.size()) << 24;
-    for (std::size_t i = 0; i < code.size(); ++i)
+  // A valid code (1-3 bytes) in its set as one word: set << 40 | size << 24 | the code's
+  // bytes; a period goes in bits 32-39.
+  static std::uint64_t code_key(CodeSetId set, std::string_view code) noexcept {
+    std::uint64_t key = static_cast<std::uint64_t>(set) << 40 | static_cast<std::uint64_t>(code.size()) << 24;
+    for (std::size_t i = 0; i < code.size() && i < 3; ++i)
       key |= static_cast<std::uint64_t>(static_cast<unsigned char>(code[i])) << (8 * i);
-    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> 56];
+    return key;
+  }
+
+  // What the code tables say about a valid coded answer, remembered per (set, period, code)
+  // key: a payload repeats a handful of codes, and a table lookup compares strings.
+  Verdict verdict_of(std::uint64_t key) {
+    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits)];
     if (slot.key == key) return slot.verdict;
-    const CodeSet& set = code_set(answer.set());
-    const CodeLookup found = set.lookup(code, period);
+    char code[3];
+    const auto size = static_cast<std::size_t>(key >> 24 & 0xFF);
+    for (std::size_t i = 0; i < size; ++i) code[i] = static_cast<char>(key >> (8 * i) & 0xFF);
+    const CodeSet& set = code_set(static_cast<CodeSetId>(key >> 40 & 0xFF));
+    const CodeLookup found = set.lookup(std::string_view(code, size), static_cast<CodePeriod>(key >> 32 & 0xFF));
     slot.key = key;
     slot.verdict = found.ambiguous                            ? Verdict::ambiguous
                    : (!found.known && set.unknown_code_issue) ? Verdict::unknown
@@ -118,8 +133,10 @@ class RecordIssues {
   };
 
   std::vector<Pending> pending_;
-  std::vector<Pending> coded_;
-  std::array<Remembered, 256> verdicts_{};
+  std::vector<CodedAnswer> coded_;
+  // Direct-mapped; a checkup record's code sets, periods and answers make a few hundred keys.
+  static constexpr unsigned kVerdictBits = 11;
+  std::array<Remembered, std::size_t{1} << kVerdictBits> verdicts_{};
 };
 
 /// What strict mode says about an issue (never the value).

@@ -1,5 +1,7 @@
 // Code strings, coded answers and the code tables (generated from
 // tools/code_tables/code_tables.json into code_tables.inc).
+#include <array>
+#include <cstdint>
 #include <ostream>
 
 #include "internal/text.hpp"
@@ -18,11 +20,13 @@ Error invalid(std::string what) { return Error(ErrorCategory::validation, std::m
 
 constexpr std::size_t kMaxCodeChars = 12;
 
-int code_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0' + 1;
-  if (c >= 'A' && c <= 'Z') return c - 'A' + 11;
-  return -1;
-}
+// The base-37 digit of every byte: '0'-'9' 1-10, 'A'-'Z' 11-36, 0 for any other byte.
+constexpr std::array<std::uint8_t, 256> kCodeDigits = [] {
+  std::array<std::uint8_t, 256> digits{};
+  for (int c = '0'; c <= '9'; ++c) digits[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0' + 1);
+  for (int c = 'A'; c <= 'Z'; ++c) digits[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'A' + 11);
+  return digits;
+}();
 
 char code_char(unsigned digit) noexcept {
   return digit <= 10 ? static_cast<char>('0' + digit - 1) : static_cast<char>('A' + digit - 11);
@@ -75,10 +79,16 @@ std::string check_code(CodeFormat format, std::string_view text) {
   return fail(format == CodeFormat::price_list_code ? "has a character outside 0-9 A-Z" : "is not all digits");
 }
 
+// valid_code() and the packing in one pass (decoders call this per value).
 bool CodeString::try_assign(CodeFormat format, std::string_view text) noexcept {
-  if (!valid_code(format, text) || text.size() > kMaxCodeChars) return false;
+  if (!code_length_ok(format, text.size()) || text.size() > kMaxCodeChars) return false;
+  const unsigned max_digit = format == CodeFormat::price_list_code ? 36 : 10;  // 0-9 A-Z, or 0-9
   std::uint64_t packed = 0;
-  for (std::size_t i = text.size(); i-- > 0;) packed = packed * 37 + static_cast<std::uint64_t>(code_digit(text[i]));
+  for (std::size_t i = text.size(); i-- > 0;) {
+    const unsigned digit = kCodeDigits[static_cast<unsigned char>(text[i])];
+    if (digit == 0 || digit > max_digit) return false;
+    packed = packed * 37 + digit;
+  }
   set_packed(packed);
   return true;
 }
