@@ -23,13 +23,13 @@ endif()
 file(RELATIVE_PATH MYNA_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 
 # myna_install_component(component TARGET t PC name DESCRIPTION text REQUIRES ... DEPENDS ...
-#                        [HEADERS dir-or-file...] [HEADER_BASE dir] [EXCLUDE file-name...]
+#                        [HEADERS dir-or-file...] [HEADER_BASE dir]
 #                        [GENERATED file...])
 #   GENERATED: headers this build generated under its include/ (the component's export header).
 #   REQUIRES: pkg-config modules of the components it builds on; DEPENDS: pkg-config modules of
 #   its private dependencies (Requires.private in a shared build, Requires in a static one).
 function(myna_install_component component)
-  cmake_parse_arguments(C "" "TARGET;PC;DESCRIPTION;HEADER_BASE" "REQUIRES;DEPENDS;HEADERS;EXCLUDE;GENERATED" ${ARGN})
+  cmake_parse_arguments(C "" "TARGET;PC;DESCRIPTION;HEADER_BASE" "REQUIRES;DEPENDS;HEADERS;GENERATED" ${ARGN})
   install(TARGETS ${C_TARGET} EXPORT MynaPortal-${component}
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -45,11 +45,7 @@ function(myna_install_component component)
     set(path ${C_HEADER_BASE}/${header})
     get_filename_component(parent ${header} DIRECTORY)
     if(IS_DIRECTORY ${path})
-      set(excluded "")
-      foreach(name IN LISTS C_EXCLUDE)
-        list(APPEND excluded PATTERN ${name} EXCLUDE)
-      endforeach()
-      install(DIRECTORY ${path} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent} ${excluded})
+      install(DIRECTORY ${path} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent})
     else()
       install(FILES ${path} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/${parent})
     endif()
@@ -106,7 +102,9 @@ if(TARGET mynaportal)
     DESCRIPTION "C++ client SDK for the Mynaportal 医療保険情報取得 API (its own documented wire profile)"
     REQUIRES mynaportal-core DEPENDS libcurl openssl
     HEADER_BASE ${_myna_inc}
-    HEADERS myna EXCLUDE listener.hpp GENERATED myna/export.hpp)  # every public header but the listener's (the core's again too)
+    # Every public header (the core's again too). The listener's options header comes along:
+    # configuration.hpp includes it, also in a build without the listener.
+    HEADERS myna GENERATED myna/export.hpp myna/listener_export.hpp)
   list(APPEND MYNA_COMPONENTS mynaportal)
 endif()
 if(TARGET mynaportal_listener)
