@@ -77,12 +77,7 @@ function(myna_install_component component)
     set(PC_REQUIRES_PRIVATE "")
     # The static define that empties the component's export macro (CMake consumers get it from
     # the target's INTERFACE_COMPILE_DEFINITIONS).
-    get_target_property(defines ${C_TARGET} INTERFACE_COMPILE_DEFINITIONS)
-    foreach(define IN LISTS defines)
-      if(define MATCHES "_STATIC_DEFINE$")
-        string(APPEND PC_CFLAGS " -D${define}")
-      endif()
-    endforeach()
+    myna_static_define_flags(PC_CFLAGS ${C_TARGET})
   endif()
   configure_file(${PROJECT_SOURCE_DIR}/cmake/mynaportal.pc.in ${PROJECT_BINARY_DIR}/pkgconfig/${C_PC}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/pkgconfig/${C_PC}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

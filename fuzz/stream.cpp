@@ -85,19 +85,26 @@ void same_records(const std::vector<R>& records, const std::vector<R>& expected,
   }
 }
 
+template <class T>
+Status status_of(const Result<T>& result) {
+  return result ? Status() : Status(result.error());
+}
+
+// Two decoders agree on failing, and on the error; true when both succeeded.
+bool same_outcome(const Status& a, const Status& b, const std::string& a_name, const std::string& b_name) {
+  if (a.ok() != b.ok()) fuzz::fail("only the " + (a ? b_name : a_name) + " decoder fails", a ? b.error() : a.error());
+  if (a) return true;
+  if (!same_error(a.error(), b.error()))
+    fuzz::fail("errors differ:\n  " + a_name + ": " + fuzz::describe(a.error()) + "\n  " + b_name + ": " +
+               fuzz::describe(b.error()));
+  return false;
+}
+
 // The buffer decoder (payload scanner) against the reference decoder (RapidJSON throughout).
 template <class R>
 void against_reference(const Result<ResultTelegram<R>>& whole, const Plan& plan, const Profile& profile) {
   const auto reference = internal::decode_result_reference<R>(plan.body, profile, plan.options);
-  if (whole.ok() != reference.ok())
-    fuzz::fail(whole ? "only the reference decoder fails" : "only the payload scanner fails",
-               whole ? reference.error() : whole.error());
-  if (!whole) {
-    if (!same_error(whole.error(), reference.error()))
-      fuzz::fail("errors differ:\n  scanner: " + fuzz::describe(whole.error()) +
-                 "\n  reference: " + fuzz::describe(reference.error()));
-    return;
-  }
+  if (!same_outcome(status_of(whole), status_of(reference), "scanner", "reference")) return;
   if (!(reference->header == whole->header)) fuzz::fail("scanner and reference: headers differ");
   same_records(whole->records, reference->records, "scanner and reference");
 }
@@ -124,16 +131,7 @@ void compare(const Plan& plan) {
     return;
   }
   if (plan.stop && whole && whole->records.size() > plan.stop_at) fuzz::fail("the callback's error is lost");
-  if (whole.ok() != streamed.ok()) {
-    fuzz::fail(whole ? "only the streaming decoder fails" : "only the buffer decoder fails",
-               whole ? streamed.error() : whole.error());
-  }
-  if (!whole) {
-    if (!same_error(whole.error(), streamed.error()))
-      fuzz::fail("errors differ:\n  buffer: " + fuzz::describe(whole.error()) +
-                 "\n  stream: " + fuzz::describe(streamed.error()));
-    return;
-  }
+  if (!same_outcome(status_of(whole), streamed, "buffer", "streaming")) return;
   if (!(header == whole->header)) fuzz::fail("headers differ");
   same_records(records, whole->records, "streaming and buffer");
 }

@@ -7,15 +7,8 @@ if(Python3_FOUND AND TARGET mynaportal_listener AND TARGET mynaportal_postgres)
   set(_myna_doc_links $<TARGET_FILE:mynaportal_listener> $<TARGET_FILE:mynaportal> $<TARGET_FILE:mynaportal_core>
     ${CURL_LIBRARIES} ${OPENSSL_SSL_LIBRARY} ${OPENSSL_CRYPTO_LIBRARY} -pthread)
   # As a consumer compiles them: in a static build with the static defines that empty the export macros.
-  set(_myna_doc_flags "${CMAKE_CXX_FLAGS}")
-  foreach(_myna_lib mynaportal_core mynaportal mynaportal_listener mynaportal_postgres)
-    get_target_property(_myna_defines ${_myna_lib} INTERFACE_COMPILE_DEFINITIONS)
-    foreach(_myna_define IN LISTS _myna_defines)
-      if(_myna_define MATCHES "_STATIC_DEFINE$")
-        string(APPEND _myna_doc_flags " -D${_myna_define}")
-      endif()
-    endforeach()
-  endforeach()
+  myna_static_define_flags(_myna_static_flags mynaportal_core mynaportal mynaportal_listener mynaportal_postgres)
+  set(_myna_doc_flags "${CMAKE_CXX_FLAGS}${_myna_static_flags}")
   add_test(NAME doc_snippets
     COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/doc_snippets.py ${PROJECT_SOURCE_DIR}
             ${CMAKE_CURRENT_BINARY_DIR}/doc_snippets ${CMAKE_CXX_COMPILER} "${_myna_doc_flags}"

@@ -2,6 +2,8 @@
 // replayed from fuzz/regressions/<target>/ by the fuzz_replay_<target> tests.
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
+
 #include "internal/flat_json.hpp"
 #include "internal/json_string.hpp"
 #include "myna/auth/token.hpp"
@@ -46,6 +48,22 @@ void check_values_hidden() {
   }
 }
 
+/// The streaming decoder, fed in chunks of each size, fails as the buffer decoder did: the same
+/// message, located at `offset`.
+void check_streamed_error(const std::string& body, const Error& expected, std::size_t offset,
+                          std::initializer_list<std::size_t> chunks) {
+  for (std::size_t chunk : chunks) {
+    INFO("chunk " << chunk);
+    test::ChunkedSource source(body, {chunk});
+    CommonHeader header;
+    const Status st = codec::decode_result<DrugRecord>(
+        source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().message() == expected.message());
+    CHECK(st.error().location()->byte_offset == offset);
+  }
+}
+
 }  // namespace
 
 // fuzz/regressions/payload_*/…-value-in-message: value parsers quoted the text into their
@@ -86,16 +104,7 @@ TEST_CASE("fuzz: a payload stop is located where it happens, in every decoder", 
   REQUIRE_FALSE(whole.ok());
   const auto expected = whole.error().location()->byte_offset;
   CHECK(expected == raw_newline + 1);
-  for (std::size_t chunk : {1u, 2u, 7u, 64u, 4096u}) {
-    test::ChunkedSource source(broken, {chunk});
-    CommonHeader header;
-    const Status st = codec::decode_result<DrugRecord>(
-        source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
-    REQUIRE_FALSE(st.ok());
-    INFO("chunk " << chunk);
-    CHECK(st.error().message() == whole.error().message());
-    CHECK(st.error().location()->byte_offset == expected);
-  }
+  check_streamed_error(broken, whole.error(), expected, {1, 2, 7, 64, 4096});
 }
 
 // fuzz/regressions/stream/truncated-offset: once the body ended inside the payload, the
@@ -108,15 +117,7 @@ TEST_CASE("fuzz: a body cut inside the payload is located at its end", "[fuzz][c
     REQUIRE_FALSE(whole.ok());
     INFO(whole.error().message());
     CHECK(whole.error().location()->byte_offset == body.size());
-    for (std::size_t chunk : {1u, 5u, 64u}) {
-      test::ChunkedSource source(body, {chunk});
-      CommonHeader header;
-      const Status st = codec::decode_result<DrugRecord>(
-          source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
-      REQUIRE_FALSE(st.ok());
-      CHECK(st.error().message() == whole.error().message());
-      CHECK(st.error().location()->byte_offset == body.size());
-    }
+    check_streamed_error(body, whole.error(), body.size(), {1, 5, 64});
   }
 }
 
@@ -154,15 +155,7 @@ TEST_CASE("fuzz: the streaming reader's take-over reports the error a reader fro
   const auto whole = codec::decode_result<DrugRecord>(body, Profile{});
   REQUIRE_FALSE(whole.ok());
   CHECK(whole.error().message().find("Missing a comma or '}'") != std::string::npos);
-  for (std::size_t chunk : {1u, 7u, 64u}) {
-    test::ChunkedSource source(body, {chunk});
-    CommonHeader header;
-    const Status st = codec::decode_result<DrugRecord>(
-        source, Profile{}, [](DrugRecord&&) { return Status(); }, header);
-    REQUIRE_FALSE(st.ok());
-    CHECK(st.error().message() == whole.error().message());
-    CHECK(st.error().location()->byte_offset == whole.error().location()->byte_offset);
-  }
+  check_streamed_error(body, whole.error(), whole.error().location()->byte_offset, {1, 7, 64});
 }
 
 // fuzz/regressions/payload_expense/literal-backslash-before-surrogate-escape: a text holding a
