@@ -1,12 +1,12 @@
 #include "myna/client/configuration.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <cstdint>
 
 #include "internal/host_port.hpp"
+#include "internal/secure_file.hpp"
 #include "internal/text.hpp"
 #include "myna/secret.hpp"
 
@@ -139,26 +139,15 @@ Status check_config_owner(const std::string& path, const struct stat& st, std::v
   return {};
 }
 
-/// The text of a regular file that passes check_config_owner (read from the descriptor checked).
+/// The text of a regular file that passes check_config_owner.
 Result<std::string> read_config_file(const std::string& path, std::vector<std::string>& warnings) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return invalid("cannot read the configuration file " + path);
-  struct stat st {};
-  Status checked = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
-                       ? check_config_owner(path, st, warnings)
-                       : invalid("the configuration file " + path + " is not a regular file");
-  std::string text;
-  char chunk[4096];
-  for (ssize_t n; checked && (n = ::read(fd, chunk, sizeof chunk)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0)
-      checked = invalid("cannot read the configuration file " + path);
-    else
-      text.append(chunk, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  if (!checked) return std::move(checked).error();
-  return text;
+  return internal::read_checked_file(
+      path, SIZE_MAX, [&](const struct stat& st) { return check_config_owner(path, st, warnings); },
+      [&](internal::FileReadFault fault) {
+        return invalid(fault == internal::FileReadFault::not_regular
+                           ? "the configuration file " + path + " is not a regular file"
+                           : "cannot read the configuration file " + path);
+      });
 }
 
 }  // namespace
@@ -248,26 +237,26 @@ std::vector<std::string> list_items(std::string_view list) {
   return items;
 }
 
-/// The secret path segment from its file: the first line. The file must be a regular file that
-/// only its owner can read (the secret is what keeps forged notifications out).
+/// The secret path segment from its file: the first line (of its first 512 bytes). The file
+/// must be a regular file that only its owner can access (the secret keeps forged
+/// notifications out). Errors name the file, never its content.
 Result<SecretString> read_path_secret(const Configuration& c, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return bad_value(c, "notify_path_secret_file", "cannot be read: " + path);
-  struct stat st {};
-  const bool private_file = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0;
-  SecretString secret;
-  std::string buf(512, '\0');
-  const ssize_t n = private_file ? ::read(fd, buf.data(), buf.size()) : -1;
-  if (n > 0) {
-    std::string_view text(buf.data(), static_cast<std::size_t>(n));
-    secret = SecretString(std::string(internal::trim_ows(text.substr(0, text.find('\n')))));
-  }
-  wipe(buf);
-  ::close(fd);
-  if (!private_file)
-    return bad_value(c, "notify_path_secret_file",
-                     "must be a regular file only its owner can access (chmod 600 " + path + ")");
-  if (secret.empty()) return bad_value(c, "notify_path_secret_file", "holds no secret on its first line: " + path);
+  const std::string_view key = "notify_path_secret_file";
+  auto not_private = [&] {
+    return bad_value(c, key, "must be a regular file only its owner can access (chmod 600 " + path + ")");
+  };
+  auto no_secret = [&] { return bad_value(c, key, "holds no secret on its first line: " + path); };
+  auto text = internal::read_checked_file(
+      path, 512, [&](const struct stat& st) { return (st.st_mode & 077) == 0 ? Status() : not_private(); },
+      [&](internal::FileReadFault fault) {
+        if (fault == internal::FileReadFault::cannot_open) return bad_value(c, key, "cannot be read: " + path);
+        return fault == internal::FileReadFault::not_regular ? not_private() : no_secret();  // read error: no secret
+      });
+  if (!text) return std::move(text).error();
+  const std::string_view first_line = std::string_view(*text).substr(0, text->find('\n'));
+  SecretString secret(std::string(internal::trim_ows(first_line)));
+  wipe(*text);
+  if (secret.empty()) return no_secret();
   return secret;
 }
 

@@ -49,24 +49,4 @@ inline constexpr std::size_t kBlock = 1;
 inline std::size_t scan_block(const char* p) noexcept { return is_plain(*p) ? 1 : 0; }
 #endif
 
-/// The first special byte at or after p. The caller guarantees one exists and that kBlock - 1
-/// bytes after it are readable (a padded buffer).
-inline char* find_special_padded(char* p) noexcept {
-  for (;; p += kBlock)
-    if (std::size_t i = scan_block(p); i < kBlock) return p + i;
-}
-
-/// Copies the plain bytes at p (up to end) to out and advances both; reads only [p, end).
-/// out must have kBlock bytes of room past the copied text (whole blocks are stored).
-inline void copy_plain(const char*& p, const char* end, char*& out) noexcept {
-  for (; static_cast<std::size_t>(end - p) >= kBlock; p += kBlock, out += kBlock) {
-    std::memcpy(out, p, kBlock);
-    if (std::size_t i = scan_block(p); i < kBlock) {
-      p += i, out += i;
-      return;
-    }
-  }
-  while (p != end && is_plain(*p)) *out++ = *p++;
-}
-
 }  // namespace myna::internal

@@ -1,5 +1,6 @@
 // Private files for secrets and state: directories 0700, files 0600, replaced atomically
-// (temp file in the same directory, fsync, rename, fsync of the directory). Internal header.
+// (temp file in the same directory, fsync, rename, fsync of the directory); small files read
+// after checks of their type and mode (read_checked_file). Internal header.
 #pragma once
 
 #include <dirent.h>
@@ -7,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -173,6 +176,49 @@ inline Result<std::optional<int>> open_own_file_for_append(const std::string& pa
     return storage_error("cannot open " + path, err);
   }
   return std::optional<int>(fd);
+}
+
+/// Appends at most max_bytes read from fd to text (reserve it first: no reallocation then
+/// leaves copies of a secret behind). 0 at the end of the file or max_bytes, else the errno.
+inline int read_at_most(int fd, std::size_t max_bytes, std::string& text) {
+  char chunk[4096];
+  int err = 0;
+  for (std::size_t got = 0; got < max_bytes;) {
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, max_bytes - got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    text.append(chunk, static_cast<std::size_t>(n));
+    got += static_cast<std::size_t>(n);
+  }
+  OPENSSL_cleanse(chunk, sizeof chunk);
+  return err;
+}
+
+/// Why read_checked_file could not read a file: the caller words the error.
+enum class FileReadFault : std::uint8_t { cannot_open, not_regular, cannot_read };
+
+/// The first max_bytes of the file at path (SIZE_MAX: all of it), read from the descriptor
+/// checked: a regular file (opened non-blocking: a FIFO never hangs the caller) that
+/// allowed(const struct stat&) -> Status accepts. allowed's error is returned as it is, a
+/// fault as fault_error(FileReadFault) -> Error; what was read is then wiped.
+template <class Allowed, class FaultError>
+Result<std::string> read_checked_file(const std::string& path, std::size_t max_bytes, Allowed&& allowed,
+                                      FaultError&& fault_error) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return fault_error(FileReadFault::cannot_open);
+  struct stat st {};
+  Status checked =
+      ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? allowed(st) : Status(fault_error(FileReadFault::not_regular));
+  std::string text;
+  if (checked) {
+    text.reserve(std::min(static_cast<std::size_t>(st.st_size), max_bytes));
+    if (read_at_most(fd, max_bytes, text) != 0) checked = fault_error(FileReadFault::cannot_read);
+  }
+  ::close(fd);
+  if (checked) return text;
+  wipe(text);
+  return std::move(checked).error();
 }
 
 /// Reads dir/name; nullopt when it does not exist. Larger than max_bytes → storage error.
