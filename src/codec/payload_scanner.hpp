@@ -106,9 +106,19 @@ class PayloadScanner {
   // After an object or array closed (a record was delivered, perhaps): a checkpoint when
   // reading text that continues and the handler is between records.
   bool closed() {
-    if (!final_ && !stack_.empty() && handler_.resumable()) save_checkpoint();
+    if (final_) return sample_size(), true;
+    if (!stack_.empty() && handler_.resumable()) save_checkpoint();
     return true;
   }
+
+  // Over a body held whole, after 16, 64, 256, ... objects: how far the handler has read, so
+  // that it may size its storage for the rest.
+  void sample_size() {
+    if (++closed_ < next_sample_) return;
+    next_sample_ *= 4;
+    handler_.size_hint(static_cast<std::size_t>(p_ - begin_), static_cast<std::size_t>(end_ - begin_));
+  }
+  std::size_t closed_ = 0, next_sample_ = 16;
 
   void save_checkpoint() {
     checkpoint_.offset = static_cast<std::size_t>(p_ - begin_);
