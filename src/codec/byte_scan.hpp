@@ -49,6 +49,27 @@ inline constexpr std::size_t kBlock = 1;
 inline std::size_t scan_block(const char* p) noexcept { return is_plain(*p) ? 1 : 0; }
 #endif
 
+/// Whether the n bytes at a and at b are equal. Both must have at least kBlock readable bytes
+/// (the SSE2 path compares whole blocks, the last one overlapping).
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  auto equal_mask = [](const char* x, const char* y) {
+    const __m128i vx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+    const __m128i vy = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(vx, vy)));
+  };
+  if (n < 16) {
+    const unsigned wanted = (1u << n) - 1;
+    return (equal_mask(a, b) & wanted) == wanted;
+  }
+  for (std::size_t i = 0; i + 16 < n; i += 16)
+    if (equal_mask(a + i, b + i) != 0xFFFF) return false;
+  return equal_mask(a + n - 16, b + n - 16) == 0xFFFF;
+#else
+  return std::memcmp(a, b, n) == 0;
+#endif
+}
+
 /// The first special byte at or after p. The caller guarantees one exists and that kBlock - 1
 /// bytes after it are readable (a padded buffer).
 inline char* find_special_padded(char* p) noexcept {

@@ -46,6 +46,8 @@ class PayloadHandler {
   enum class Pending : std::uint8_t { none, records, skip };
 
  public:
+  static constexpr std::size_t kGuesses = RecordKeys<R>::kGuesses;
+
   PayloadHandler(const Profile& profile, DecodePolicy policy, Sink& sink, ValueBudget& budget)
       : profile_(profile),
         policy_(policy),
@@ -89,13 +91,25 @@ class PayloadHandler {
   std::string_view expected_key() const noexcept {
     return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected() : std::string_view();
   }
+  /// A guess (0: most likely, up to RecordKeys::kGuesses) at the key of the record's next
+  /// item in its wire form with what usually follows it (`KEY\":\"`, WireKeys), or empty.
+  std::string_view expected_item(std::size_t guess) const noexcept {
+    return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected_wire(guess)
+                                                                        : std::string_view();
+  }
+  /// The item of expected_item(guess) with a string value of at most max_value_bytes without
+  /// unpaired surrogate escapes.
+  bool ExpectedItem(std::size_t guess, const char* s, std::size_t n) {
+    ExpectedKey(guess);
+    return ItemString(s, n);
+  }
   /// Key() for the key expected_key() named.
-  void ExpectedKey() {
+  void ExpectedKey(std::size_t guess = 0) {
     budget_.reset();
     budget_.unpaired_escapes = 0;
     ++position_;
     level_ = Level::value;
-    field_key(keys_.take_expected(), nullptr, 0);
+    field_key(keys_.take_expected(guess), nullptr, 0);
   }
   /// String() right after ExpectedKey(), for a string of at most max_value_bytes without
   /// unpaired surrogate escapes.

@@ -175,9 +175,44 @@ class PayloadScanner {
     }
   }
 
-  // A member of an object: c is the character before its key.
+  // A member of an object: c is the character before its key. The members that follow
+  // while each is an expected item (below) are taken here too.
   bool member(int c) {
     if (c != '"') return false;
+    for (;;) {
+      const Taken taken = expected_item();
+      if (taken == Taken::no) return key_and_value();
+      if (taken == Taken::failed) return false;
+      if (!(end_ - p_ >= 3 && p_[0] == ',' && p_[1] == '\\' && p_[2] == '"')) return true;
+      p_ += 3;
+    }
+  }
+
+  enum class Taken : std::uint8_t { no, yes, failed };
+
+  // After a key's opening quote: `KEY\":\"VALUE\"`, a key the handler expects and a value
+  // without escapes (nearly every member of a record), taken whole. no: nothing was taken.
+  Taken expected_item() {
+    const auto room = static_cast<std::size_t>(end_ - p_);
+    for (std::size_t guess = 0; guess < Handler::kGuesses; ++guess) {
+      const std::string_view wire = handler_.expected_item(guess);
+      if (wire.empty() || room < wire.size() + kBlock) return Taken::no;
+      if (same_bytes(p_, wire.data(), wire.size())) return item_value(guess, p_ + wire.size());
+    }
+    return Taken::no;
+  }
+
+  // The value of the item of guess, at value: plain text up to `\"`.
+  Taken item_value(std::size_t guess, const char* value) {
+    const char* stop = find_special(value, end_);
+    const auto size = static_cast<std::size_t>(stop - value);
+    if (end_ - stop < 2 || stop[0] != '\\' || stop[1] != '"' || size > max_value_) return Taken::no;
+    p_ = stop + 2;
+    return handler_.ExpectedItem(guess, value, size) ? Taken::yes : Taken::failed;
+  }
+
+  // A member after its key's opening quote, whatever its form.
+  bool key_and_value() {
     const bool item = expected_key();
     if (!item && !string(true)) return false;
     if (end_ - p_ >= 3 && p_[0] == ':' && p_[1] == '\\' && p_[2] == '"') {  // the usual `:"`
