@@ -8,6 +8,7 @@
 // streaming path, which reports the error (one source of error texts and locations).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,9 @@ class PayloadScanner {
   /// After done: the position after the embedded string's closing quote.
   const char* after() const noexcept { return p_; }
   const Checkpoint& checkpoint() const noexcept { return checkpoint_; }
-  /// The text before the checkpoint is gone: offsets now count from the checkpoint.
-  void rebase() noexcept { checkpoint_.offset = 0; }
+  /// The checkpoint is now at offset of the text the next run() reads (0: the text before
+  /// it is gone).
+  void rebase(std::size_t offset = 0) noexcept { checkpoint_.offset = offset; }
 
  private:
   // Bytes one payload character may take at most (a surrogate pair escape): a read that
@@ -122,7 +124,8 @@ class PayloadScanner {
 
   void save_checkpoint() {
     checkpoint_.offset = static_cast<std::size_t>(p_ - begin_);
-    checkpoint_.stack = stack_;
+    if (checkpoint_.stack.size() != stack_.size() || !std::equal(stack_.begin(), stack_.end(), checkpoint_.stack.begin()))
+      checkpoint_.stack = stack_;
     checkpoint_.handler = handler_.checkpoint();
   }
 
