@@ -11,6 +11,7 @@
 #endif
 
 #include "codec/json_streams.hpp"
+#include "internal/inlining.hpp"
 
 namespace myna::internal {
 
@@ -51,7 +52,7 @@ inline std::size_t scan_block(const char* p) noexcept { return is_plain(*p) ? 1 
 
 /// Whether the n bytes at a and at b are equal. Both must have at least kBlock readable bytes
 /// (the SSE2 path compares whole blocks, the last one overlapping).
-inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+MYNA_FORCE_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
 #if defined(__SSE2__)
   auto equal_mask = [](const char* x, const char* y) {
     const __m128i vx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));

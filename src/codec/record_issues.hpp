@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "internal/json_string.hpp"
+#include "internal/inlining.hpp"
 #include "myna/codec/payload.hpp"
 #include "records/coded_writer.hpp"
 #include "records/field_values.hpp"
@@ -63,9 +64,12 @@ class RecordIssues {
   /// A valid coded answer (a field of the record being read, which stays where it is until
   /// the record ends): read now in the settled period it already carries, or, while the
   /// period is not settled, at the end of the record.
-  void coded(int field, std::uint32_t position, const Coded& answer, std::optional<CodePeriod> settled) {
-    if (!settled) return coded_.push_back({&answer, position, field});
-    note_verdict(field, position, answer);
+  MYNA_FORCE_INLINE void coded(int field, std::uint32_t position, const Coded& answer,
+                               std::optional<CodePeriod> settled) {
+    if (!settled) return defer(field, position, answer);
+    const std::uint64_t key = CodedWriter::word(answer);
+    const Remembered& slot = verdicts_[slot_of(key)];
+    if (slot.key != key || slot.verdict != Verdict::fine) note_verdict(field, position, answer);
   }
 
   /// Reads the coded answers left for the end in the record's period.
@@ -111,7 +115,11 @@ class RecordIssues {
 
   enum class Verdict : std::uint8_t { fine, unknown, ambiguous };
 
-  void note_verdict(int field, std::uint32_t position, const Coded& answer) {
+  MYNA_COLD void defer(int field, std::uint32_t position, const Coded& answer) {
+    coded_.push_back({&answer, position, field});
+  }
+
+  MYNA_COLD void note_verdict(int field, std::uint32_t position, const Coded& answer) {
     const Verdict verdict = verdict_of(answer);
     if (verdict == Verdict::ambiguous)
       add(field, kAtEnd, IssueKind::ambiguous_code);
@@ -123,7 +131,7 @@ class RecordIssues {
   // and code): a payload repeats a handful of codes, and a table lookup compares strings.
   Verdict verdict_of(const Coded& answer) {
     const std::uint64_t key = CodedWriter::word(answer);
-    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits)];
+    Remembered& slot = verdicts_[slot_of(key)];
     if (slot.key == key) return slot.verdict;
     const CodeLookup found = answer.lookup();
     slot.key = key;
@@ -132,6 +140,8 @@ class RecordIssues {
                                                                           : Verdict::fine;
     return slot.verdict;
   }
+
+  static std::size_t slot_of(std::uint64_t key) noexcept { return (key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits); }
 
   static Issue issue(const Pending& p) {
     if (p.field < 0) return Issue{0, {}, p.kind};
