@@ -11,6 +11,7 @@
 #endif
 
 #include "codec/json_streams.hpp"
+#include "internal/inlining.hpp"
 
 namespace myna::internal {
 
@@ -48,5 +49,26 @@ inline std::size_t scan_block(const char* p) noexcept { return scan_word(p); }
 inline constexpr std::size_t kBlock = 1;
 inline std::size_t scan_block(const char* p) noexcept { return is_plain(*p) ? 1 : 0; }
 #endif
+
+/// Whether the n bytes at a and at b are equal. Both must have at least kBlock readable bytes
+/// (the SSE2 path compares whole blocks, the last one overlapping).
+MYNA_FORCE_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  auto equal_mask = [](const char* x, const char* y) {
+    const __m128i vx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+    const __m128i vy = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(vx, vy)));
+  };
+  if (n < 16) {
+    const unsigned wanted = (1u << n) - 1;
+    return (equal_mask(a, b) & wanted) == wanted;
+  }
+  for (std::size_t i = 0; i + 16 < n; i += 16)
+    if (equal_mask(a + i, b + i) != 0xFFFF) return false;
+  return equal_mask(a + n - 16, b + n - 16) == 0xFFFF;
+#else
+  return std::memcmp(a, b, n) == 0;
+#endif
+}
 
 }  // namespace myna::internal

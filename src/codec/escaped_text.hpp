@@ -13,7 +13,7 @@
 namespace myna::internal {
 
 /// The first byte in [p, end) that is '"', '\\' or a control character, or end.
-inline const char* find_special(const char* p, const char* end) noexcept {
+MYNA_FORCE_INLINE const char* find_special(const char* p, const char* end) noexcept {
   for (; static_cast<std::size_t>(end - p) >= kBlock; p += kBlock)
     if (std::size_t i = scan_block(p); i < kBlock) return p + i;
   while (p != end && is_plain(*p)) ++p;

@@ -100,6 +100,7 @@ struct ServiceErrorGate {
     return sink.commit();
   }
   void discard() { sink.discard(); }
+  void reserve(std::size_t needed, std::size_t generous) { sink.reserve(needed, generous); }
 };
 
 template <class R, class Sink>
@@ -130,6 +131,10 @@ struct VectorSink {
   // The record is built where it stays (no move of a whole record per record): emplace()
   // opens it, commit() keeps it, discard() takes it back out.
   R& emplace() { return out.emplace_back(); }
+  /// Room for generous records when there is none for needed.
+  void reserve(std::size_t needed, std::size_t generous) {
+    if (needed > out.capacity()) out.reserve(generous);
+  }
   Status commit() { return {}; }
   void discard() { out.pop_back(); }
 };

@@ -7,6 +7,7 @@
 // as the record's extra items. Other information types are skipped.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstring>
@@ -45,6 +46,8 @@ class PayloadHandler {
   enum class Pending : std::uint8_t { none, records, skip };
 
  public:
+  static constexpr std::size_t kGuesses = RecordKeys<R>::kGuesses;
+
   PayloadHandler(const Profile& profile, DecodePolicy policy, Sink& sink, ValueBudget& budget)
       : profile_(profile),
         policy_(policy),
@@ -88,13 +91,25 @@ class PayloadHandler {
   std::string_view expected_key() const noexcept {
     return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected() : std::string_view();
   }
+  /// A guess (0: most likely, up to RecordKeys::kGuesses) at the key of the record's next
+  /// item in its wire form with what usually follows it (`KEY\":\"`, WireKeys), or empty.
+  std::string_view expected_item(std::size_t guess) const noexcept {
+    return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected_wire(guess)
+                                                                        : std::string_view();
+  }
+  /// The item of expected_item(guess) with a string value of at most max_value_bytes without
+  /// unpaired surrogate escapes.
+  bool ExpectedItem(std::size_t guess, const char* s, std::size_t n) {
+    ExpectedKey(guess);
+    return ItemString(s, n);
+  }
   /// Key() for the key expected_key() named.
-  void ExpectedKey() {
+  void ExpectedKey(std::size_t guess = 0) {
     budget_.reset();
     budget_.unpaired_escapes = 0;
     ++position_;
     level_ = Level::value;
-    field_key(keys_.take_expected(), nullptr, 0);
+    field_key(keys_.take_expected(guess), nullptr, 0);
   }
   /// String() right after ExpectedKey(), for a string of at most max_value_bytes without
   /// unpaired surrogate escapes.
@@ -107,6 +122,20 @@ class PayloadHandler {
   bool EndObject(rapidjson_size) { return close(true); }
   bool StartArray() { return open(false); }
   bool EndArray(rapidjson_size) { return close(false); }
+
+  /// Of a body held whole: read bytes of total so far. A sink that stores the records and
+  /// would run out of room for as many more as the rest holds at this rate reserves room for
+  /// a quarter more than that (never more records' bytes than the body's): whole records are
+  /// then rarely moved as the storage grows.
+  void size_hint(std::size_t read, std::size_t total) {
+    if constexpr (kInPlace) {
+      if (record_index_ < 0 || read == 0) return;
+      const double expected = static_cast<double>(record_index_ + 1) * static_cast<double>(total) / static_cast<double>(read);
+      const std::size_t most = total / sizeof(R);
+      sink_.reserve(std::min(static_cast<std::size_t>(expected * 1.05) + 1, most),
+                    std::min(static_cast<std::size_t>(expected * 1.25) + 1, most));
+    }
+  }
 
   // ---- resuming (streaming reader)
   /// What the handler must get back to read on from a place between elements.
@@ -351,8 +380,15 @@ class PayloadHandler {
     const ValueIssues found = store_value(info, ref, ReceivedValue{kind, text, unpaired, profile_.empty_is_absent});
     if (!found.empty()) issues_.add(field_, position_, found);
     if (ref.kind == ValueKind::coded && static_cast<const Coded*>(ref.ptr)->has_value())
-      issues_.coded(field_, position_, *static_cast<Coded*>(ref.ptr), static_cast<const Coded*>(ref.ptr)->code());
+      note_coded(*static_cast<Coded*>(ref.ptr));
     return true;
+  }
+
+  // A valid coded answer stored by store_value: read in the record's period once settled.
+  void note_coded(Coded& answer) {
+    const std::optional<CodePeriod> period = issues_.settled_period(*record_, seen_);
+    if (period) answer.set_period(*period);
+    issues_.coded(field_, position_, answer, period);
   }
 
   // The common canonical forms of a string value straight to their parser: what store_value
@@ -364,8 +400,9 @@ class PayloadHandler {
     switch (ref.kind) {
       case ValueKind::coded: {
         auto& answer = *static_cast<Coded*>(ref.ptr);
-        if (!answer.try_assign(text)) return false;
-        issues_.coded(field_, position_, answer, text);
+        const std::optional<CodePeriod> period = issues_.settled_period(*record_, seen_);
+        if (!CodedWriter::assign(answer, text, period.value_or(CodePeriod::unknown))) return false;
+        issues_.coded(field_, position_, answer, period);
         return true;
       }
       case ValueKind::code: return static_cast<CodeString*>(ref.ptr)->try_assign(info.format, text);

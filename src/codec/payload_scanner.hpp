@@ -8,6 +8,7 @@
 // streaming path, which reports the error (one source of error texts and locations).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -71,8 +72,9 @@ class PayloadScanner {
   /// After done: the position after the embedded string's closing quote.
   const char* after() const noexcept { return p_; }
   const Checkpoint& checkpoint() const noexcept { return checkpoint_; }
-  /// The text before the checkpoint is gone: offsets now count from the checkpoint.
-  void rebase() noexcept { checkpoint_.offset = 0; }
+  /// The checkpoint is now at offset of the text the next run() reads (0: the text before
+  /// it is gone).
+  void rebase(std::size_t offset = 0) noexcept { checkpoint_.offset = offset; }
 
  private:
   // Bytes one payload character may take at most (a surrogate pair escape): a read that
@@ -106,13 +108,24 @@ class PayloadScanner {
   // After an object or array closed (a record was delivered, perhaps): a checkpoint when
   // reading text that continues and the handler is between records.
   bool closed() {
-    if (!final_ && !stack_.empty() && handler_.resumable()) save_checkpoint();
+    if (final_) return sample_size(), true;
+    if (!stack_.empty() && handler_.resumable()) save_checkpoint();
     return true;
   }
 
+  // Over a body held whole, after 16, 64, 256, ... objects: how far the handler has read, so
+  // that it may size its storage for the rest.
+  void sample_size() {
+    if (++closed_ < next_sample_) return;
+    next_sample_ *= 4;
+    handler_.size_hint(static_cast<std::size_t>(p_ - begin_), static_cast<std::size_t>(end_ - begin_));
+  }
+  std::size_t closed_ = 0, next_sample_ = 16;
+
   void save_checkpoint() {
     checkpoint_.offset = static_cast<std::size_t>(p_ - begin_);
-    checkpoint_.stack = stack_;
+    if (checkpoint_.stack.size() != stack_.size() || !std::equal(stack_.begin(), stack_.end(), checkpoint_.stack.begin()))
+      checkpoint_.stack = stack_;
     checkpoint_.handler = handler_.checkpoint();
   }
 
@@ -165,9 +178,44 @@ class PayloadScanner {
     }
   }
 
-  // A member of an object: c is the character before its key.
+  // A member of an object: c is the character before its key. The members that follow
+  // while each is an expected item (below) are taken here too.
   bool member(int c) {
     if (c != '"') return false;
+    for (;;) {
+      const Taken taken = expected_item();
+      if (taken == Taken::no) return key_and_value();
+      if (taken == Taken::failed) return false;
+      if (!(end_ - p_ >= 3 && p_[0] == ',' && p_[1] == '\\' && p_[2] == '"')) return true;
+      p_ += 3;
+    }
+  }
+
+  enum class Taken : std::uint8_t { no, yes, failed };
+
+  // After a key's opening quote: `KEY\":\"VALUE\"`, a key the handler expects and a value
+  // without escapes (nearly every member of a record), taken whole. no: nothing was taken.
+  Taken expected_item() {
+    const auto room = static_cast<std::size_t>(end_ - p_);
+    for (std::size_t guess = 0; guess < Handler::kGuesses; ++guess) {
+      const std::string_view wire = handler_.expected_item(guess);
+      if (wire.empty() || room < wire.size() + kBlock) return Taken::no;
+      if (same_bytes(p_, wire.data(), wire.size())) return item_value(guess, p_ + wire.size());
+    }
+    return Taken::no;
+  }
+
+  // The value of the item of guess, at value: plain text up to `\"`.
+  Taken item_value(std::size_t guess, const char* value) {
+    const char* stop = find_special(value, end_);
+    const auto size = static_cast<std::size_t>(stop - value);
+    if (end_ - stop < 2 || stop[0] != '\\' || stop[1] != '"' || size > max_value_) return Taken::no;
+    p_ = stop + 2;
+    return handler_.ExpectedItem(guess, value, size) ? Taken::yes : Taken::failed;
+  }
+
+  // A member after its key's opening quote, whatever its form.
+  bool key_and_value() {
     const bool item = expected_key();
     if (!item && !string(true)) return false;
     if (end_ - p_ >= 3 && p_[0] == ':' && p_[1] == '\\' && p_[2] == '"') {  // the usual `:"`

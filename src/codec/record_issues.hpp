@@ -8,12 +8,15 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "internal/json_string.hpp"
+#include "internal/inlining.hpp"
 #include "myna/codec/payload.hpp"
+#include "records/coded_writer.hpp"
 #include "records/field_values.hpp"
 
 namespace myna::internal {
@@ -23,9 +26,18 @@ class RecordIssues {
  public:
   static constexpr std::uint32_t kAtEnd = std::numeric_limits<std::uint32_t>::max();
 
+  /// Catalog index of the item whose date sets the period coded answers are read in
+  /// (実施年月日 of a checkup), or -1 for a type without one.
+  static constexpr int kPeriodField = [] {
+    for (std::size_t i = 0; i < RecordTraits<R>::catalog.size(); ++i)
+      if (std::is_same_v<R, CheckupRecord> && RecordTraits<R>::catalog[i].en == "checkup_date") return static_cast<int>(i);
+    return -1;
+  }();
+
   void start_record() noexcept {
     pending_.clear();
     coded_.clear();
+    period_.reset();
   }
 
   /// Issues of field (catalog index) at document position; field -1 is a key that is no item.
@@ -33,23 +45,40 @@ class RecordIssues {
   void add(int field, std::uint32_t position, const ValueIssues& issues) {
     for (std::uint8_t i = 0; i < issues.count; ++i) add(field, position, issues.kinds[i]);
   }
-  /// A valid coded answer (a field of the record being read, which stays where it is until
-  /// the record ends) with its code, to read at the end of the record.
-  void coded(int field, std::uint32_t position, Coded& answer, std::string_view code) {
-    coded_.push_back({&answer, code_key(answer.set(), code), position, field});
+
+  /// The period the record's coded answers are read in, once it is settled: the record's
+  /// date item has been read (seen) and gave a period, or the type has no date item. Before,
+  /// nullopt: answers are then read at the end of the record (so that an unusable date's
+  /// ambiguous codes are noted in document order).
+  template <class Seen>
+  std::optional<CodePeriod> settled_period(const R& record, const Seen& seen) {
+    if (period_) return period_;
+    if constexpr (kPeriodField < 0) {
+      period_ = CodePeriod::unknown;
+    } else if (seen[static_cast<std::size_t>(kPeriodField)]) {
+      if (const CodePeriod p = record_period(record); p != CodePeriod::unknown) period_ = p;
+    }
+    return period_;
   }
 
-  /// Reads the coded answers in the record's period and notes unknown and ambiguous codes.
+  /// A valid coded answer (a field of the record being read, which stays where it is until
+  /// the record ends): read now in the settled period it already carries, or, while the
+  /// period is not settled, at the end of the record.
+  MYNA_FORCE_INLINE void coded(int field, std::uint32_t position, const Coded& answer,
+                               std::optional<CodePeriod> settled) {
+    if (!settled) return defer(field, position, answer);
+    const std::uint64_t key = CodedWriter::word(answer);
+    const Remembered& slot = verdicts_[slot_of(key)];
+    if (slot.key != key || slot.verdict != Verdict::fine) note_verdict(field, position, answer);
+  }
+
+  /// Reads the coded answers left for the end in the record's period.
   void finish_codes(const R& record) {
     if (coded_.empty()) return;
     const CodePeriod period = record_period(record);
     for (const CodedAnswer& c : coded_) {
-      c.answer->set_period(period);
-      const Verdict verdict = verdict_of(c.key | static_cast<std::uint64_t>(period) << 32);
-      if (verdict == Verdict::ambiguous)
-        add(c.field, kAtEnd, IssueKind::ambiguous_code);
-      else if (verdict == Verdict::unknown)
-        add(c.field, c.position, IssueKind::unknown_code);
+      const_cast<Coded*>(c.answer)->set_period(period);  // NOLINT: a field of the open record
+      note_verdict(c.field, c.position, *c.answer);
     }
   }
 
@@ -79,39 +108,40 @@ class RecordIssues {
     IssueKind kind;
   };
   struct CodedAnswer {
-    Coded* answer;
-    std::uint64_t key;  ///< code_key() of the answer
+    const Coded* answer;
     std::uint32_t position;
     int field;
   };
 
   enum class Verdict : std::uint8_t { fine, unknown, ambiguous };
 
-  // A valid code (1-3 bytes) in its set as one word: set << 40 | size << 24 | the code's
-  // bytes; a period goes in bits 32-39.
-  static std::uint64_t code_key(CodeSetId set, std::string_view code) noexcept {
-    std::uint64_t key = static_cast<std::uint64_t>(set) << 40 | static_cast<std::uint64_t>(code.size()) << 24;
-    for (std::size_t i = 0; i < code.size() && i < 3; ++i)
-      key |= static_cast<std::uint64_t>(static_cast<unsigned char>(code[i])) << (8 * i);
-    return key;
+  MYNA_COLD void defer(int field, std::uint32_t position, const Coded& answer) {
+    coded_.push_back({&answer, position, field});
   }
 
-  // What the code tables say about a valid coded answer, remembered per (set, period, code)
-  // key: a payload repeats a handful of codes, and a table lookup compares strings.
-  Verdict verdict_of(std::uint64_t key) {
-    Remembered& slot = verdicts_[(key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits)];
+  MYNA_COLD void note_verdict(int field, std::uint32_t position, const Coded& answer) {
+    const Verdict verdict = verdict_of(answer);
+    if (verdict == Verdict::ambiguous)
+      add(field, kAtEnd, IssueKind::ambiguous_code);
+    else if (verdict == Verdict::unknown)
+      add(field, position, IssueKind::unknown_code);
+  }
+
+  // What the code tables say about a valid answer, remembered per answer word (set, period
+  // and code): a payload repeats a handful of codes, and a table lookup compares strings.
+  Verdict verdict_of(const Coded& answer) {
+    const std::uint64_t key = CodedWriter::word(answer);
+    Remembered& slot = verdicts_[slot_of(key)];
     if (slot.key == key) return slot.verdict;
-    char code[3];
-    const auto size = static_cast<std::size_t>(key >> 24 & 0xFF);
-    for (std::size_t i = 0; i < size; ++i) code[i] = static_cast<char>(key >> (8 * i) & 0xFF);
-    const CodeSet& set = code_set(static_cast<CodeSetId>(key >> 40 & 0xFF));
-    const CodeLookup found = set.lookup(std::string_view(code, size), static_cast<CodePeriod>(key >> 32 & 0xFF));
+    const CodeLookup found = answer.lookup();
     slot.key = key;
-    slot.verdict = found.ambiguous                            ? Verdict::ambiguous
-                   : (!found.known && set.unknown_code_issue) ? Verdict::unknown
-                                                              : Verdict::fine;
+    slot.verdict = found.ambiguous                                        ? Verdict::ambiguous
+                   : (!found.known && code_set(answer.set()).unknown_code_issue) ? Verdict::unknown
+                                                                          : Verdict::fine;
     return slot.verdict;
   }
+
+  static std::size_t slot_of(std::uint64_t key) noexcept { return (key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits); }
 
   static Issue issue(const Pending& p) {
     if (p.field < 0) return Issue{0, {}, p.kind};
@@ -128,12 +158,13 @@ class RecordIssues {
   }
 
   struct Remembered {
-    std::uint64_t key = ~std::uint64_t{0};  // no valid key: codes have 1-3 bytes
+    std::uint64_t key = 0;  // no valid answer's word (their lowest bit is 1)
     Verdict verdict = Verdict::fine;
   };
 
   std::vector<Pending> pending_;
-  std::vector<CodedAnswer> coded_;
+  std::vector<CodedAnswer> coded_;  // answers read at the end of the record
+  std::optional<CodePeriod> period_;
   // Direct-mapped; a checkup record's code sets, periods and answers make a few hundred keys.
   static constexpr unsigned kVerdictBits = 11;
   std::array<Remembered, std::size_t{1} << kVerdictBits> verdicts_{};

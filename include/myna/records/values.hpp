@@ -33,6 +33,7 @@ MYNA_CORE_API const char* to_string(ValueState state) noexcept;
 namespace internal {
 /// Shared bytes: the header, then the characters. An extended block (kExtended in size_bits)
 /// also holds, 8-aligned after the characters, a TextExtra.
+struct CodedWriter;  // the decoder's fast path for coded answers (src/records/coded_writer.hpp)
 struct TextRep {
   std::atomic<std::uint32_t> refs;
   std::uint32_t size_bits;  ///< size | kExtended
@@ -518,6 +519,7 @@ class MYNA_CORE_API Coded : public ValueWord {
   // byte 1 the set, byte 2 the period (bits 0-1) and length (bits 2-3), bytes 4-6 the code.
   static constexpr std::size_t kCodeByte = 4;
   unsigned char byte(std::size_t i) const noexcept;
+  friend struct internal::CodedWriter;
 };
 
 /// For people: the value as to_string() writes it; an absent value as "(absent)", an empty
