@@ -95,7 +95,7 @@ class PayloadHandler {
   /// item in its wire form with what usually follows it (`KEY\":\"`, WireKeys), or empty.
   std::string_view expected_item(std::size_t guess) const noexcept {
     return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected_wire(guess)
-                                                                        : std::string_view();
+                                                                       : std::string_view();
   }
   /// The item of expected_item(guess) with a string value of at most max_value_bytes without
   /// unpaired surrogate escapes.
@@ -123,14 +123,14 @@ class PayloadHandler {
   bool StartArray() { return open(false); }
   bool EndArray(rapidjson_size) { return close(false); }
 
-  /// Of a body held whole: read bytes of total so far. A sink that stores the records and
-  /// would run out of room for as many more as the rest holds at this rate reserves room for
-  /// a quarter more than that (never more records' bytes than the body's): whole records are
-  /// then rarely moved as the storage grows.
+  /// Of a body held whole: read bytes of total so far, after a close. Between records, a sink that stores the records
+  /// and would run out of room for as many more as the rest holds at this rate reserves room for a quarter more than
+  /// that (never more records' bytes than the body's): whole records are then rarely moved as the storage grows.
   void size_hint(std::size_t read, std::size_t total) {
     if constexpr (kInPlace) {
-      if (record_index_ < 0 || read == 0) return;
-      const double expected = static_cast<double>(record_index_ + 1) * static_cast<double>(total) / static_cast<double>(read);
+      if (level_ != Level::records || read == 0) return;  // inside a record: it is open in the sink
+      const double expected =
+          static_cast<double>(record_index_ + 1) * static_cast<double>(total) / static_cast<double>(read);
       const std::size_t most = total / sizeof(R);
       sink_.reserve(std::min(static_cast<std::size_t>(expected * 1.05) + 1, most),
                     std::min(static_cast<std::size_t>(expected * 1.25) + 1, most));

@@ -124,7 +124,8 @@ class PayloadScanner {
 
   void save_checkpoint() {
     checkpoint_.offset = static_cast<std::size_t>(p_ - begin_);
-    if (checkpoint_.stack.size() != stack_.size() || !std::equal(stack_.begin(), stack_.end(), checkpoint_.stack.begin()))
+    if (checkpoint_.stack.size() != stack_.size() ||
+        !std::equal(stack_.begin(), stack_.end(), checkpoint_.stack.begin()))
       checkpoint_.stack = stack_;
     checkpoint_.handler = handler_.checkpoint();
   }

@@ -1,7 +1,7 @@
-// The issues of the record being decoded (internal): collected in document order while its
-// values arrive, completed at the end of the record (coded answers are read in the period of
-// the record's 実施年月日, which may come after them), then either moved into the record
-// (lenient) or turned into the first one's decode error (strict).
+// The issues of the record being decoded (internal): collected while its values arrive
+// (coded answers are read in the period of the record's 実施年月日: at once when it came
+// before them, else at the end of the record), sorted into document order, then either moved
+// into the record (lenient) or turned into the first one's decode error (strict).
 #pragma once
 
 #include <algorithm>
@@ -13,8 +13,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "internal/json_string.hpp"
 #include "internal/inlining.hpp"
+#include "internal/json_string.hpp"
 #include "myna/codec/payload.hpp"
 #include "records/coded_writer.hpp"
 #include "records/field_values.hpp"
@@ -30,7 +30,8 @@ class RecordIssues {
   /// (実施年月日 of a checkup), or -1 for a type without one.
   static constexpr int kPeriodField = [] {
     for (std::size_t i = 0; i < RecordTraits<R>::catalog.size(); ++i)
-      if (std::is_same_v<R, CheckupRecord> && RecordTraits<R>::catalog[i].en == "checkup_date") return static_cast<int>(i);
+      if (std::is_same_v<R, CheckupRecord> && RecordTraits<R>::catalog[i].en == "checkup_date")
+        return static_cast<int>(i);
     return -1;
   }();
 
@@ -135,13 +136,15 @@ class RecordIssues {
     if (slot.key == key) return slot.verdict;
     const CodeLookup found = answer.lookup();
     slot.key = key;
-    slot.verdict = found.ambiguous                                        ? Verdict::ambiguous
+    slot.verdict = found.ambiguous                                               ? Verdict::ambiguous
                    : (!found.known && code_set(answer.set()).unknown_code_issue) ? Verdict::unknown
-                                                                          : Verdict::fine;
+                                                                                 : Verdict::fine;
     return slot.verdict;
   }
 
-  static std::size_t slot_of(std::uint64_t key) noexcept { return (key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits); }
+  static std::size_t slot_of(std::uint64_t key) noexcept {
+    return (key * 0x9E3779B97F4A7C15ull) >> (64 - kVerdictBits);
+  }
 
   static Issue issue(const Pending& p) {
     if (p.field < 0) return Issue{0, {}, p.kind};

@@ -227,3 +227,23 @@ TEST_CASE("a source error surfaces as itself", "[codec][errors]") {
   REQUIRE_FALSE(st.ok());
   CHECK(st.error().category() == ErrorCategory::network);
 }
+
+TEST_CASE("objects and arrays inside records never move the record being read", "[codec]") {
+  // Three closes per record (an array, the object holding it, the record): the buffer decoder
+  // sizes its record vector after some closes, and none of them may move the open record.
+  std::string records;
+  for (int i = 0; i < 100; ++i) {
+    if (i > 0) records += ',';
+    records += R"J({"薬剤名":"錠)J" + std::to_string(i) + R"J(","単位":{"a":[1,2]},"回数":"3"})J";
+  }
+  auto decoded = codec::decode_result<DrugRecord>(body_with_payload(drug_payload(records)), Profile{});
+  REQUIRE(decoded);
+  REQUIRE(decoded->records.size() == 100);
+  for (int i = 0; i < 100; ++i) {
+    INFO("record " << i);
+    const DrugRecord& r = decoded->records[static_cast<std::size_t>(i)];
+    CHECK(r.drug_name.view() == "錠" + std::to_string(i));
+    CHECK(r.unit.unparsed_text().value_or(r.unit.view()) == R"({"a":[1,2]})");
+    CHECK(r.times.value() == 3);
+  }
+}

@@ -228,6 +228,36 @@ TEST_CASE("the streaming decoder takes chunks larger than max_value_bytes", "[co
   check_agree<DrugRecord>(too_long, 1);
 }
 
+TEST_CASE("chunks of every size: read where they lie, records across their ends carried", "[codec][paths]") {
+  std::vector<CheckupRecord> records;
+  for (int i = 0; i < 300; ++i) records.push_back(test::filled<CheckupRecord>(i));
+  const std::string body = codec::encode_result(header(), records, Profile{});
+  REQUIRE(body.size() > 4 * 65536);
+  // Below, at and above the carry's 16 KiB pieces; a prime size cuts records anywhere.
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{997}, std::size_t{16384}, std::size_t{16411},
+                            std::size_t{65536}, std::size_t{262144}, body.size()}) {
+    INFO("chunk " << chunk);
+    Outcome<CheckupRecord> out = streamed<CheckupRecord>(body, chunk);
+    REQUIRE_FALSE(out.error.has_value());
+    REQUIRE(out.records.size() == records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) CHECK(records_equal(out.records[i], records[i]));
+  }
+}
+
+TEST_CASE("the record vector is sized from the body, never beyond its bytes", "[codec][paths]") {
+  // 40 empty records, then one long one: the first records say the body holds thousands.
+  std::vector<CheckupRecord> records(40);
+  CheckupRecord long_one;
+  long_one.doctor.judgement = Text(std::string(60000, 'x'));
+  records.push_back(long_one);
+  const std::string body = codec::encode_result(header(), records, Profile{});
+  auto decoded = codec::decode_result<CheckupRecord>(body, Profile{});
+  REQUIRE(decoded);
+  REQUIRE(decoded->records.size() == records.size());
+  CHECK(records_equal(decoded->records.back(), long_one));
+  CHECK(decoded->records.capacity() * sizeof(CheckupRecord) <= body.size());
+}
+
 TEST_CASE("block scans find the first quote, backslash or control byte", "[codec][paths]") {
   using namespace internal;
   auto naive = [](const char* p, std::size_t n) {

@@ -468,3 +468,15 @@ case('drug_numbers_beyond_double', 'drug',
                  ('回数', num('1' + '0' * 399), unparsed('unparsed_value')),
                  ('使用量', num('-2.5E+999'), unparsed('unparsed_value'))])],
      sources=['RFC 8259 section 6 (no range on numbers)', 'docs/wire-format.md value kinds'])
+
+
+case('checkup_answers_before_date', 'checkup',
+     'Questionnaire answers before 実施年月日 (an order the guideline does not fix): they are read in '
+     'the period of the date that follows (飲酒 3 = 週3～4日 in 第4期), and an unknown code among them is '
+     'reported in document order, before the unknown code of an answer after the date.',
+     [rec(CHECKUP, [('飲酒', s('3'), valid(code='3')), ('喫煙', s('9'), valid('unknown_code', code='9')),
+                    ('実施年月日', s('20240615'), None),
+                    ('あなたの現在の健康状態はいかがですか(後期)', s('7'), valid('unknown_code', code='7')),
+                    ('毎日の生活に満足していますか(後期)', s('2'), valid(code='2'))],
+          drop=('実施年月日',))],
+     sources=['guideline 表2.4-3 (no item order)', 'echk 24040/24050 (第4期 tables)'])
