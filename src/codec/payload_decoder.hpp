@@ -341,7 +341,9 @@ class PayloadHandler {
 
   bool scalar(JsonKind kind, const char* s, std::size_t n) {
     budget_.reset();
-    if (kind == JsonKind::string && take_unpaired()) unpaired_ = true;
+    // An unpaired surrogate escape marks the item it belongs to: a value, or a string inside
+    // an object or array kept as one (capture); never a string outside the records.
+    if (kind == JsonKind::string && take_unpaired() && skip_ == 0 && level_ == Level::value) unpaired_ = true;
     if (n > profile_.max_value_bytes) return fail_too_long();
     if (capture_.active()) {
       if (kind == JsonKind::string)

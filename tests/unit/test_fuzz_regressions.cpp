@@ -171,3 +171,25 @@ TEST_CASE("fuzz: text with surrogate escapes kept as text re-encodes to the same
   CHECK(records_equal(again->front(), decoded->front()));
   CHECK(again->front().patient_name.unparsed_text() == decoded->front().patient_name.unparsed_text());
 }
+
+TEST_CASE("an unpaired surrogate escape outside the records marks no item", "[fuzz]") {
+  // Found by payload_expense: a string with \ud800 in the organisation object (not a record)
+  // left its mark for the record's first value, whose text was fine: text_repaired on the
+  // wrong item, lost again after encoding and decoding (the round trip differed).
+  const std::string payload = R"([{"org":{"note":"x\ud800y","other":[{"受診者氏名":"\udc00"}],)"
+                              R"("医療費通知情報":[{"受診者氏名":"鈴木 恵美"}]}}])";
+  auto records = codec::decode_payload<MedicalExpenseRecord>(payload, Profile{});
+  REQUIRE(records);
+  REQUIRE(records->size() == 1);
+  CHECK(records->front().issues.empty());
+  CHECK(records->front().patient_name.view() == "鈴木 恵美");
+  auto again = codec::decode_payload<MedicalExpenseRecord>(codec::encode_payload(*records, Profile{}), Profile{});
+  REQUIRE(again);
+  CHECK(records_equal(again->front(), records->front()));
+  // An unpaired escape in a record's value still marks that item.
+  auto marked = codec::decode_payload<MedicalExpenseRecord>(
+      R"([{"org":{"医療費通知情報":[{"受診者氏名":"a\ud800"}]}}])", Profile{});
+  REQUIRE(marked);
+  REQUIRE(marked->front().issues.size() == 1);
+  CHECK(marked->front().issues.begin()->kind == IssueKind::text_repaired);
+}
