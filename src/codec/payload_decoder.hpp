@@ -86,11 +86,6 @@ class PayloadHandler {
       default: return true;
     }
   }
-  /// The key the next item of the record being read is expected to have; empty when no
-  /// record item is expected (a payload reader may compare it with the wire bytes).
-  std::string_view expected_key() const noexcept {
-    return level_ == Level::record && skip_ == 0 && !capture_.active() ? keys_.expected() : std::string_view();
-  }
   /// A guess (0: most likely, up to RecordKeys::kGuesses) at the key of the record's next
   /// item in its wire form with what usually follows it (`KEY\":\"`, WireKeys), or empty.
   std::string_view expected_item(std::size_t guess) const noexcept {
@@ -103,7 +98,7 @@ class PayloadHandler {
     ExpectedKey(guess);
     return ItemString(s, n);
   }
-  /// Key() for the key expected_key() named.
+  /// Key() for the key of expected_item(guess).
   void ExpectedKey(std::size_t guess = 0) {
     budget_.reset();
     budget_.unpaired_escapes = 0;

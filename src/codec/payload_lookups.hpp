@@ -86,11 +86,6 @@ class RecordKeys {
 
   void start_record() noexcept { previous_ = 0; }
 
-  /// The key the next item is expected to have most likely (from the records before), or empty.
-  std::string_view expected() const noexcept {
-    const int field = next_[previous_][0];
-    return field >= 0 ? RecordTraits<R>::catalog[static_cast<std::size_t>(field)].ja : std::string_view();
-  }
   /// A guess (0: most likely) at the next key in its WireKeys form, or empty.
   std::string_view expected_wire(std::size_t guess) const noexcept {
     const int field = next_[previous_][guess];

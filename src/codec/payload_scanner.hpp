@@ -227,19 +227,19 @@ class PayloadScanner {
   }
 
   // A key after its opening quote. Records repeat their keys in the same order: the key the
-  // handler expects is compared with the wire bytes first (catalog keys hold no '"', '\\'
-  // or control character, so equal bytes followed by the closing quote are that key). True
-  // when it was that key (taken by the handler).
+  // handler expects most, with its closing quote (its wire form without the `:"` after it), is
+  // compared with the wire bytes first (catalog keys hold no '"', '\\' or control character,
+  // so equal bytes are that key). True when it was that key (taken by the handler).
   bool expected_key() {
-    const std::string_view expected = handler_.expected_key();
-    const std::size_t n = expected.size();
-    if (n == 0 || static_cast<std::size_t>(end_ - p_) < n + 2 || std::memcmp(p_, expected.data(), n) != 0 ||
-        p_[n] != '\\' || p_[n + 1] != '"')
-      return false;
-    p_ += n + 2;
+    const std::string_view wire = handler_.expected_item(0);
+    if (wire.empty()) return false;
+    const std::size_t n = wire.size() - kAfterKey;
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, wire.data(), n) != 0) return false;
+    p_ += n;
     handler_.ExpectedKey();
     return true;
   }
+  static constexpr std::size_t kAfterKey = 3;  // `:"` of a wire form, the quote escaped
 
   // The string value of the record item whose key was just taken: without escapes straight
   // to the item.

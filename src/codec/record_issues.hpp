@@ -65,8 +65,7 @@ class RecordIssues {
   /// A valid coded answer (a field of the record being read, which stays where it is until
   /// the record ends): read now in the settled period it already carries, or, while the
   /// period is not settled, at the end of the record.
-  MYNA_FORCE_INLINE void coded(int field, std::uint32_t position, const Coded& answer,
-                               std::optional<CodePeriod> settled) {
+  MYNA_FORCE_INLINE void coded(int field, std::uint32_t position, Coded& answer, std::optional<CodePeriod> settled) {
     if (!settled) return defer(field, position, answer);
     const std::uint64_t key = CodedWriter::word(answer);
     const Remembered& slot = verdicts_[slot_of(key)];
@@ -78,7 +77,7 @@ class RecordIssues {
     if (coded_.empty()) return;
     const CodePeriod period = record_period(record);
     for (const CodedAnswer& c : coded_) {
-      const_cast<Coded*>(c.answer)->set_period(period);  // NOLINT: a field of the open record
+      c.answer->set_period(period);
       note_verdict(c.field, c.position, *c.answer);
     }
   }
@@ -109,14 +108,14 @@ class RecordIssues {
     IssueKind kind;
   };
   struct CodedAnswer {
-    const Coded* answer;
+    Coded* answer;  ///< a field of the record being read
     std::uint32_t position;
     int field;
   };
 
   enum class Verdict : std::uint8_t { fine, unknown, ambiguous };
 
-  MYNA_COLD void defer(int field, std::uint32_t position, const Coded& answer) {
+  MYNA_COLD void defer(int field, std::uint32_t position, Coded& answer) {
     coded_.push_back({&answer, position, field});
   }
 
